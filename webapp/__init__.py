@@ -1,0 +1,60 @@
+"""OPOP Match web application: the app factory.
+
+``create_app(test_config=None)`` builds the app; ``configure_*`` helpers keep each concern
+(configuration, extensions, blueprints, templates) in one place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import models
+from .config import configure
+from .extensions import babel, csrf, limiter, login_manager, select_locale
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, instance_path=_instance_path())
+    configure(app, test_config)
+    configure_extensions(app)
+    configure_blueprints(app)
+    configure_templates(app)
+    return app
+
+
+def _instance_path() -> str | None:
+    import os
+
+    return os.environ.get("OPOP_INSTANCE_PATH") or None
+
+
+def configure_extensions(app: Flask) -> None:
+    models.db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    # Each area keeps its own catalogue under translations/<area>/; Flask-Babel merges them.
+    dirs = sorted(str(p) for p in TRANSLATIONS.iterdir() if p.is_dir()) if TRANSLATIONS.exists() else []
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs) or str(TRANSLATIONS)
+    babel.init_app(app, locale_selector=select_locale)
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> models.User | None:
+        return models.db.session.get(models.User, int(user_id))
+
+
+def configure_blueprints(app: Flask) -> None:
+    from .views import public
+
+    app.register_blueprint(public.bp)
+
+
+def configure_templates(app: Flask) -> None:
+    from . import formatting
+
+    formatting.init_app(app)

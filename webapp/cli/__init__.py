@@ -1,0 +1,24 @@
+"""The ``opop-match`` command: one click group, one sub-command (or group) per job."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import FlaskGroup
+
+from .. import create_app
+from . import db as db_commands
+from . import serve as serve_commands
+
+
+def _create_app() -> object:
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def main() -> None:
+    """OPOP Match: inter-pesantren trade matching for East Java's OPOP programme."""
+
+
+main.add_command(db_commands.db)
+for command in serve_commands.COMMANDS:
+    main.add_command(command)

@@ -1,0 +1,39 @@
+"""Flask extensions, created unbound here and bound in :func:`webapp.create_app`."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user
+from flask_wtf import CSRFProtect
+
+from .models import db
+
+__all__ = ["babel", "csrf", "db", "limiter", "login_manager", "select_locale"]
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message_category = "info"
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def select_locale() -> str:
+    """Bahasa Indonesia unless the visitor chose otherwise (``?lang=``, session, account)."""
+    from flask import session
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang")
+    if chosen in languages:
+        session["lang"] = chosen
+        return chosen
+    if session.get("lang") in languages:
+        return str(session["lang"])
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return str(current_user.language)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+babel = Babel()

@@ -1,0 +1,34 @@
+"""Jinja filters for Indonesian number, money and date formats (via Babel)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask import Flask
+from flask_babel import format_date, format_decimal, get_locale
+
+
+def rupiah(value: float | Decimal | None) -> str:
+    """``Rp 55.000`` in Indonesian, ``Rp 55,000`` in English."""
+    if value is None:
+        return "–"
+    return "Rp " + format_decimal(round(float(value)), format="#,##0")
+
+
+def quantity(value: float | Decimal | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    pattern = "#,##0" if float(value) == int(float(value)) else "#,##0." + "#" * digits
+    return format_decimal(float(value), format=pattern)
+
+
+def day(value: dt.date | dt.datetime | None) -> str:
+    return format_date(value, format="medium") if value else "–"
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(rupiah, "rupiah")
+    app.add_template_filter(quantity, "qty")
+    app.add_template_filter(day, "day")
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "id")

@@ -1,0 +1,60 @@
+"""Typed SQLAlchemy 2.0 models; import them from here."""
+
+from .base import Base, db, utcnow
+from .catalogue import Product, ProductAlias, product_substitute
+from .listings import LISTING_KINDS, LISTING_STATUSES, PERIODS, Listing
+from .network import (
+    CURATION_STATUSES,
+    LANGUAGES,
+    REPORT_FREQUENCIES,
+    Certificate,
+    Pesantren,
+    PesantrenRegionType,
+    Regency,
+)
+from .rounds import (
+    DECLINE_REASONS,
+    PROPOSAL_KINDS,
+    PROPOSAL_STATES,
+    RESERVING_STATES,
+    MatchRound,
+    Proposal,
+    ProposalEvent,
+    ProposalLeg,
+    ProposalParty,
+    ReportLog,
+)
+from .users import ROLES, ApiToken, User
+
+__all__ = [
+    "CURATION_STATUSES",
+    "DECLINE_REASONS",
+    "LANGUAGES",
+    "LISTING_KINDS",
+    "LISTING_STATUSES",
+    "PERIODS",
+    "PROPOSAL_KINDS",
+    "PROPOSAL_STATES",
+    "REPORT_FREQUENCIES",
+    "RESERVING_STATES",
+    "ROLES",
+    "ApiToken",
+    "Base",
+    "Certificate",
+    "Listing",
+    "MatchRound",
+    "Pesantren",
+    "PesantrenRegionType",
+    "Product",
+    "ProductAlias",
+    "Proposal",
+    "ProposalEvent",
+    "ProposalLeg",
+    "ProposalParty",
+    "Regency",
+    "ReportLog",
+    "User",
+    "db",
+    "product_substitute",
+    "utcnow",
+]

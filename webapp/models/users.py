@@ -1,0 +1,68 @@
+"""Accounts and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .base import TZDateTime, TimestampMixin, db
+from .network import LANGUAGES, REPORT_FREQUENCIES, Pesantren, _in
+
+ROLES = ("officer", "facilitator", "admin")
+
+
+class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "user_account"
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint("role <> 'officer' OR pesantren_id IS NOT NULL", name="officer_pesantren"),
+        CheckConstraint(_in("language", LANGUAGES), name="language"),
+        CheckConstraint(_in("report_frequency", REPORT_FREQUENCIES), name="report_frequency"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(12))
+    pesantren_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pesantren.id", ondelete="SET NULL"), index=True
+    )
+    language: Mapped[str] = mapped_column(String(2), default="id")
+    report_frequency: Mapped[str] = mapped_column(String(10), default="weekly")
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime)
+
+    pesantren: Mapped[Pesantren | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class ApiToken(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A bearer token for integrations; only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime)
+
+    user: Mapped[User] = relationship()
