@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import TZDateTime, TimestampMixin, db, utcnow
@@ -28,6 +28,8 @@ class Listing(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "listing"
     __table_args__ = (
+        # One offer and one need per product per pesantren: imports upsert on this key.
+        UniqueConstraint("pesantren_id", "kind", "product_id"),
         CheckConstraint(_in("kind", LISTING_KINDS), name="kind"),
         CheckConstraint(_in("status", LISTING_STATUSES), name="status"),
         CheckConstraint(_in("period", PERIODS), name="period"),

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 22:32:42.655025
+Create Date: 2026-11-27 22:34:24.883665
 """
 
 from __future__ import annotations
@@ -164,7 +164,8 @@ def upgrade() -> None:
     sa.CheckConstraint('unit_size IS NULL OR unit_size > 0', name=op.f('ck_listing_unit_size_positive')),
     sa.ForeignKeyConstraint(['pesantren_id'], ['pesantren.id'], name=op.f('fk_listing_pesantren_id_pesantren'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['product_id'], ['product.id'], name=op.f('fk_listing_product_id_product')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_listing'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_listing')),
+    sa.UniqueConstraint('pesantren_id', 'kind', 'product_id', name=op.f('uq_listing_pesantren_id'))
     )
     with op.batch_alter_table('listing', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_listing_kind'), ['kind'], unique=False)

@@ -1,0 +1,96 @@
+"""Every weight and threshold the engine uses, in one documented object.
+
+>>> cfg = EngineConfig()
+>>> round(sum(cfg.weights.values()), 6)
+1.0
+>>> cfg.max_distance_km["fresh_days"] < cfg.max_distance_km["dry_months"]
+True
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+__all__ = ["DEFAULT_WEIGHTS", "EngineConfig"]
+
+#: Score components and their weights (they sum to 1; a candidate's score is the weighted mean).
+DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {
+        "product": 0.15,  # exact product 1.0, declared substitute less
+        "quantity": 0.15,  # how much of the need the offer covers
+        "price": 0.15,  # asking price against the buyer's ceiling / reference range
+        "distance": 0.20,  # nearer is better, relative to what the shelf life allows
+        "region": 0.10,  # complementary region types (highland <-> coastal) score higher
+        "certification": 0.10,  # certificates beyond what the need requires
+        "freshness": 0.05,  # listings confirmed recently
+        "track_record": 0.10,  # share of the supplier's past proposals confirmed
+    }
+)
+
+#: How far a product may travel, by shelf-life class: fresh fish tens of km, dried fish anywhere.
+DEFAULT_MAX_DISTANCE_KM: Mapping[str, float] = MappingProxyType(
+    {
+        "fresh_days": 60.0,
+        "chilled": 80.0,
+        "live": 150.0,
+        "fresh_weeks": 250.0,
+        "dry_months": math.inf,
+        "durable": math.inf,
+        "service": 40.0,
+    }
+)
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Weights and thresholds for candidates, scores, barters and allocation.
+
+    Attributes
+    ----------
+    weights
+        Score component weights, summing to 1 (see :data:`DEFAULT_WEIGHTS`).
+    max_distance_km
+        Hard distance limit per shelf-life class.
+    price_tolerance
+        An offer may exceed the buyer's ceiling by this fraction and still be a candidate.
+    substitute_fit
+        Product-fit component for a declared substitute (an exact product scores 1).
+    top_k_per_need
+        Candidates kept per need (best score first); bounds memory at national scale.
+    max_cycle_length
+        Longest barter cycle (pesantren count); 2 means pairs only.
+    min_barter_value
+        Smallest value per leg (rupiah/month) for a barter to be worth proposing.
+    barter_partners
+        Best partners kept per pesantren when enumerating cycles (prunes the cycle search).
+    transport_cost_per_kg_km
+        Rupiah per base unit per km, subtracted in the trade allocation objective.
+    stale_days
+        A listing not confirmed for this many days counts as stale.
+    solver_time_limit_s
+        Wall-clock limit handed to the MILP/flow solvers.
+    """
+
+    weights: Mapping[str, float] = field(default_factory=lambda: DEFAULT_WEIGHTS)
+    max_distance_km: Mapping[str, float] = field(default_factory=lambda: DEFAULT_MAX_DISTANCE_KM)
+    price_tolerance: float = 0.10
+    substitute_fit: float = 0.7
+    top_k_per_need: int = 25
+    max_cycle_length: int = 3
+    min_barter_value: float = 0.0
+    barter_partners: int = 20
+    transport_cost_per_kg_km: float = 2.0
+    stale_days: int = 60
+    solver_time_limit_s: float = 60.0
+
+    def __post_init__(self) -> None:
+        total = sum(self.weights.values())
+        if not math.isclose(total, 1.0, abs_tol=1e-6):
+            raise ValueError(f"score weights must sum to 1, not {total:g}")
+        if self.max_cycle_length < 2:
+            raise ValueError("max_cycle_length must be at least 2")
+        if self.price_tolerance < 0 or self.top_k_per_need < 1:
+            raise ValueError("price_tolerance must be >= 0 and top_k_per_need >= 1")
