@@ -131,3 +131,17 @@ def cli(app: Flask) -> Any:
         )
 
     return invoke
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Any:
+    """``login(user)`` signs ``user`` in on ``client`` (Flask-Login session) without a form."""
+
+    def sign_in(user: Any) -> Any:
+        db.session.commit()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return sign_in
