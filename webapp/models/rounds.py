@@ -169,13 +169,21 @@ class ProposalEvent(db.Model):  # type: ignore[name-defined,misc]
     user: Mapped[User | None] = relationship()
 
 
+REPORT_STATUSES = ("sending", "sent", "failed", "skipped")
+
+
 class ReportLog(db.Model):  # type: ignore[name-defined,misc]
-    """What weekly report went to whom: at most one ``sent`` row per (week, recipient)."""
+    """What weekly report went to whom: one row per (week, recipient), so at most one email.
+
+    ``sending`` is written before the SMTP hand-over and ``sent`` right after it: a row left
+    at ``sending`` means the process died in between (delivery unknown). ``items`` holds the
+    keys of what the email reported, so next week's report tells only what is new.
+    """
 
     __tablename__ = "report_log"
     __table_args__ = (
         UniqueConstraint("week", "recipient"),
-        CheckConstraint(_in("status", ("sent", "failed", "skipped")), name="status"),
+        CheckConstraint(_in("status", REPORT_STATUSES), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -185,4 +193,5 @@ class ReportLog(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(String(8))
     message_id: Mapped[str] = mapped_column(String(255), default="")
     error: Mapped[str] = mapped_column(Text, default="")
+    items: Mapped[list[str]] = mapped_column(JSON, default=list)
     at: Mapped[dt.datetime] = mapped_column(TZDateTime, default=utcnow)

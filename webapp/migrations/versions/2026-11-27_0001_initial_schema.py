@@ -68,8 +68,9 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=8), nullable=False),
     sa.Column('message_id', sa.String(length=255), nullable=False),
     sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('items', sa.JSON(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("status IN ('sent', 'failed', 'skipped')", name=op.f('ck_report_log_status')),
+    sa.CheckConstraint("status IN ('sending', 'sent', 'failed', 'skipped')", name=op.f('ck_report_log_status')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report_log')),
     sa.UniqueConstraint('week', 'recipient', name=op.f('uq_report_log_week'))
     )
