@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
-__all__ = ["DEFAULT_WEIGHTS", "EngineConfig"]
+__all__ = [
+    "DEFAULT_MAX_DISTANCE_KM",
+    "DEFAULT_REGION_COMPLEMENTARITY",
+    "DEFAULT_REGION_SCORE",
+    "DEFAULT_WEIGHTS",
+    "EngineConfig",
+]
 
 #: Score components and their weights (they sum to 1; a candidate's score is the weighted mean).
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
@@ -40,6 +46,29 @@ DEFAULT_MAX_DISTANCE_KM: Mapping[str, float] = MappingProxyType(
         "dry_months": math.inf,
         "durable": math.inf,
         "service": 40.0,
+    }
+)
+
+
+#: Region component when no pair below matches (e.g. urban with anything, or unknown).
+DEFAULT_REGION_SCORE = 0.5
+
+#: Region complementarity of (supplier, buyer) dominant region types, symmetric: highland
+#: produce for the coast and islands (and back) is the exchange OPOP wants to see most;
+#: two pesantren of the same type have the least to offer each other.
+DEFAULT_REGION_COMPLEMENTARITY: Mapping[tuple[str, str], float] = MappingProxyType(
+    {
+        ("highland_agriculture", "coastal_fisheries"): 1.0,
+        ("highland_agriculture", "island"): 1.0,
+        ("lowland_farming", "coastal_fisheries"): 0.8,
+        ("lowland_farming", "island"): 0.8,
+        ("highland_agriculture", "lowland_farming"): 0.7,
+        ("coastal_fisheries", "island"): 0.4,
+        ("urban", "urban"): 0.3,
+        ("highland_agriculture", "highland_agriculture"): 0.2,
+        ("coastal_fisheries", "coastal_fisheries"): 0.2,
+        ("lowland_farming", "lowland_farming"): 0.2,
+        ("island", "island"): 0.2,
     }
 )
 
@@ -72,6 +101,18 @@ class EngineConfig:
         A listing not confirmed for this many days counts as stale.
     solver_time_limit_s
         Wall-clock limit handed to the MILP/flow solvers.
+    distance_reference_km
+        For products whose shelf life sets no distance limit, the distance at which the
+        distance component reaches 0 (roughly the width of the province).
+    region_complementarity
+        Score of the region component for (supplier, buyer) dominant region types; the pair is
+        looked up in both orders, a missing pair scores :data:`DEFAULT_REGION_SCORE`.
+    graph_partners
+        Suppliers kept per buyer (best score first) in the trade graph that
+        :func:`matcher.run_round` builds; ``0`` keeps every edge. Bounds the graph at
+        national scale, where every pesantren can supply hundreds of others.
+    gap_producers
+        Possible producers suggested per market gap.
     """
 
     weights: Mapping[str, float] = field(default_factory=lambda: DEFAULT_WEIGHTS)
@@ -85,6 +126,12 @@ class EngineConfig:
     transport_cost_per_kg_km: float = 2.0
     stale_days: int = 60
     solver_time_limit_s: float = 60.0
+    distance_reference_km: float = 300.0
+    region_complementarity: Mapping[tuple[str, str], float] = field(
+        default_factory=lambda: DEFAULT_REGION_COMPLEMENTARITY
+    )
+    graph_partners: int = 10
+    gap_producers: int = 3
 
     def __post_init__(self) -> None:
         total = sum(self.weights.values())
