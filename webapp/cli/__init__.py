@@ -6,8 +6,11 @@ import click
 from flask.cli import FlaskGroup
 
 from .. import create_app
+from . import data as data_commands
 from . import db as db_commands
+from . import match as match_commands
 from . import serve as serve_commands
+from . import users as user_commands
 
 
 def _create_app() -> object:
@@ -20,5 +23,9 @@ def main() -> None:
 
 
 main.add_command(db_commands.db)
+for command in data_commands.COMMANDS:
+    main.add_command(command)
+main.add_command(user_commands.user)
 for command in serve_commands.COMMANDS:
     main.add_command(command)
+main.add_command(match_commands.match)

@@ -1,0 +1,353 @@
+"""From database rows to a :class:`matcher.Market`: the snapshot a match round runs on.
+
+:func:`build_market` reads the network in a handful of set-based queries (one per frame,
+never one per listing) and converts every active listing to the product's base unit per
+month, so the engine never sees a *karung* or a weekly quantity. Quantities that confirmed
+proposals already reserve are taken out first: the engine plans only around what is still
+free, and a listing that is fully reserved is not in the market at all.
+
+:func:`reserved_quantities` and :func:`listing_capacities` are the same arithmetic for a
+few listings, used by :mod:`webapp.proposals` when it checks a confirmation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Select, case, func, select, union_all
+from sqlalchemy.orm import Session
+
+from matcher.market import EAST_JAVA_BOUNDS, Market
+
+from .models import (
+    RESERVING_STATES,
+    Certificate,
+    Listing,
+    Pesantren,
+    PesantrenRegionType,
+    Product,
+    ProductAlias,
+    Proposal,
+    ProposalLeg,
+    ProposalParty,
+    Regency,
+    db,
+    product_substitute,
+)
+
+__all__ = [
+    "ANSWERED_STATES",
+    "Snapshot",
+    "build_market",
+    "listing_capacities",
+    "reserved_quantities",
+    "snapshot_market",
+]
+
+#: Proposal outcomes that count for a pesantren's track record (the answer is known).
+ANSWERED_STATES = ("confirmed", "completed", "declined")
+
+#: Left-over quantities below this (base units per month) count as fully reserved.
+_EPSILON = 1e-6
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A Market plus what was left out of it and why (for the round's summary)."""
+
+    market: Market
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    reserved: dict[int, float] = field(default_factory=dict)
+    fully_reserved: list[int] = field(default_factory=list)
+
+
+def build_market(session: Session | None = None, as_of: dt.date | None = None) -> Market:
+    """The active network as a Market, with confirmed reservations taken out.
+
+    Parameters
+    ----------
+    session
+        SQLAlchemy session (default ``db.session``).
+    as_of
+        The date the market describes (default today); the engine uses it for certificate
+        expiry and availability windows.
+    """
+    return snapshot_market(session, as_of).market
+
+
+def snapshot_market(session: Session | None = None, as_of: dt.date | None = None) -> Snapshot:
+    """Like :func:`build_market`, also reporting listings left out (unconvertible unit,
+    offer without a price, pesantren outside East Java) and the reservations applied."""
+    session = session or db.session
+    as_of = as_of or dt.date.today()
+    skipped: list[dict[str, Any]] = []
+
+    pesantren = _pesantren_frame(session)
+    lat_min, lat_max, lon_min, lon_max = EAST_JAVA_BOUNDS
+    inside = pesantren["lat"].between(lat_min, lat_max) & pesantren["lon"].between(lon_min, lon_max)
+    for pid in pesantren.loc[~inside, "pesantren_id"]:
+        skipped.append({"pesantren_id": int(pid), "reason": "coordinates outside East Java"})
+    pesantren = pesantren.loc[inside].reset_index(drop=True)
+
+    listings = _listing_frame(session, select(Listing.id).where(Listing.status == "active"))
+    listings = listings[listings["pesantren_id"].isin(pesantren["pesantren_id"])]
+    listings, bad = _to_base_per_month(listings)
+    skipped.extend(bad)
+    no_price = (listings["kind"] == "offer") & listings["price"].isna()
+    skipped.extend(
+        {"listing_id": int(i), "reason": "offer without a price"}
+        for i in listings.loc[no_price, "listing_id"]
+    )
+    listings = listings.loc[~no_price]
+
+    reserved = reserved_quantities(session, listings["listing_id"].tolist())
+    taken = listings["listing_id"].map(reserved).fillna(0.0)
+    listings = listings.assign(quantity=listings["quantity"] - taken)
+    full = listings["quantity"] <= _EPSILON
+    fully_reserved = [int(i) for i in listings.loc[full, "listing_id"]]
+    listings = listings.loc[~full]
+
+    offers = listings[listings["kind"] == "offer"].rename(
+        columns={"last_confirmed_at": "last_confirmed"}
+    )
+    needs = listings[listings["kind"] == "need"].rename(
+        columns={"price": "max_price", "last_confirmed_at": "last_confirmed"}
+    )
+    market = Market.from_frames(
+        # from_frames aligns on the index: hand it contiguous frames
+        pesantren=pesantren.reset_index(drop=True),
+        offers=offers.reset_index(drop=True),
+        needs=needs.reset_index(drop=True),
+        catalogue=_catalogue_frame(session),
+        certificates=_certificate_frame(session),
+        as_of=as_of,
+    )
+    return Snapshot(market, skipped, reserved, fully_reserved)
+
+
+def reserved_quantities(
+    session: Session | None = None,
+    listing_ids: Collection[int] | None = None,
+    *,
+    exclude_proposal_id: int | None = None,
+) -> dict[int, float]:
+    """Base units per month held by confirmed (and completed) proposals, per listing id.
+
+    An offer is held by the legs that take from it, a need by the legs that fill it. Only
+    ``listing_ids`` when given; ``exclude_proposal_id`` leaves one proposal out (the one
+    being confirmed).
+    """
+    session = session or db.session
+    held = select(Proposal.id).where(Proposal.state.in_(RESERVING_STATES))
+    if exclude_proposal_id is not None:
+        held = held.where(Proposal.id != exclude_proposal_id)
+    parts = []
+    for column in (ProposalLeg.offer_id, ProposalLeg.need_id):
+        part = select(column.label("listing_id"), ProposalLeg.quantity.label("quantity")).where(
+            ProposalLeg.proposal_id.in_(held)
+        )
+        if listing_ids is not None:
+            part = part.where(column.in_(list(listing_ids)))
+        parts.append(part)
+    legs = union_all(*parts).subquery()
+    rows = session.execute(
+        select(legs.c.listing_id, func.sum(legs.c.quantity)).group_by(legs.c.listing_id)
+    ).all()
+    return {int(lid): float(qty) for lid, qty in rows}
+
+
+def listing_capacities(session: Session, listing_ids: Iterable[int]) -> dict[int, float]:
+    """Each listing's quantity in its product's base unit per month (whatever its status).
+
+    Raises ``matcher.units.UnitError`` for a listing whose unit cannot be converted.
+    """
+    frame = _listing_frame(session, select(Listing.id).where(Listing.id.in_(list(listing_ids))))
+    converted, bad = _to_base_per_month(frame)
+    if bad:
+        from matcher.units import UnitError
+
+        raise UnitError("; ".join(f"listing {b['listing_id']}: {b['reason']}" for b in bad))
+    return dict(zip(converted["listing_id"].astype(int), converted["quantity"], strict=True))
+
+
+# -- frames ------------------------------------------------------------------------------
+
+
+def _frame(session: Session, stmt: Select[Any]) -> pd.DataFrame:
+    result = session.execute(stmt)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def _pesantren_frame(session: Session) -> pd.DataFrame:
+    base = _frame(
+        session,
+        select(
+            Pesantren.id.label("pesantren_id"),
+            Pesantren.name,
+            Pesantren.regency_code,
+            Regency.name.label("kabupaten"),
+            Pesantren.latitude.label("lat"),
+            Pesantren.longitude.label("lon"),
+            Pesantren.santri_count.label("santri"),
+            Pesantren.curation_status.label("curation"),
+        ).join(Regency, Regency.code == Pesantren.regency_code),
+    )
+    regions = _frame(
+        session,
+        select(PesantrenRegionType.pesantren_id, PesantrenRegionType.region_type).order_by(
+            PesantrenRegionType.pesantren_id, PesantrenRegionType.rank
+        ),
+    )
+    joined = regions.groupby("pesantren_id", sort=False)["region_type"].agg(";".join)
+    return base.assign(
+        region_types=joined.reindex(base["pesantren_id"], fill_value="").to_numpy(),
+        track_record=base["pesantren_id"].map(_track_records(session)).fillna(0.5),
+    )
+
+
+def _track_records(session: Session) -> pd.Series:
+    """Share of a pesantren's answered proposals (confirmed, completed or declined, where
+    it gave an answer) that were confirmed or completed."""
+    rows = _frame(
+        session,
+        select(
+            ProposalParty.pesantren_id,
+            func.count().label("answered"),
+            func.sum(case((Proposal.state.in_(RESERVING_STATES), 1), else_=0)).label("kept"),
+        )
+        .join(Proposal, Proposal.id == ProposalParty.proposal_id)
+        .where(ProposalParty.response != "pending", Proposal.state.in_(ANSWERED_STATES))
+        .group_by(ProposalParty.pesantren_id),
+    )
+    if rows.empty:
+        return pd.Series(dtype=float)
+    share = rows["kept"].astype(float) / rows["answered"].astype(float)
+    return pd.Series(share.to_numpy(), index=rows["pesantren_id"].to_numpy())
+
+
+def _listing_frame(session: Session, ids: Select[Any]) -> pd.DataFrame:
+    return _frame(
+        session,
+        select(
+            Listing.id.label("listing_id"),
+            Listing.pesantren_id,
+            Listing.kind,
+            Product.slug.label("product"),
+            Product.base_unit,
+            Listing.quantity,
+            Listing.unit,
+            Listing.unit_size,
+            Listing.period,
+            Listing.price,
+            Listing.min_lot,
+            Listing.required_certs,
+            Listing.available_from,
+            Listing.available_until,
+            Listing.last_confirmed_at,
+        )
+        .join(Product, Product.id == Listing.product_id)
+        .where(Listing.id.in_(ids))
+        .order_by(Listing.id),
+    )
+
+
+def _to_base_per_month(listings: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Convert ``quantity`` to base units per month and type the columns for the Market.
+
+    Units are converted once per distinct (unit, base unit, unit size) and period, then
+    applied as a vectorised factor: the conversions are linear.
+    """
+    from matcher.units import UnitError, per_month, to_base
+
+    size = listings["unit_size"].map(lambda v: None if v is None or pd.isna(v) else float(v))
+    keys = pd.DataFrame(
+        {"unit": listings["unit"], "base_unit": listings["base_unit"], "size": size}
+    )
+    factors: dict[tuple[Any, ...], float] = {}
+    problems: dict[tuple[Any, ...], str] = {}
+    for key in keys.drop_duplicates().itertuples(index=False, name=None):
+        unit, base_unit, unit_size = key
+        try:
+            factors[key] = float(to_base(1.0, unit, base_unit, unit_size))
+        except (UnitError, ValueError) as exc:
+            problems[key] = str(exc)
+    period_factor = {p: float(per_month(1.0, p)) for p in listings["period"].unique()}
+
+    key_series = pd.Series(list(keys.itertuples(index=False, name=None)), index=listings.index)
+    unit_factor = key_series.map(lambda k: factors.get(k, np.nan)).astype(float)
+    bad_mask = unit_factor.isna()
+    bad = [
+        {"listing_id": int(lid), "reason": problems[k]}
+        for lid, k in zip(listings.loc[bad_mask, "listing_id"], key_series[bad_mask], strict=True)
+    ]
+    ok = listings.loc[~bad_mask]
+    quantity = (
+        ok["quantity"].astype(float)
+        * unit_factor[~bad_mask]
+        * ok["period"].map(period_factor).astype(float)
+    )
+    converted = ok.assign(
+        quantity=quantity,
+        price=pd.to_numeric(ok["price"], errors="coerce").astype(float),
+        min_lot=ok["min_lot"].astype(float),
+        available_from=pd.to_datetime(ok["available_from"]),
+        available_until=pd.to_datetime(ok["available_until"]),
+        last_confirmed_at=_naive_utc(ok["last_confirmed_at"]),
+    ).drop(columns=["base_unit", "unit", "unit_size", "period"])
+    return converted.reset_index(drop=True), bad
+
+
+def _naive_utc(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values, utc=True).dt.tz_localize(None)
+
+
+def _catalogue_frame(session: Session) -> pd.DataFrame:
+    products = _frame(
+        session,
+        select(
+            Product.id,
+            Product.slug.label("product"),
+            Product.name_id,
+            Product.name_en,
+            Product.category,
+            Product.base_unit,
+            Product.shelf_life_class,
+            Product.price_min,
+            Product.price_max,
+        ).order_by(Product.slug),
+    )
+    aliases = _frame(
+        session, select(ProductAlias.product_id, ProductAlias.alias).order_by(ProductAlias.alias)
+    )
+    substitute = Product.__table__.alias("substitute")
+    substitutes = _frame(
+        session,
+        select(product_substitute.c.product_id, substitute.c.slug)
+        .join(substitute, substitute.c.id == product_substitute.c.substitute_id)
+        .order_by(substitute.c.slug),
+    )
+    alias_map = aliases.groupby("product_id")["alias"].agg("|".join)
+    substitute_map = substitutes.groupby("product_id")["slug"].agg(";".join)
+    return products.assign(
+        aliases=alias_map.reindex(products["id"], fill_value="").to_numpy(),
+        substitutes=substitute_map.reindex(products["id"], fill_value="").to_numpy(),
+    ).drop(columns=["id"])
+
+
+def _certificate_frame(session: Session) -> pd.DataFrame:
+    certs = _frame(
+        session,
+        select(
+            Certificate.pesantren_id,
+            Product.slug.label("product"),
+            Certificate.kind,
+            Certificate.number,
+            Certificate.expires_on.label("expires"),
+        ).join(Product, Product.id == Certificate.product_id),
+    )
+    return certs.assign(expires=pd.to_datetime(certs["expires"]))

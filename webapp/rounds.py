@@ -1,0 +1,605 @@
+"""Match rounds: snapshot the market, run the engine, store the proposals; publish; compare.
+
+A round's life: ``running`` (snapshot and engine at work; ``progress`` says which stage)
+→ ``draft`` (proposals stored, for a facilitator to review, veto or trim) → ``published``
+(parties can answer) → ``superseded`` (a newer round was published). A round whose engine
+raised is ``failed`` with the error, and has no proposals: they are stored in one
+transaction, all or nothing.
+
+What a new round keeps: confirmed and completed proposals hold their quantities, so
+:func:`webapp.market_io.build_market` takes them out and the engine plans around them;
+declined proposals hold nothing, so the next round re-solves over what they released.
+
+When a round is published, every older open round is superseded. Its proposals that
+were still waiting for answers (``draft``, ``published``, ``accepted_by_some``) become
+``expired`` with the reason "superseded by round N": the new round has re-planned the very
+quantities they were waiting on, and two live proposals must not compete for the same stock.
+Confirmed and completed proposals stay as they are (they are honoured and still reserve);
+declined and cancelled ones stay in the record.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from matcher.config import EngineConfig
+from matcher.market import Market
+from matcher.results import Plan
+
+from .market_io import snapshot_market
+from .models import (
+    Listing,
+    MatchRound,
+    Product,
+    Proposal,
+    ProposalEvent,
+    ProposalLeg,
+    ProposalParty,
+    User,
+    db,
+    utcnow,
+)
+from .proposals import ProposalError, record_transition
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+__all__ = [
+    "BackgroundRound",
+    "ProposalChange",
+    "RoundComparison",
+    "RoundError",
+    "compare_rounds",
+    "publish_round",
+    "run_match_round",
+    "start_match_round",
+    "store_plans",
+]
+
+Progress = Callable[[str], None]
+Engine = Callable[[Market, EngineConfig], Any]
+
+#: A ``running`` round older than this is assumed dead (its process crashed).
+STALE_RUNNING = dt.timedelta(hours=1)
+_QTY = Decimal("0.001")
+_IDR = Decimal("0.01")
+_OPEN_STATES = ("draft", "published", "accepted_by_some")
+
+
+class RoundError(ValueError):
+    """A round action that the round's status does not allow."""
+
+
+@dataclass(frozen=True)
+class BackgroundRound:
+    """A round computing in a background thread; poll ``MatchRound.progress``/``status``."""
+
+    round_id: int
+    thread: threading.Thread
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the thread; True when it has finished."""
+        self.thread.join(timeout)
+        return not self.thread.is_alive()
+
+
+# -- running a round ---------------------------------------------------------------------
+
+
+def run_match_round(
+    user: User | None = None,
+    config: EngineConfig | None = None,
+    progress: Progress | None = None,
+    *,
+    as_of: dt.date | None = None,
+    round_id: int | None = None,
+    engine: Engine | None = None,
+) -> MatchRound:
+    """Snapshot the market, run the engine and store a ``draft`` round with its proposals.
+
+    Parameters
+    ----------
+    user
+        Who started the round (recorded on the round and its ``create`` events).
+    config
+        Engine configuration (default :class:`~matcher.config.EngineConfig`).
+    progress
+        Called with a short text as each stage starts (the CLI prints it). The text is also
+        committed to ``MatchRound.progress`` in its own transaction, so another request can
+        show it while the round runs.
+    as_of
+        Market date (default today).
+    round_id
+        Continue an existing ``running`` round (see :func:`start_match_round`).
+    engine
+        ``engine(market, config) -> RoundResult`` (default :func:`matcher.run_round`).
+
+    Returns the round: ``draft`` on success, ``failed`` (with ``error``) if the engine or
+    storing raised; a failed round has no proposals.
+    """
+    session = db.session
+    config = config or EngineConfig()
+    as_of = as_of or dt.date.today()
+    if round_id is None:
+        round_ = _create_running_round(session, user, config, as_of)
+    else:
+        round_ = session.get(MatchRound, round_id)
+        if round_ is None or round_.status != "running":
+            raise RoundError(f"round {round_id} is not running")
+    rid = round_.id
+    user_id = user.id if user is not None else None
+
+    def stage(text: str) -> None:
+        _set_progress(rid, text)
+        if progress is not None:
+            progress(text)
+
+    started = time.perf_counter()
+    try:
+        stage("snapshot: reading listings")
+        t0 = time.perf_counter()
+        snapshot = snapshot_market(session, as_of)
+        snapshot_s = time.perf_counter() - t0
+        size = snapshot.market.size
+        stage(
+            f"engine: {size['pesantren']} pesantren, {size['offers']} offers, {size['needs']} needs"
+        )
+        t0 = time.perf_counter()
+        result = (engine or _default_engine())(snapshot.market, config)
+        engine_s = time.perf_counter() - t0
+        plans: list[Plan] = list(result.plans)
+        stage(f"storing {len(plans)} proposals")
+        t0 = time.perf_counter()
+        round_ = session.get(MatchRound, rid)
+        assert round_ is not None
+        stored, dropped = store_plans(session, round_, plans, user_id=user_id)
+        store_s = time.perf_counter() - t0
+        round_.summary = _summary(
+            stored,
+            result,
+            snapshot,
+            dropped=dropped,
+            timings={
+                "snapshot": snapshot_s,
+                "engine": engine_s,
+                "store": store_s,
+                "total": time.perf_counter() - started,
+            },
+        )
+        round_.status = "draft"
+        round_.progress = f"done: {len(stored)} proposals"
+        session.commit()
+    except Exception as exc:
+        session.rollback()
+        current_app.logger.exception("match round %s failed", rid)
+        round_ = session.get(MatchRound, rid)
+        assert round_ is not None
+        round_.status = "failed"
+        round_.error = f"{type(exc).__name__}: {exc}"[:5000]
+        round_.progress = "failed"
+        session.commit()
+        if progress is not None:
+            progress(f"failed: {round_.error}")
+    return round_
+
+
+def start_match_round(
+    user: User | None = None, config: EngineConfig | None = None
+) -> BackgroundRound:
+    """Create a ``running`` round now and compute it in a background thread.
+
+    For the web: redirect to the round's page and poll ``progress``/``status``. Raises
+    :class:`RoundError` if another round is already running.
+    """
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    config = config or EngineConfig()
+    round_ = _create_running_round(db.session, user, config, dt.date.today())
+    rid, user_id = round_.id, (user.id if user is not None else None)
+
+    def work() -> None:
+        with app.app_context():
+            try:
+                actor = db.session.get(User, user_id) if user_id is not None else None
+                run_match_round(actor, config, round_id=rid)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=work, name=f"match-round-{rid}", daemon=True)
+    thread.start()
+    return BackgroundRound(rid, thread)
+
+
+def store_plans(
+    session: Session, round_: MatchRound, plans: list[Plan], *, user_id: int | None = None
+) -> tuple[list[Proposal], int]:
+    """Add one ``draft`` proposal per plan (legs, parties, a ``create`` event) to the session.
+
+    Does not commit. Plans with a leg that rounds to no quantity are left out; returns the
+    proposals added and how many plans were left out.
+    """
+    product_ids = dict(session.execute(select(Product.slug, Product.id)).all())
+    now = utcnow()
+    stored: list[Proposal] = []
+    dropped = 0
+    for plan in plans:
+        legs = []
+        for seq, leg in enumerate(plan.legs):
+            quantity = _dec(leg.quantity, _QTY)
+            if quantity <= 0:
+                break
+            unit_price = _dec(leg.unit_price, _IDR)
+            reasons: dict[str, Any] = dict(leg.reasons)
+            if leg.components:
+                reasons["components"] = {k: round(float(v), 4) for k, v in leg.components.items()}
+            legs.append(
+                ProposalLeg(
+                    seq=seq,
+                    giver_id=leg.giver_id,
+                    receiver_id=leg.receiver_id,
+                    offer_id=leg.offer_id,
+                    need_id=leg.need_id,
+                    product_id=product_ids[leg.product],
+                    quantity=quantity,
+                    unit_price=unit_price,
+                    value_idr=(quantity * unit_price).quantize(_IDR, ROUND_HALF_UP),
+                    distance_km=float(leg.distance_km),
+                    score=float(leg.score),
+                    reasons=reasons,
+                )
+            )
+        else:
+            proposal = Proposal(
+                kind=plan.kind,
+                state="draft",
+                score=float(plan.score),
+                value_idr=sum((leg.value_idr for leg in legs), Decimal(0)),
+                reasons={lang: [text] for lang, text in plan.reasons.items() if text},
+                legs=legs,
+                parties=[ProposalParty(pesantren_id=pid) for pid in plan.participants],
+                events=[ProposalEvent(at=now, user_id=user_id, action="create", to_state="draft")],
+            )
+            round_.proposals.append(proposal)
+            stored.append(proposal)
+            continue
+        dropped += 1
+    session.flush()
+    return stored, dropped
+
+
+# -- publishing --------------------------------------------------------------------------
+
+
+def publish_round(round_: MatchRound, user: User | None = None) -> MatchRound:
+    """``draft → published`` for the round and its draft proposals; supersede older rounds.
+
+    Older published rounds, and older draft rounds, become ``superseded``; their proposals
+    still waiting for answers expire (see the module docstring). Vetoed (cancelled)
+    proposals stay cancelled. One transaction.
+    """
+    session = db.session
+    if user is not None and user.role not in ("facilitator", "admin"):
+        raise ProposalError("Only a facilitator may publish a round.")
+    try:
+        locked = session.execute(
+            select(MatchRound)
+            .where(MatchRound.id == round_.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one()
+        if locked.status != "draft":
+            raise RoundError(f"round {locked.id} is {locked.status}, not draft")
+        for p in session.scalars(
+            select(Proposal).where(Proposal.round_id == locked.id, Proposal.state == "draft")
+        ):
+            record_transition(session, p, "publish", "published", user)
+        older = session.scalars(
+            select(MatchRound)
+            .where(
+                MatchRound.id != locked.id,
+                (MatchRound.status == "published")
+                | ((MatchRound.status == "draft") & (MatchRound.id < locked.id)),
+            )
+            .with_for_update()
+        ).all()
+        reason = f"superseded by round {locked.id}"
+        for old in older:
+            old.status = "superseded"
+            for p in session.scalars(
+                select(Proposal).where(
+                    Proposal.round_id == old.id, Proposal.state.in_(_OPEN_STATES)
+                )
+            ):
+                record_transition(session, p, "expire", "expired", user, reason=reason)
+        locked.status = "published"
+        locked.published_at = utcnow()
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return locked
+
+
+# -- comparing ---------------------------------------------------------------------------
+
+ChangeKind = Literal["new", "gone", "changed"]
+
+
+@dataclass(frozen=True)
+class ProposalChange:
+    """One difference between two rounds, keyed by who gives which product to whom."""
+
+    change: ChangeKind
+    kind: str
+    pesantren_ids: tuple[int, ...]
+    products: tuple[str, ...]
+    before_id: int | None
+    after_id: int | None
+    before_value: float
+    after_value: float
+    before_state: str
+    after_state: str
+    reasons: list[dict[str, str]] = field(default_factory=list)  # {"code", "id", "en"}
+
+
+@dataclass(frozen=True)
+class RoundComparison:
+    """What changed from round ``a_id`` to round ``b_id``."""
+
+    a_id: int
+    b_id: int
+    new: list[ProposalChange]
+    gone: list[ProposalChange]
+    changed: list[ProposalChange]
+    unchanged: int
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "new": len(self.new),
+            "gone": len(self.gone),
+            "changed": len(self.changed),
+            "unchanged": self.unchanged,
+        }
+
+
+def compare_rounds(a: MatchRound, b: MatchRound, *, tolerance: float = 0.005) -> RoundComparison:
+    """Proposals new in ``b``, gone since ``a``, and changed (a leg's quantity moved by more
+    than ``tolerance``, relative), each with the likely reasons: a listing changed or was
+    paused, a decline in ``a`` released quantity, a proposal in ``a`` was confirmed (and now
+    reserves), or the engine simply re-optimised."""
+    session = db.session
+    by_key = {r.id: _proposals_by_key(session, r.id) for r in (a, b)}
+    before, after = by_key[a.id], by_key[b.id]
+    listing_ids = {lid for group in (before, after) for p in group.values() for lid in _listings(p)}
+    listings = {
+        row.id: row
+        for row in session.execute(
+            select(Listing.id, Listing.status, Listing.created_at, Listing.updated_at).where(
+                Listing.id.in_(listing_ids)
+            )
+        )
+    }
+    released = {lid for p in before.values() if p.state == "declined" for lid in _listings(p)}
+    since = a.created_at
+    products = dict(session.execute(select(Product.id, Product.slug)).all())
+
+    def reasons_for(old: Proposal | None, new: Proposal | None) -> list[dict[str, str]]:
+        out: list[dict[str, str]] = []
+        if old is not None and old.state in ("confirmed", "completed"):
+            out.append(
+                _reason(
+                    "confirmed",
+                    f"dikonfirmasi di putaran {a.id}; kuantitasnya kini dicadangkan",
+                    f"confirmed in round {a.id}; its quantities are now reserved",
+                )
+            )
+        if old is not None and old.state == "declined":
+            out.append(
+                _reason("declined", f"ditolak di putaran {a.id}", f"declined in round {a.id}")
+            )
+        if old is not None and old.state == "cancelled":
+            out.append(
+                _reason("cancelled", f"dibatalkan di putaran {a.id}", f"vetoed in round {a.id}")
+            )
+        for lid in sorted({*_listings(old), *_listings(new)}):
+            row = listings.get(lid)
+            if row is None or row.status != "active":
+                out.append(
+                    _reason(
+                        "listing_inactive",
+                        f"listing {lid} tidak aktif lagi",
+                        f"listing {lid} is no longer active",
+                    )
+                )
+            elif row.created_at > since:
+                out.append(_reason("listing_new", f"listing {lid} baru", f"listing {lid} is new"))
+            elif row.updated_at > since:
+                out.append(
+                    _reason("listing_changed", f"listing {lid} diubah", f"listing {lid} changed")
+                )
+        if new is not None and (old is None or old.state != "declined"):
+            for lid in sorted(_listings(new) & released):
+                out.append(
+                    _reason(
+                        "released_by_decline",
+                        f"penolakan di putaran {a.id} membebaskan kuantitas listing {lid}",
+                        f"a decline in round {a.id} released quantity of listing {lid}",
+                    )
+                )
+        if not out:
+            out.append(
+                _reason(
+                    "reoptimised", "hasil optimasi ulang jaringan", "the network was re-optimised"
+                )
+            )
+        return out
+
+    def change(
+        kind: ChangeKind, key: tuple[Any, ...], old: Proposal | None, new: Proposal | None
+    ) -> ProposalChange:
+        ref = new or old
+        assert ref is not None
+        return ProposalChange(
+            change=kind,
+            kind=ref.kind,
+            pesantren_ids=tuple(sorted({pid for g, r, _ in key for pid in (g, r)})),
+            products=tuple(sorted({products[prod] for _, _, prod in key})),
+            before_id=old.id if old else None,
+            after_id=new.id if new else None,
+            before_value=float(old.value_idr) if old else 0.0,
+            after_value=float(new.value_idr) if new else 0.0,
+            before_state=old.state if old else "",
+            after_state=new.state if new else "",
+            reasons=reasons_for(old, new),
+        )
+
+    new = [change("new", k, None, after[k]) for k in after if k not in before]
+    gone = [change("gone", k, before[k], None) for k in before if k not in after]
+    changed, unchanged = [], 0
+    for k in before.keys() & after.keys():
+        if _same_quantities(before[k], after[k], tolerance):
+            unchanged += 1
+        else:
+            changed.append(change("changed", k, before[k], after[k]))
+    changed.sort(key=lambda c: c.pesantren_ids)
+    return RoundComparison(a.id, b.id, new, gone, changed, unchanged)
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def _default_engine() -> Engine:
+    from matcher import run_round
+
+    return run_round  # type: ignore[no-any-return]
+
+
+def _create_running_round(
+    session: Session, user: User | None, config: EngineConfig, as_of: dt.date
+) -> MatchRound:
+    cutoff = utcnow() - STALE_RUNNING
+    running = session.scalar(
+        select(MatchRound.id).where(MatchRound.status == "running", MatchRound.created_at > cutoff)
+    )
+    if running is not None:
+        raise RoundError(f"round {running} is still running; wait for it to finish")
+    round_ = MatchRound(
+        status="running",
+        created_by_id=user.id if user is not None else None,
+        as_of=as_of,
+        params=_config_params(config),
+        progress="queued",
+    )
+    session.add(round_)
+    session.commit()
+    return round_
+
+
+def _set_progress(round_id: int, text: str) -> None:
+    """Commit ``progress`` in a separate short transaction, visible to other requests."""
+    with Session(db.engine) as own, own.begin():
+        own.execute(update(MatchRound).where(MatchRound.id == round_id).values(progress=text[:200]))
+
+
+def _config_params(config: EngineConfig) -> dict[str, Any]:
+    return _jsonable(dataclasses.asdict(config))  # type: ignore[no-any-return]
+
+
+def _jsonable(value: Any) -> Any:
+    """JSON-safe copy (PostgreSQL JSON refuses NaN/Infinity; numpy scalars to Python)."""
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _summary(
+    stored: list[Proposal],
+    result: Any,
+    snapshot: Any,
+    *,
+    dropped: int,
+    timings: dict[str, float],
+) -> dict[str, Any]:
+    counts = Counter(p.kind for p in stored)
+    value = defaultdict(float)
+    for p in stored:
+        value[p.kind] += float(p.value_idr)
+    gaps = getattr(result, "gaps", None)
+    engine_timings = dict(getattr(result, "timings", {}) or {})
+    return _jsonable(  # type: ignore[no-any-return]
+        {
+            "proposals": len(stored),
+            "counts": {
+                kind: counts.get(kind, 0) for kind in ("trade", "barter_pair", "barter_cycle")
+            },
+            "value_idr": sum(value.values()),
+            "value_by_kind": dict(value),
+            "timings": {**{f"engine.{k}": v for k, v in engine_timings.items()}, **timings},
+            "market": snapshot.market.size,
+            "stats": dict(getattr(result, "stats", {}) or {}),
+            "gaps": {
+                "unmet": len(gaps.unmet) if gaps is not None else 0,
+                "unsold": len(gaps.unsold) if gaps is not None else 0,
+            },
+            "dropped_plans": dropped,
+            "skipped_listings": snapshot.skipped[:100],
+            "skipped_count": len(snapshot.skipped),
+            "reserved_listings": len(snapshot.reserved),
+            "fully_reserved_listings": len(snapshot.fully_reserved),
+        }
+    )
+
+
+def _dec(value: float, step: Decimal) -> Decimal:
+    return Decimal(repr(float(value))).quantize(step, ROUND_HALF_UP)
+
+
+def _proposals_by_key(session: Session, round_id: int) -> dict[tuple[Any, ...], Proposal]:
+    proposals = session.scalars(
+        select(Proposal).where(Proposal.round_id == round_id).options(selectinload(Proposal.legs))
+    ).all()
+    return {
+        tuple(sorted((leg.giver_id, leg.receiver_id, leg.product_id) for leg in p.legs)): p
+        for p in proposals
+    }
+
+
+def _listings(p: Proposal | None) -> set[int]:
+    if p is None:
+        return set()
+    return {lid for leg in p.legs for lid in (leg.offer_id, leg.need_id)}
+
+
+def _same_quantities(a: Proposal, b: Proposal, tolerance: float) -> bool:
+    qa = {(leg.giver_id, leg.receiver_id, leg.product_id): float(leg.quantity) for leg in a.legs}
+    qb = {(leg.giver_id, leg.receiver_id, leg.product_id): float(leg.quantity) for leg in b.legs}
+    return all(abs(qa[k] - qb[k]) <= tolerance * max(qa[k], qb[k]) for k in qa)
+
+
+def _reason(code: str, text_id: str, text_en: str) -> dict[str, str]:
+    return {"code": code, "id": text_id, "en": text_en}
