@@ -1,11 +1,33 @@
-"""``opop-match serve``: the web application."""
+"""``opop-match serve`` and ``opop-match demo``: the web application, alone or with demo data."""
 
 from __future__ import annotations
 
+import importlib
+from collections import Counter
+
 import click
-from flask import current_app
-from werkzeug.serving import run_simple
+from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy import func, select
+from werkzeug.serving import run_simple
+
+from .. import migrate
+from ..models import Listing, MatchRound, Pesantren, ProposalParty, User, db
+from ..seed import SeedError, load_seed
+
+#: Demo accounts (email, role, name); they share one password, printed by ``demo``.
+DEMO_ACCOUNTS = (
+    ("facilitator@demo.opop-match.org", "facilitator", "Pendamping OPOP (demo)"),
+    ("admin@demo.opop-match.org", "admin", "Admin (demo)"),
+    ("officer@demo.opop-match.org", "officer", "Bagian Pengadaan (demo)"),
+)
+DEMO_PASSWORD = "opop-demo-2026"
+
+
+def _serve(app: Flask, host: str, port: int, debug: bool = False) -> None:
+    app.debug = debug
+    click.echo(f"OPOP Match at http://{host}:{port}/ (Ctrl+C to stop)")
+    run_simple(host, port, app, threaded=True, use_debugger=debug, use_reloader=False)
 
 
 @click.command()
@@ -15,10 +37,110 @@ from flask.cli import with_appcontext
 @click.option("--debug/--no-debug", default=False)
 def serve(host: str, port: int, debug: bool) -> None:
     """Serve the web application (a development-grade server; use a WSGI server in production)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    app.debug = debug
-    click.echo(f"OPOP Match at http://{host}:{port}/ (Ctrl+C to stop)")
-    run_simple(host, port, app, threaded=True, use_debugger=debug, use_reloader=False)
+    _serve(current_app._get_current_object(), host, port, debug)  # type: ignore[attr-defined]
 
 
-COMMANDS = [serve]
+@click.command()
+@with_appcontext
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--serve/--no-serve", "serve_after", default=True, help="Serve when ready.")
+def demo(host: str, port: int, serve_after: bool) -> None:
+    """Set up a demo (schema, seed data, accounts, a published match round) and serve it.
+
+    Safe to run again: what is already there is kept.
+    """
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"Database: {app.config['DATABASE_URL']}")
+    migrate.upgrade(app)
+    click.echo("Schema up to date.")
+    try:
+        reports = load_seed(progress=True)
+    except SeedError as exc:
+        raise click.ClickException(f"seed not loaded: {exc}") from exc
+    for report in reports.values():
+        click.echo(report.summary())
+    facilitator = _demo_account(*DEMO_ACCOUNTS[0])
+    _demo_account(*DEMO_ACCOUNTS[1])
+    _demo_round(facilitator)
+    officer = _demo_account(*DEMO_ACCOUNTS[2], pesantren=_well_connected_pesantren())
+    db.session.commit()
+
+    click.echo("\nDemo accounts (password for all: " + DEMO_PASSWORD + "):")
+    for email, role, _name in DEMO_ACCOUNTS:
+        click.echo(f"  {role:<12} {email}")
+    if officer.pesantren is not None:
+        click.echo(
+            f"  (the officer works for {officer.pesantren.name}, NSPP {officer.pesantren.nspp})"
+        )
+    if serve_after:
+        _serve(app, host, port)
+
+
+def _demo_account(email: str, role: str, name: str, pesantren: Pesantren | None = None) -> User:
+    account = db.session.scalar(select(User).where(User.email == email))
+    if account is None:
+        account = User(email=email, name=name, role=role, language="id")
+        account.pesantren_id = pesantren.id if pesantren else None
+        account.set_password(DEMO_PASSWORD)
+        db.session.add(account)
+        db.session.flush()
+    return account
+
+
+def _well_connected_pesantren() -> Pesantren:
+    """The pesantren with the most proposals in the newest published round, else the one
+    whose listings have the most counterparts (offers meeting needs) in the network."""
+    newest = db.session.scalar(
+        select(MatchRound.id)
+        .where(MatchRound.status == "published")
+        .order_by(MatchRound.id.desc())
+        .limit(1)
+    )
+    if newest is not None:
+        from ..models import Proposal
+
+        best = db.session.execute(
+            select(ProposalParty.pesantren_id, func.count())
+            .join(Proposal, Proposal.id == ProposalParty.proposal_id)
+            .where(Proposal.round_id == newest)
+            .group_by(ProposalParty.pesantren_id)
+            .order_by(func.count().desc(), ProposalParty.pesantren_id)
+            .limit(1)
+        ).first()
+        if best is not None:
+            return db.session.get_one(Pesantren, best[0])
+    rows = db.session.execute(select(Listing.pesantren_id, Listing.kind, Listing.product_id)).all()
+    if not rows:
+        raise click.ClickException("no listings in the database: cannot pick a demo pesantren")
+    per_side = Counter((kind, product) for _pid, kind, product in rows)
+    score: Counter[int] = Counter()
+    for pid, kind, product in rows:
+        score[pid] += per_side[("need" if kind == "offer" else "offer", product)]
+    best_id = min(score, key=lambda pid: (-score[pid], pid))
+    return db.session.get_one(Pesantren, best_id)
+
+
+def _demo_round(facilitator: User) -> None:
+    published = db.session.scalar(
+        select(func.count()).select_from(MatchRound).where(MatchRound.status == "published")
+    )
+    if published:
+        click.echo("A published match round exists already; not running another.")
+        return
+    try:
+        rounds = importlib.import_module("webapp.rounds")
+    except ImportError:
+        click.echo("Match rounds are not available in this version (webapp.rounds missing).")
+        return
+    click.echo("Running a match round ...")
+    round_ = rounds.run_match_round(facilitator, progress=lambda text: click.echo(f"  {text}"))
+    if round_.status != "draft":
+        click.echo(f"The match round failed: {round_.error or round_.status}", err=True)
+        return
+    rounds.publish_round(round_, facilitator)
+    db.session.commit()
+    click.echo(f"Match round {round_.id} published with {len(round_.proposals)} proposal(s).")
+
+
+COMMANDS = [serve, demo]

@@ -1,0 +1,402 @@
+"""Row validation: each kind turns spreadsheet rows into records ready to upsert.
+
+Every problem becomes a :class:`RowError` naming the row (as numbered in the spreadsheet),
+the column, the value and the reason; a row with errors yields no record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from matcher.identifiers import check_identifier, check_nspp
+from matcher.market import SHELF_LIFE_CLASSES
+
+from ..models import CURATION_STATUSES, LISTING_STATUSES
+from . import values as v
+from .context import ImportContext
+from .reading import SheetRow
+from .report import ImportReport
+
+__all__ = ["Record", "validate_rows"]
+
+T = TypeVar("T")
+
+
+@dataclass
+class Record:
+    """A valid row: its upsert key, the model attributes, and related rows (``extra``)."""
+
+    row: int
+    key: tuple[Any, ...]
+    label: str
+    values: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class _Row:
+    """Reads one row's cells through parsers, collecting errors in the report."""
+
+    def __init__(self, row: SheetRow, report: ImportReport) -> None:
+        self.row, self.report, self.failed = row, report, False
+
+    def text(self, column: str) -> str:
+        return self.row.cells.get(column, "").strip()
+
+    def fail(self, column: str, reason: str, value: str | None = None) -> None:
+        self.failed = True
+        shown = self.text(column) if value is None else value
+        self.report.error(self.row.number, column, shown, reason)
+
+    def get(
+        self, column: str, parse: Callable[[str], T], *, required: bool = False, default: Any = None
+    ) -> T | Any:
+        text = self.text(column)
+        if not text:
+            if required:
+                self.fail(column, "required, but empty")
+            return default
+        try:
+            return parse(text)
+        except v.CellError as exc:
+            self.fail(column, str(exc))
+            return default
+
+
+def validate_rows(
+    kind: str,
+    rows: Iterable[SheetRow],
+    ctx: ImportContext,
+    report: ImportReport,
+    progress: Callable[[int], None] | None = None,
+) -> list[Record]:
+    """Validate every row of ``kind``; return the good rows as records."""
+    handler = _HANDLERS[kind]
+    records: list[Record] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for sheet_row in rows:
+        row = _Row(sheet_row, report)
+        record = handler(row, ctx)
+        if progress is not None:
+            progress(1)
+        if record is None or row.failed:
+            continue
+        if record.key in seen:
+            column = _KEY_COLUMN[kind]
+            row.fail(column, f"duplicate: {record.label} is already on row {seen[record.key]}")
+            continue
+        seen[record.key] = sheet_row.number
+        records.append(record)
+    return records
+
+
+def _nspp(row: _Row, regency_code: str | None = None) -> str | None:
+    text = row.text("nspp")
+    if not text:
+        row.fail("nspp", "required, but empty")
+        return None
+    check = check_nspp(text, regency_code)
+    if not check.ok:
+        row.fail("nspp", f"invalid NSPP: {check.error}")
+        return None
+    if check.warning:
+        row.report.warnings.append(f"row {row.row.number}, column nspp ({text}): {check.warning}")
+    return check.value
+
+
+def _known_pesantren(row: _Row, ctx: ImportContext) -> tuple[str, int] | None:
+    nspp = _nspp(row)
+    if nspp is None:
+        return None
+    pid = ctx.pesantren_ids.get(nspp)
+    if pid is None:
+        row.fail("nspp", "no pesantren with this NSPP; import the pesantren first")
+        return None
+    return nspp, pid
+
+
+def _product(row: _Row, ctx: ImportContext) -> Any:
+    text = row.text("product")
+    if not text:
+        row.fail("product", "required, but empty")
+        return None
+    product, reason = ctx.resolve_product(text)
+    if product is None:
+        row.fail("product", reason)
+    return product
+
+
+def _choice(
+    allowed: tuple[str, ...], aliases: dict[str, str] | None = None
+) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        key = text.strip().lower().replace(" ", "_").replace("-", "_")
+        key = (aliases or {}).get(key, key)
+        if key not in allowed:
+            raise v.CellError(f"must be one of {', '.join(allowed)}")
+        return key
+
+    return parse
+
+
+# -- pesantren ---------------------------------------------------------------------------------
+
+
+def _pesantren(row: _Row, ctx: ImportContext) -> Record | None:
+    regency_code: str | None = None
+    regency_text = row.text("regency_code")
+    if not regency_text:
+        row.fail("regency_code", "required, but empty")
+    else:
+        regency_code, reason = ctx.regency_code(regency_text)
+        if regency_code is None:
+            row.fail("regency_code", reason)
+    nspp = _nspp(row, regency_code)
+    name = row.get("name", str, required=True)
+    lat = row.get("latitude", lambda t: v.parse_coordinate(t, "lat"), required=True)
+    lon = row.get("longitude", lambda t: v.parse_coordinate(t, "lon"), required=True)
+    region_types = row.get("region_types", v.parse_region_types)
+    if region_types is None and regency_code is not None:
+        region_types = ctx.regencies[regency_code].region_types.split(";")
+    values = {
+        "nspp": nspp,
+        "name": name,
+        "regency_code": regency_code,
+        "address": row.text("address"),
+        "latitude": lat,
+        "longitude": lon,
+        "santri_count": row.get("santri_count", v.parse_int, default=0),
+        "contact_name": row.text("contact_name"),
+        "whatsapp": row.get("whatsapp", v.parse_whatsapp, default=""),
+        "email": row.get("email", v.parse_email, default=""),
+        "language": row.get("language", v.parse_language, default="id"),
+        "curation_status": row.get(
+            "curation_status", _choice(CURATION_STATUSES, {"terdaftar": "registered"}),
+            default="registered",
+        ),
+    }  # fmt: skip
+    if row.failed or nspp is None:
+        return None
+    return Record(row.row.number, (nspp,), f"NSPP {nspp}", values, {"region_types": region_types})
+
+
+# -- listings ----------------------------------------------------------------------------------
+
+_STATUS_ALIASES = {"aktif": "active", "jeda": "paused", "ditunda": "paused", "arsip": "archived",
+                   "diarsipkan": "archived", "tidak_aktif": "paused"}  # fmt: skip
+
+
+def _listing(kind: str) -> Callable[[_Row, ImportContext], Record | None]:
+    def validate(row: _Row, ctx: ImportContext) -> Record | None:
+        return _validate_listing(kind, row, ctx)
+
+    return validate
+
+
+def _validate_listing(kind: str, row: _Row, ctx: ImportContext) -> Record | None:
+    from matcher.units import UNITS, UnitError, normalise_unit, to_base
+
+    owner = _known_pesantren(row, ctx)
+    product = _product(row, ctx)
+    quantity = row.get("quantity", lambda t: v.parse_decimal(t, positive=True), required=True)
+    unit_size = row.get("unit_size", lambda t: v.parse_decimal(t, positive=True))
+    unit = None
+    unit_text = row.text("unit")
+    if not unit_text:
+        row.fail("unit", "required, but empty")
+    else:
+        try:
+            unit = normalise_unit(unit_text)
+        except UnitError as exc:
+            row.fail("unit", str(exc))
+    if unit is not None and product is not None and quantity is not None:
+        if unit_size is None and UNITS[unit].size is None:
+            row.fail(
+                "unit_size",
+                f"the size of a {unit} varies; state how many {product.base_unit} one {unit} holds",
+                value="",
+            )
+        else:
+            size = float(unit_size) if unit_size is not None else None
+            try:
+                to_base(float(quantity), unit, product.base_unit, size)
+            except UnitError as exc:
+                column = "unit_size" if unit_size is not None else "unit"
+                row.fail(
+                    column, f"{exc} (product {product.slug} is counted in {product.base_unit})"
+                )
+    price_required = kind == "offer"
+    price = row.get("price", lambda t: v.parse_decimal(t, positive=True), required=price_required)
+    available_from = row.get("available_from", v.parse_date)
+    available_until = row.get("available_until", v.parse_date)
+    if available_from and available_until and available_until < available_from:
+        row.fail("available_until", "availability ends before it starts")
+    certs = row.get("required_certs", _cert_list, default=[])
+    values = {
+        "kind": kind,
+        "quantity": quantity,
+        "unit": unit,
+        "unit_size": unit_size,
+        "period": row.get("period", v.parse_period, default="month"),
+        "price": price,
+        "min_lot": row.get("min_lot", v.parse_decimal, default=Decimal(0)),
+        "required_certs": ";".join(certs),
+        "available_from": available_from,
+        "available_until": available_until,
+        "status": row.get("status", _choice(LISTING_STATUSES, _STATUS_ALIASES), default="active"),
+        "note": row.text("note"),
+    }
+    last_confirmed = row.get("last_confirmed", v.parse_date)
+    if row.failed or owner is None or product is None:
+        return None
+    values["pesantren_id"], values["product_id"] = owner[1], product.id
+    label = f"{kind} of {product.slug} by NSPP {owner[0]}"
+    return Record(
+        row.row.number, (owner[1], product.id), label, values, {"last_confirmed": last_confirmed}
+    )
+
+
+def _cert_list(text: str) -> list[str]:
+    parts = [p for p in text.replace(",", ";").replace("|", ";").split(";") if p.strip()]
+    return list(dict.fromkeys(v.parse_cert_kind(p) for p in parts))
+
+
+# -- certificates ------------------------------------------------------------------------------
+
+
+def _certificate(row: _Row, ctx: ImportContext) -> Record | None:
+    owner = _known_pesantren(row, ctx)
+    product = _product(row, ctx)
+    kind = row.get("kind", v.parse_cert_kind, required=True)
+    number = row.text("number")
+    if not number:
+        row.fail("number", "required, but empty")
+    elif kind is not None:
+        check = check_identifier(kind, number)
+        if not check.ok:
+            row.fail("number", f"invalid {kind} number: {check.error}")
+        number = check.value
+    issued = row.get("issued_on", v.parse_date, required=True)
+    expires = row.get("expires_on", v.parse_date)
+    if issued and expires and expires < issued:
+        row.fail("expires_on", f"expires before it was issued ({issued.isoformat()})")
+    if row.failed or owner is None or product is None:
+        return None
+    values = {
+        "pesantren_id": owner[1],
+        "product_id": product.id,
+        "kind": kind,
+        "number": number,
+        "issued_on": issued,
+        "expires_on": expires,
+    }
+    key = (owner[1], product.id, kind, number)
+    return Record(
+        row.row.number, key, f"{kind} {number} for {product.slug} of NSPP {owner[0]}", values
+    )
+
+
+# -- catalogue (seed) ----------------------------------------------------------------------------
+
+
+def _regency(row: _Row, ctx: ImportContext) -> Record | None:
+    code = row.text("code").replace(".", "")
+    if not (code.isdigit() and len(code) == 4 and code.startswith("35")):
+        row.fail("code", "a BPS regency code of East Java has 4 digits and starts with 35")
+    values = {
+        "code": code,
+        "name": row.get("name", str, required=True),
+        "short_name": row.text("short_name") or row.text("name"),
+        "kind": row.get("kind", _choice(("kabupaten", "kota")), default="kabupaten"),
+        "capital": row.text("capital"),
+        "latitude": row.get("latitude", lambda t: v.parse_coordinate(t, "lat"), required=True),
+        "longitude": row.get("longitude", lambda t: v.parse_coordinate(t, "lon"), required=True),
+        "area_km2": float(row.get("area_km2", v.parse_decimal, default=Decimal(0))),
+        "population": row.get("population", v.parse_int, default=0),
+        "pesantren_count": row.get("pesantren_count", v.parse_int, default=0),
+        "region_types": ";".join(
+            row.get("region_types", v.parse_region_types, required=True) or []
+        ),
+        "note": row.text("note"),
+    }
+    if row.failed:
+        return None
+    return Record(row.row.number, (code,), f"regency {code}", values)
+
+
+def _yes_no(text: str) -> bool:
+    key = text.strip().lower()
+    if key in ("yes", "ya", "y", "true", "1"):
+        return True
+    if key in ("no", "tidak", "n", "false", "0"):
+        return False
+    raise v.CellError("must be yes or no")
+
+
+def _split(text: str, seps: str) -> list[str]:
+    for sep in seps[1:]:
+        text = text.replace(sep, seps[0])
+    return list(dict.fromkeys(p.strip() for p in text.split(seps[0]) if p.strip()))
+
+
+def _product_row(row: _Row, ctx: ImportContext) -> Record | None:
+    from matcher.units import UnitError, normalise_unit
+
+    slug = row.text("slug").lower()
+    if not slug or not all(c.isalnum() or c == "-" for c in slug):
+        row.fail("slug", "a slug is lower-case letters, digits and hyphens")
+    base_unit = None
+    try:
+        base_unit = normalise_unit(row.text("base_unit"))
+    except UnitError as exc:
+        row.fail("base_unit", str(exc))
+    price_min = row.get("price_min", v.parse_decimal, required=True)
+    price_max = row.get("price_max", v.parse_decimal, required=True)
+    if price_min is not None and price_max is not None and price_max < price_min:
+        row.fail("price_max", "below price_min")
+    values = {
+        "slug": slug,
+        "name_id": row.get("name_id", str, required=True),
+        "name_en": row.get("name_en", str, required=True),
+        "category": row.get("category", str, required=True),
+        "parent_category": row.text("parent_category"),
+        "base_unit": base_unit,
+        "alt_units": row.text("alt_units"),
+        "shelf_life_class": row.get("shelf_life_class", _choice(SHELF_LIFE_CLASSES), required=True),
+        "shelf_life": row.text("shelf_life"),
+        "price_min": float(price_min) if price_min is not None else None,
+        "price_max": float(price_max) if price_max is not None else None,
+        "certifications": row.text("certifications"),
+        "hs_code": row.text("hs_code"),
+        "produced_in": row.text("produced_in"),
+        "kitchen_staple": row.get("kitchen_staple", _yes_no, default=False),
+        "notes": row.text("notes"),
+    }
+    aliases = _split(row.text("aliases"), "|;")
+    substitutes = [s.lower() for s in _split(row.text("substitutes"), ";|,")]
+    if row.failed:
+        return None
+    return Record(
+        row.row.number, (slug,), f"product {slug}", values,
+        {"aliases": aliases, "substitutes": substitutes},
+    )  # fmt: skip
+
+
+_HANDLERS: dict[str, Callable[[_Row, ImportContext], Record | None]] = {
+    "regencies": _regency,
+    "products": _product_row,
+    "pesantren": _pesantren,
+    "offers": _listing("offer"),
+    "needs": _listing("need"),
+    "certificates": _certificate,
+}
+_KEY_COLUMN = {
+    "regencies": "code",
+    "products": "slug",
+    "pesantren": "nspp",
+    "offers": "product",
+    "needs": "product",
+    "certificates": "number",
+}

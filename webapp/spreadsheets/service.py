@@ -1,0 +1,128 @@
+"""The import service: read a file, validate every row, then upsert all or nothing.
+
+One code path for the CLI, the web upload form and the seed loader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from ..models import db
+from .columns import KINDS, columns, header_map, required_columns
+from .context import ImportContext
+from .reading import SpreadsheetError, Table, read_table
+from .report import ImportReport
+from .rows import Record, validate_rows
+from .upsert import upsert
+
+__all__ = ["import_file", "import_rows", "import_table"]
+
+Progress = Callable[[int], None]
+
+
+def import_file(
+    kind: str,
+    source: str | Path | IO[bytes] | bytes,
+    filename: str | None = None,
+    *,
+    dry_run: bool = False,
+    commit: bool = True,
+    progress: Progress | None = None,
+    session: Session | None = None,
+) -> ImportReport:
+    """Import a ``.csv`` / ``.xlsx`` file of ``kind`` (see :data:`KINDS`).
+
+    ``source`` is a path, an open binary stream or bytes (an upload: pass its ``filename``).
+    With any bad row nothing is written and the report lists every error; with ``dry_run``
+    nothing is written either and the report counts what would change. ``commit=False``
+    leaves the changes flushed but uncommitted (the caller commits).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
+    name = filename or (Path(source).name if isinstance(source, str | Path) else "upload")
+    report = ImportReport(kind=kind, filename=name, dry_run=dry_run)
+    try:
+        table = read_table(source, filename)
+    except SpreadsheetError as exc:
+        report.error(0, "", "", str(exc))
+        return report
+    return import_table(kind, table, report, commit=commit, progress=progress, session=session)
+
+
+def import_rows(
+    kind: str,
+    file: str | Path | IO[bytes] | bytes,
+    dry_run: bool = False,
+    filename: str | None = None,
+) -> ImportReport:
+    """The name in the shared contract: :func:`import_file` with default options."""
+    return import_file(kind, file, filename, dry_run=dry_run)
+
+
+def import_table(
+    kind: str,
+    table: Table,
+    report: ImportReport,
+    *,
+    commit: bool = True,
+    progress: Progress | None = None,
+    session: Session | None = None,
+) -> ImportReport:
+    """Validate and upsert rows already read from a spreadsheet."""
+    session = session or db.session
+    report.warnings.extend(table.warnings)
+    mapping, unknown = header_map(kind, table.header)
+    if unknown:
+        report.warnings.append(f"ignored column(s): {', '.join(unknown)}")
+    missing = [c for c in required_columns(kind) if c not in mapping.values()]
+    for column in missing:
+        aliases = next(c.aliases for c in columns(kind) if c.name == column)
+        also = f" (or {', '.join(aliases[:3])})" if aliases else ""
+        report.error(1, column, "", f"missing column {column}{also}")
+    if missing:
+        return report
+    rows = [
+        type(row)(row.number, {mapping[h]: value for h, value in row.cells.items() if h in mapping})
+        for row in table.rows
+    ]
+    report.rows = len(rows)
+    ctx = ImportContext(session)
+    records = validate_rows(kind, rows, ctx, report, progress)
+    if kind == "products":
+        _check_substitutes(records, ctx, report)
+    if not report.ok:
+        return report
+    try:
+        upsert(session, kind, records, report)
+        if report.dry_run:
+            return report
+        session.flush()
+    except SQLAlchemyError as exc:
+        session.rollback()
+        report.created = report.updated = report.unchanged = 0
+        report.changes.clear()
+        report.error(
+            0,
+            "",
+            "",
+            f"the database refused the import: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}",
+        )
+        return report
+    if commit:
+        session.commit()
+    return report
+
+
+def _check_substitutes(records: list[Record], ctx: ImportContext, report: ImportReport) -> None:
+    known = set(ctx.products) | {r.key[0] for r in records}
+    for record in records:
+        for slug in record.extra["substitutes"]:
+            if slug not in known:
+                report.error(record.row, "substitutes", slug, "no product with this slug")
+            elif slug == record.key[0]:
+                report.error(record.row, "substitutes", slug, "a product cannot substitute itself")
