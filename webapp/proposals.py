@@ -33,7 +33,8 @@ from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from flask_babel import gettext as _
+from flask import has_request_context
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
@@ -79,6 +80,13 @@ NETWORK_ROLES = ("facilitator", "admin")
 MAX_NOTE_LENGTH = 500
 _QTY = Decimal("0.001")
 _IDR = Decimal("0.01")
+
+
+def _(text: str, **params: Any) -> str:
+    """Translated in a request (the user's language); plain English elsewhere (CLI, threads)."""
+    if has_request_context():
+        return str(gettext(text, **params))
+    return text % params if params else text
 
 
 class ProposalError(ValueError):
@@ -272,7 +280,7 @@ def _transition(p: Proposal, expected_version: int | None) -> Iterator[Session]:
         locked = session.execute(
             select(Proposal)
             .where(Proposal.id == p.id)
-            .with_for_update()
+            .with_for_update(of=Proposal)
             .execution_options(populate_existing=True)
         ).scalar_one_or_none()
         if locked is None:
@@ -408,7 +416,10 @@ def _check_capacity(session: Session, p: Proposal) -> None:
     listings = {
         listing.id: listing
         for listing in session.scalars(
-            select(Listing).where(Listing.id.in_(ids)).order_by(Listing.id).with_for_update()
+            select(Listing)
+            .where(Listing.id.in_(ids))
+            .order_by(Listing.id)
+            .with_for_update(of=Listing)
         )
     }
     try:

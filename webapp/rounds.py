@@ -296,7 +296,7 @@ def publish_round(round_: MatchRound, user: User | None = None) -> MatchRound:
         locked = session.execute(
             select(MatchRound)
             .where(MatchRound.id == round_.id)
-            .with_for_update()
+            .with_for_update(of=MatchRound)
             .execution_options(populate_existing=True)
         ).scalar_one()
         if locked.status != "draft":
@@ -312,7 +312,7 @@ def publish_round(round_: MatchRound, user: User | None = None) -> MatchRound:
                 (MatchRound.status == "published")
                 | ((MatchRound.status == "draft") & (MatchRound.id < locked.id)),
             )
-            .with_for_update()
+            .with_for_update(of=MatchRound)
         ).all()
         reason = f"superseded by round {locked.id}"
         for old in older:
