@@ -98,7 +98,7 @@ BAD_ROWS = [
     ),
     pytest.param(
         "offers", LISTING_HEADER,
-        f"512035119999,ikan-asin,300,kg,,month,45000,,,,,,,",
+        "512035119999,ikan-asin,300,kg,,month,45000,,,,,,,",
         "nspp", "512035119999", "no pesantren with this NSPP", id="unknown-pesantren",
     ),
     pytest.param(
@@ -143,7 +143,7 @@ BAD_ROWS = [
     ),
     pytest.param(
         "certificates", CERT_HEADER,
-        f"512035299999,ikan-asin,halal,ID35290017058840424,2025-05-01,",
+        "512035299999,ikan-asin,halal,ID35290017058840424,2025-05-01,",
         "nspp", "512035299999", "no pesantren with this NSPP", id="certificate-of-unknown-pesantren",
     ),
 ]  # fmt: skip
@@ -237,8 +237,8 @@ def test_indonesian_headers_numbers_units_blank_rows_and_spaces_are_understood(n
     assert report.ok, [str(e) for e in report.errors]
     assert report.created == 3
     listings = {
-        l.product.slug: l
-        for l in db.session.scalars(db.select(Listing).where(Listing.kind == "need"))
+        listing.product.slug: listing
+        for listing in db.session.scalars(db.select(Listing).where(Listing.kind == "need"))
     }
     fish = listings["ikan-asin"]
     assert (fish.quantity, fish.unit, fish.period, fish.price) == (
@@ -332,7 +332,8 @@ def test_dry_run_counts_changes_and_writes_nothing(network, tmp_path):
         f"{GOOD_OFFER.replace('ikan-asin', 'teri-asin')}\n"
     )
     report = import_file("offers", write(tmp_path, "o2.csv", text), dry_run=True)
-    assert report.ok and report.dry_run
+    assert report.ok
+    assert report.dry_run
     assert (report.created, report.updated, report.unchanged) == (1, 1, 0)
     assert [(c.action, c.row) for c in report.changes] == [("updated", 2), ("created", 3)]
     assert report.changes[0].fields == ("quantity",)

@@ -43,7 +43,8 @@ class _Row:
         self.row, self.report, self.failed = row, report, False
 
     def text(self, column: str) -> str:
-        return self.row.cells.get(column, "").strip()
+        # Cells arrive stripped (see reading.clean_cell); an escaped "'\t..." keeps its tab.
+        return self.row.cells.get(column, "")
 
     def fail(self, column: str, reason: str, value: str | None = None) -> None:
         self.failed = True

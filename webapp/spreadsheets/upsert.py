@@ -6,6 +6,7 @@ The same code runs for a dry run; it then only compares and counts, touching no 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -21,10 +22,15 @@ __all__ = ["upsert"]
 
 
 def _same(old: Any, new: Any) -> bool:
-    if isinstance(old, Decimal | float | int) and isinstance(new, Decimal | float | int):
-        if isinstance(old, bool) or isinstance(new, bool):
+    if isinstance(old, bool) or isinstance(new, bool):
+        return old is new
+    if isinstance(old, float) or isinstance(new, float):
+        # Spreadsheets keep 15 significant digits; closer than that is the same value.
+        if old is None or new is None:
             return old is new
-        return Decimal(str(old)) == Decimal(str(new))
+        return math.isclose(float(old), float(new), rel_tol=1e-12, abs_tol=1e-12)
+    if isinstance(old, Decimal | int) and isinstance(new, Decimal | int):
+        return Decimal(old) == Decimal(new)
     return bool(old == new)
 
 
