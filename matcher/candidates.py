@@ -24,7 +24,6 @@ True
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,10 +31,19 @@ import numpy.typing as npt
 import pandas as pd
 
 from matcher.config import EngineConfig
+from matcher.geo import EARTH_RADIUS_KM
 from matcher.market import Market
 from matcher.scoring import CERT_BITS, combine, component_scores, region_code
 
-__all__ = ["CANDIDATE_COLUMNS", "MarketArrays", "find_candidates", "market_arrays"]
+__all__ = [
+    "CANDIDATE_COLUMNS",
+    "MarketArrays",
+    "find_candidates",
+    "great_circle_km",
+    "market_arrays",
+    "pair_km",
+    "unit_xyz",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -59,7 +67,7 @@ CANDIDATE_COLUMNS: tuple[str, ...] = (
 #: bitmask for the offered product (see :data:`matcher.scoring.CERT_BITS`), the distance limit.
 EXTRA_COLUMNS: tuple[str, ...] = ("substitute", "cert_mask", "max_distance_km")
 
-_BLOCK = 1 << 21  # elements per (needs × offers) block: ~2 M, a few tens of MB of temporaries
+_BLOCK = 1 << 20  # elements per (needs × offers) block: ~1 M, some 60 MB of temporaries
 _NS_PER_DAY = 86_400 * 10**9
 _OPEN_START = np.iinfo(np.int64).min
 _OPEN_END = np.iinfo(np.int64).max
@@ -82,6 +90,7 @@ class MarketArrays:
     pes_lat: FloatArray  # radians
     pes_lon: FloatArray  # radians
     pes_cos: FloatArray
+    pes_xyz: FloatArray  # unit vectors, for distances by matrix product
     pes_region: IntArray
     pes_track: FloatArray
     o_id: IntArray
@@ -154,6 +163,7 @@ def market_arrays(market: Market, config: EngineConfig | None = None) -> MarketA
         pes_lat=lat,
         pes_lon=np.radians(pes["lon"].to_numpy(dtype=float)),
         pes_cos=np.cos(lat),
+        pes_xyz=unit_xyz(lat, np.radians(pes["lon"].to_numpy(dtype=float))),
         pes_region=pes["region_types"].map(region_codes).to_numpy(dtype=np.int64),
         pes_track=pes["track_record"].to_numpy(dtype=float),
         o_id=offers["listing_id"].to_numpy(dtype=np.int64),
@@ -217,23 +227,101 @@ def find_candidates(market: Market, config: EngineConfig | None = None) -> pd.Da
         offer_rows = np.concatenate([arrays.offers_by_product[q] for q in arrays.related[prod]])
         if not len(offer_rows):
             continue
-        chunk = max(1, _BLOCK // len(offer_rows))
-        for start in range(0, len(need_rows), chunk):
-            part = _block(arrays, cfg, need_rows[start : start + chunk], offer_rows)
+        offer_rows = offer_rows[np.argsort(arrays.o_id[offer_rows], kind="stable")]
+        for needs, pool in _blocks(arrays, cfg, need_rows, offer_rows):
+            part = _block(arrays, cfg, needs, pool)
             if part is not None:
                 parts.append(part)
     return _assemble(arrays, parts, weights)
 
 
+def _blocks(
+    a: MarketArrays, cfg: EngineConfig, need_rows: IntArray, offer_rows: IntArray
+) -> list[tuple[IntArray, IntArray]]:
+    """(needs, offers) blocks of one product.
+
+    With at most ``config.candidate_pool`` offers every need meets every offer. Above it,
+    needs are grouped by place (0.2° cells, in chunks) and each group meets a pool: the
+    offers nearest to the group (three quarters of the pool) and the product's best offers
+    by their need-independent score (one quarter), so a distant but excellent supplier of
+    a dried product still competes.
+    """
+    pool = cfg.candidate_pool
+    if pool <= 0 or len(offer_rows) <= pool:
+        chunk = max(1, _BLOCK // len(offer_rows))
+        return [(need_rows[i : i + chunk], offer_rows) for i in range(0, len(need_rows), chunk)]
+    static = _static_order(a, cfg, offer_rows)[: pool // 4]
+    n_near = pool - len(static)
+    p = a.n_prow[need_rows]
+    cell = np.floor(a.pes_lat[p] / 0.0035) * 10_000 + np.floor(a.pes_lon[p] / 0.0035)
+    order = np.lexsort((a.n_id[need_rows], cell))
+    chunk = max(1, min(256, _BLOCK // pool))
+    out = []
+    for i in range(0, len(order), chunk):
+        group = need_rows[order[i : i + chunk]]
+        centre = a.pes_xyz[a.n_prow[group]].mean(axis=0, keepdims=True)
+        d = great_circle_km(centre, a.pes_xyz[a.o_prow[offer_rows]])[0]
+        near = np.argpartition(d, n_near - 1)[:n_near]
+        chosen = np.union1d(near, static)
+        out.append((group, offer_rows[chosen]))
+    return out
+
+
+def _static_order(a: MarketArrays, cfg: EngineConfig, offer_rows: IntArray) -> IntArray:
+    """Positions in ``offer_rows`` by need-independent score, best first."""
+    comps = _offer_components(a, cfg, offer_rows, region=-1, required=0)
+    static = sum(
+        cfg.weights.get(c, 0.0) * comps[c]
+        for c in ("product", "price", "certification", "freshness", "track_record")
+    )
+    return np.asarray(np.lexsort((a.o_id[offer_rows], -np.asarray(static))), dtype=np.int64)
+
+
+def _offer_components(
+    a: MarketArrays, cfg: EngineConfig, offer_rows: IntArray, *, region: int, required: int
+) -> dict[str, FloatArray]:
+    """Components for a buyer of region ``region`` requiring ``required``, at distance 0,
+    with no quantity and no price ceiling (the pair-dependent parts are added later)."""
+    n = len(offer_rows)
+    o_prod = a.o_prod[offer_rows]
+    return component_scores(
+        exact=np.ones(n, dtype=bool),
+        offer_qty=a.o_qty[offer_rows],
+        need_qty=np.full(n, np.nan),
+        price=a.o_price[offer_rows],
+        max_price=np.full(n, np.nan),
+        ref_min=a.prod_ref_min[o_prod],
+        ref_max=a.prod_ref_max[o_prod],
+        distance_km=np.zeros(n),
+        limit_km=a.prod_limit[o_prod],
+        supplier_region=a.pes_region[a.o_prow[offer_rows]],
+        buyer_region=np.full(n, region, dtype=np.int64),
+        held_mask=a.o_certs[offer_rows],
+        required_mask=np.full(n, required, dtype=np.int64),
+        age_days=a.o_age[offer_rows],
+        track_record=a.pes_track[a.o_prow[offer_rows]],
+        config=cfg,
+    )
+
+
 def _block(
     a: MarketArrays, cfg: EngineConfig, need_rows: IntArray, offer_rows: IntArray
 ) -> dict[str, np.ndarray] | None:
-    """Hard rules, scores and top-k for one (needs × offers) block of one product."""
+    """Hard rules, scores and top-k for one (needs × offers) block of one product.
+
+    The score matrix is built from a few rows (one per buyer region × required
+    certificates: every need-independent component plus region and certification) and
+    three pair terms (quantity, distance, price over the ceiling); a partition finds each
+    need's k-th best and only pairs at or above it are sorted (ties: lower offer id first).
+    The kept pairs' components are then computed exactly by
+    :func:`matcher.scoring.component_scores`.
+    """
     n_p, o_p = a.n_prow[need_rows], a.o_prow[offer_rows]
     ok = n_p[:, None] != o_p[None, :]
     cap = a.n_cap[need_rows]
+    o_price = a.o_price[offer_rows]
     if np.isfinite(cap).any():
-        ok &= a.o_price[offer_rows][None, :] <= cap[:, None]
+        ok &= o_price[None, :] <= cap[:, None]
     req = a.n_req[need_rows]
     if req.any():
         ok &= (a.o_certs[offer_rows][None, :] & req[:, None]) == req[:, None]
@@ -243,18 +331,51 @@ def _block(
         ok &= o_from[None, :] <= n_until[:, None]
     if (n_from != _OPEN_START).any() or (o_until != _OPEN_END).any():
         ok &= n_from[:, None] <= o_until[None, :]
-    limit = a.prod_limit[a.o_prod[offer_rows]]
-    rows, cols = np.nonzero(ok)
-    if not len(rows):
-        return None
-    # distances only for the pairs that survived the cheap rules
-    dist = _haversine_rows(a, n_p[rows], o_p[cols])
-    within = dist <= limit[cols]
-    rows, cols, dist = rows[within], cols[within], dist[within]
-    if not len(rows):
+    o_prod = a.o_prod[offer_rows]
+    limit = a.prod_limit[o_prod]
+    dist = great_circle_km(a.pes_xyz[n_p], a.pes_xyz[o_p])
+    ok &= dist <= limit[None, :]
+    if not ok.any():
         return None
 
+    w = cfg.weights
+    wq, wd, wp = w.get("quantity", 0.0), w.get("distance", 0.0), w.get("price", 0.0)
+    # one row of need-independent + region + certification score per kind of buyer
+    kinds = a.pes_region[n_p] * 64 + req
+    uniq, kind_of = np.unique(kinds, return_inverse=True)
+    rows_by_kind = []
+    exact = (o_prod == a.n_prod[need_rows[0]]).astype(float)
+    product_gap = w.get("product", 0.0) * (1.0 - cfg.substitute_fit) * (1.0 - exact)
+    for key in uniq:
+        comps = _offer_components(a, cfg, offer_rows, region=int(key) // 64, required=int(key) % 64)
+        rows_by_kind.append(combine(comps, w) - wq - wd - product_gap)
+    # float32 is plenty to rank; the kept pairs are scored again in float64
+    score = np.asarray(rows_by_kind, dtype=np.float32)[kind_of.ravel()]
+    qty = (a.o_qty[offer_rows].astype(np.float32) * np.float32(wq))[None, :] * (
+        1.0 / a.n_qty[need_rows]
+    ).astype(np.float32)[:, None]
+    np.minimum(qty, np.float32(wq), out=qty)
+    score += qty
+    reference = np.where(np.isfinite(limit), limit, cfg.distance_reference_km)
+    dscore = dist * (-wd / reference).astype(np.float32)[None, :]
+    dscore += np.float32(wd)
+    np.maximum(dscore, 0.0, out=dscore)
+    score += dscore
+    n_max = a.n_max[need_rows]
+    if cfg.price_tolerance > 0 and np.isfinite(n_max).any():
+        over = o_price[None, :] / np.where(np.isnan(n_max), np.inf, n_max)[:, None] - 1.0
+        if (over > 0).any():
+            base = _offer_components(a, cfg, offer_rows, region=-1, required=0)["price"]
+            lost = np.clip(over / cfg.price_tolerance, 0.0, 1.0) * base[None, :]
+            score -= (wp * lost).astype(np.float32)
+    np.putmask(score, ~ok, np.float32(-1.0))
+    k = cfg.top_k_per_need
+    if score.shape[1] > k:
+        kth = np.partition(score, score.shape[1] - k, axis=1)[:, score.shape[1] - k]
+        ok &= score >= kth[:, None] - 1e-9
+    rows, cols = np.nonzero(ok)
     nr, orow = need_rows[rows], offer_rows[cols]
+    d = pair_km(a.pes_xyz[a.n_prow[nr]], a.pes_xyz[a.o_prow[orow]])
     comps = component_scores(
         exact=a.o_prod[orow] == a.n_prod[nr],
         offer_qty=a.o_qty[orow],
@@ -263,7 +384,7 @@ def _block(
         max_price=a.n_max[nr],
         ref_min=a.prod_ref_min[a.o_prod[orow]],
         ref_max=a.prod_ref_max[a.o_prod[orow]],
-        distance_km=dist,
+        distance_km=d,
         limit_km=limit[cols],
         supplier_region=a.pes_region[a.o_prow[orow]],
         buyer_region=a.pes_region[a.n_prow[nr]],
@@ -273,17 +394,16 @@ def _block(
         track_record=a.pes_track[a.o_prow[orow]],
         config=cfg,
     )
-    score = combine(comps, cfg.weights)
-    keep = _top_k(rows, score, a.o_id[orow], cfg.top_k_per_need)
-    nr, orow = nr[keep], orow[keep]
+    final = combine(comps, w)
+    keep = _top_k(rows, final, a.o_id[orow], k)
     out: dict[str, np.ndarray] = {
-        "need_row": nr,
-        "offer_row": orow,
-        "distance_km": dist[keep],
+        "need_row": nr[keep],
+        "offer_row": orow[keep],
+        "distance_km": d[keep],
         "limit": limit[cols][keep],
-        "score": score[keep],
+        "score": final[keep],
     }
-    for name in cfg.weights:
+    for name in w:
         out["s_" + name] = comps[name][keep]
     return out
 
@@ -344,11 +464,40 @@ _EMPTY_DTYPES = {
 }
 
 
-def _haversine_rows(a: MarketArrays, p1: IntArray, p2: IntArray) -> FloatArray:
-    dlat = a.pes_lat[p2] - a.pes_lat[p1]
-    dlon = a.pes_lon[p2] - a.pes_lon[p1]
-    h = np.sin(dlat / 2) ** 2 + a.pes_cos[p1] * a.pes_cos[p2] * np.sin(dlon / 2) ** 2
-    return np.asarray(2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))), dtype=float)
+def great_circle_km(xyz1: FloatArray, xyz2: FloatArray) -> FloatArray:
+    """(len1 × len2) great-circle distances in km between unit vectors (see :func:`unit_xyz`).
+
+    The haversine distance in its chord form, ``2R·asin(|x1 − x2| / 2)``, with the squared
+    chord from one matrix product: exact to well under a metre at these scales and far
+    faster than trigonometry on every pair.
+
+    >>> xyz = unit_xyz(np.radians([-7.87, -7.0]), np.radians([112.52, 113.86]))
+    >>> round(float(great_circle_km(xyz[:1], xyz[1:])[0, 0]))  # Batu to Sumenep
+    177
+    """
+    sq = xyz1 @ xyz2.T  # unit vectors: |x1 - x2|² = 2 - 2 x1·x2, kept in float64 for small d
+    sq *= -2.0
+    sq += 2.0
+    # after the subtraction float32 keeps ~7 significant digits of d: centimetres
+    chord = sq.astype(np.float32)
+    np.clip(chord, 0.0, 4.0, out=chord)
+    np.sqrt(chord, out=chord)
+    chord *= 0.5
+    np.arcsin(chord, out=chord)
+    chord *= 2.0 * EARTH_RADIUS_KM
+    return chord
+
+
+def pair_km(xyz1: FloatArray, xyz2: FloatArray) -> FloatArray:
+    """Great-circle km between aligned rows of unit vectors (float64 throughout)."""
+    sq = np.clip(((xyz1 - xyz2) ** 2).sum(axis=1), 0.0, 4.0)
+    return np.asarray(2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(sq) / 2.0), dtype=float)
+
+
+def unit_xyz(lat_rad: FloatArray, lon_rad: FloatArray) -> FloatArray:
+    """Points on the unit sphere, one row per (lat, lon) in radians."""
+    cos = np.cos(lat_rad)
+    return np.column_stack([cos * np.cos(lon_rad), cos * np.sin(lon_rad), np.sin(lat_rad)])
 
 
 def _related_products(cat: pd.DataFrame, pos: dict[str, int]) -> tuple[IntArray, ...]:
@@ -400,8 +549,3 @@ def _offer_certs(
     by_key = frame.groupby("key")["bit"].sum()
     okey = offers["pesantren_id"].to_numpy(dtype=np.int64) * n_prod + _codes(offers["product"], pos)
     return by_key.reindex(okey).fillna(0).to_numpy(dtype=np.int64)
-
-
-def as_of_datetime(as_of: dt.date) -> np.datetime64:
-    """The market date as a numpy datetime (midnight)."""
-    return np.datetime64(as_of, "ns")
