@@ -197,7 +197,7 @@ def run_match_round(
 
 
 def start_match_round(
-    user: User | None = None, config: EngineConfig | None = None
+    user: User | None = None, config: EngineConfig | None = None, *, engine: Engine | None = None
 ) -> BackgroundRound:
     """Create a ``running`` round now and compute it in a background thread.
 
@@ -213,7 +213,7 @@ def start_match_round(
         with app.app_context():
             try:
                 actor = db.session.get(User, user_id) if user_id is not None else None
-                run_match_round(actor, config, round_id=rid)
+                run_match_round(actor, config, round_id=rid, engine=engine)
             finally:
                 db.session.remove()
 
@@ -515,7 +515,8 @@ def _set_progress(round_id: int, text: str) -> None:
 
 
 def _config_params(config: EngineConfig) -> dict[str, Any]:
-    return _jsonable(dataclasses.asdict(config))  # type: ignore[no-any-return]
+    values = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)}
+    return _jsonable(values)  # type: ignore[no-any-return]
 
 
 def _jsonable(value: Any) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 import time
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
@@ -52,12 +53,11 @@ def match(publish: bool, max_cycle_length: int | None, email: str | None) -> Non
     click.echo(format_summary(round_.id, round_.status, round_.summary))
 
 
-def format_summary(round_id: int, status: str, summary: dict[str, object]) -> str:
+def format_summary(round_id: int, status: str, summary: dict[str, Any]) -> str:
     """The round's summary as a few plain lines (also used by ``opop-match demo``)."""
-    counts = summary.get("counts", {})
-    market = summary.get("market", {})
-    timings = summary.get("timings", {})
-    assert isinstance(counts, dict) and isinstance(market, dict) and isinstance(timings, dict)
+    counts: dict[str, int] = summary.get("counts", {})
+    market: dict[str, int] = summary.get("market", {})
+    timings: dict[str, float] = summary.get("timings", {})
     lines = [
         f"Round {round_id} ({status}): {summary.get('proposals', 0)} proposals",
         "  " + ", ".join(f"{kind}: {n}" for kind, n in counts.items()),
