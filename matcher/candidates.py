@@ -464,7 +464,7 @@ _EMPTY_DTYPES = {
 }
 
 
-def great_circle_km(xyz1: FloatArray, xyz2: FloatArray) -> FloatArray:
+def great_circle_km(xyz1: FloatArray, xyz2: FloatArray) -> npt.NDArray[np.float32]:
     """(len1 × len2) great-circle distances in km between unit vectors (see :func:`unit_xyz`).
 
     The haversine distance in its chord form, ``2R·asin(|x1 − x2| / 2)``, with the squared
@@ -513,7 +513,7 @@ def _related_products(cat: pd.DataFrame, pos: dict[str, int]) -> tuple[IntArray,
 
 
 def _codes(values: pd.Series, pos: dict[str, int]) -> IntArray:
-    return values.map(pos).to_numpy(dtype=np.int64)
+    return np.asarray(values.map(pos).to_numpy(dtype=np.int64), dtype=np.int64)
 
 
 def _ns(values: pd.Series, fill: int) -> IntArray:

@@ -181,10 +181,10 @@ def explain_candidate(row: Mapping[str, Any], market: Market, lang: Lang = "id")
     >>> row = {"supplier_id": 1, "buyer_id": 2, "product": "ikan-asin",
     ...        "need_product": "ikan-asin", "distance_km": 42.0, "price": 55000.0,
     ...        "offer_qty": 600.0, "cert_mask": 1}
-    >>> explain_candidate(row, m, "id").split(", ", 2)[1:]
-    ['42 km', 'halal, memproduksi 600 kg/bulan Ikan asin dengan harga Rp 55.000/kg']
-    >>> explain_candidate(row, m, "en").split(", ", 2)[2]
-    'halal, produces 600 kg/month salted fish at Rp 55,000/kg'
+    >>> explain_candidate(row, m, "id").split(";")[0].split(", ", 1)[1]
+    '42 km, halal, memproduksi 600 kg/bulan Ikan asin dengan harga Rp 55.000/kg'
+    >>> explain_candidate(row, m, "en").split(";")[0].split(", ", 1)[1]
+    '42 km, halal, produces 600 kg/month salted dried fish at Rp 55,000/kg'
     """
     _check_lang(lang)
     look = _lookup(market)
@@ -223,7 +223,9 @@ def explain_candidates(candidates: pd.DataFrame, market: Market, lang: Lang = "i
     """
     records = candidates.to_dict("records")
     return pd.Series(
-        [explain_candidate(r, market, lang) for r in records], index=candidates.index, dtype=object
+        [explain_candidate({str(k): v for k, v in r.items()}, market, lang) for r in records],
+        index=candidates.index,
+        dtype=object,
     )
 
 
@@ -245,7 +247,7 @@ def explain_plan(plan: Plan, market: Market, lang: Lang = "id") -> str:
     >>> leg = Leg(giver_id=1, receiver_id=2, offer_id=1, need_id=300, product="ikan-asin",
     ...           quantity=300.0, unit_price=55000.0, distance_km=42.0, score=0.8)
     >>> explain_plan(Plan(kind="trade", legs=(leg,), score=0.8), m, "en").split(" to ")[0]
-    'PP Darussalam 1 supplies 300 kg/month salted fish'
+    'PP Mambaul Ulum 1 supplies 300 kg/month salted dried fish'
     """
     _check_lang(lang)
     look = _lookup(market)

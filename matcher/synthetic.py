@@ -824,8 +824,8 @@ def synthetic_market(
     need_w = (1.0 + 3.0 * staple)[None, :] * np.where(made_here, 0.3, 1.0)
     taken = np.zeros_like(need_w, dtype=bool)
     np.put_along_axis(taken, offer_pick, True, axis=1)
-    need_w = np.where(taken, 0.0, need_w)
-    need_pick = _pick(rng, need_w, needs_per)
+    need_w = np.where(taken, 0.0, need_w).astype(np.float64)
+    need_pick = _pick(rng, np.asarray(need_w, dtype=np.float64), needs_per)
 
     as_of_ts = pd.Timestamp(as_of)
     offers = _listings(rng, pesantren, cat, offer_pick, first_id=1, as_of=as_of_ts, kind="offer")

@@ -1,0 +1,178 @@
+"""One match round: candidates → trade graph → barters → trades → gaps.
+
+:func:`run_round` is what the weekly round (``opop-match match``) and the benchmark call.
+Barters are cleared first; the quantities they commit (per listing id, offers and needs
+alike) are handed to the trade allocation as ``used``, so a listing is never promised twice.
+Every plan carries its reasons in both languages. The round is deterministic: the same
+market gives the same plans, frames and graph.
+
+>>> from matcher.synthetic import synthetic_market
+>>> result = run_round(synthetic_market(60, seed=1))
+>>> sorted(result.timings) == sorted([*STAGES, "total"])
+True
+>>> result.stats["candidates"] == len(result.candidates)
+True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from matcher.candidates import find_candidates
+from matcher.config import EngineConfig
+from matcher.explain import plan_reasons
+from matcher.gaps import Gaps, market_gaps
+from matcher.graph import trade_graph
+from matcher.market import Market
+from matcher.results import Plan
+
+__all__ = ["STAGES", "RoundResult", "committed_quantities", "run_round"]
+
+#: Stages timed in :attr:`RoundResult.timings`, in order.
+STAGES: tuple[str, ...] = ("candidates", "graph", "barter", "allocation", "gaps", "explain")
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    """What a round produced.
+
+    Attributes
+    ----------
+    plans
+        Barters first (pairs and cycles, as cleared), then trades.
+    candidates
+        The scored candidates (:func:`matcher.find_candidates`).
+    graph
+        The trade graph (:func:`matcher.trade_graph`, pruned to ``config.graph_partners``
+        suppliers per buyer).
+    gaps
+        Unmet demand and unsold supply after the plans.
+    timings
+        Seconds per stage (:data:`STAGES`) and ``total``.
+    stats
+        Counts and values for logs and the benchmark (``candidates``, ``edges``,
+        ``barter_pairs``, ``barter_cycles``, ``trades``, ``barter_value``, ``trade_value``,
+        ``unmet_value``, ``notes``).
+    """
+
+    plans: list[Plan]
+    candidates: pd.DataFrame
+    graph: nx.DiGraph
+    gaps: Gaps
+    timings: dict[str, float] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def committed_quantities(plans: list[Plan]) -> dict[int, float]:
+    """Base units committed per listing id (offer and need ids alike) by ``plans``.
+
+    >>> from matcher.results import Leg
+    >>> leg = Leg(1, 2, offer_id=10, need_id=20, product="x", quantity=5.0,
+    ...           unit_price=1.0, distance_km=0.0, score=1.0)
+    >>> committed_quantities([Plan(kind="trade", legs=(leg, leg), score=1.0)])
+    {10: 10.0, 20: 10.0}
+    """
+    used: dict[int, float] = {}
+    for plan in plans:
+        for leg in plan.legs:
+            used[leg.offer_id] = used.get(leg.offer_id, 0.0) + leg.quantity
+            used[leg.need_id] = used.get(leg.need_id, 0.0) + leg.quantity
+    return used
+
+
+def _solver(module: str, name: str) -> Callable[..., list[Plan]] | None:
+    """E2's solvers, imported when the round runs (so a missing one degrades, not breaks)."""
+    try:
+        mod = __import__(f"matcher.{module}", fromlist=[name])
+    except ImportError:
+        return None
+    found = getattr(mod, name, None)
+    return found if callable(found) else None
+
+
+def run_round(market: Market, config: EngineConfig | None = None) -> RoundResult:
+    """Run the whole engine on a market.
+
+    Parameters
+    ----------
+    market
+        The snapshot (reservations already taken out by the caller).
+    config
+        Weights and thresholds; defaults to ``EngineConfig()``.
+
+    Returns
+    -------
+    RoundResult
+
+    Examples
+    --------
+    >>> from matcher.synthetic import synthetic_market
+    >>> m = synthetic_market(60, seed=1)
+    >>> a, b = run_round(m), run_round(m)
+    >>> a.plans == b.plans and a.candidates.equals(b.candidates)
+    True
+    """
+    cfg = config or EngineConfig()
+    timings: dict[str, float] = {}
+    notes: list[str] = []
+    start = clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = now - clock
+        clock = now
+
+    candidates = find_candidates(market, cfg)
+    lap("candidates")
+    graph = trade_graph(market, candidates, max_partners=cfg.graph_partners or None)
+    lap("graph")
+
+    clear_barters = _solver("barter", "clear_barters")
+    barters: list[Plan] = []
+    if clear_barters is None:
+        notes.append("matcher.barter.clear_barters unavailable: no barters")
+    else:
+        barters = list(clear_barters(market, candidates, cfg))
+    lap("barter")
+
+    allocate = _solver("allocation", "allocate")
+    trades: list[Plan] = []
+    if allocate is None:
+        notes.append("matcher.allocation.allocate unavailable: no trades")
+    else:
+        trades = list(allocate(market, candidates, cfg, used=committed_quantities(barters)))
+    lap("allocation")
+
+    plans = barters + trades
+    gaps = market_gaps(market, plans, candidates, cfg)
+    lap("gaps")
+    plans = [
+        plan if plan.reasons else dataclasses.replace(plan, reasons=plan_reasons(plan, market))
+        for plan in plans
+    ]
+    lap("explain")
+    timings["total"] = time.perf_counter() - start
+
+    stats: dict[str, Any] = {
+        **market.size,
+        "candidates": len(candidates),
+        "edges": graph.number_of_edges(),
+        "barter_pairs": sum(p.kind == "barter_pair" for p in plans),
+        "barter_cycles": sum(p.kind == "barter_cycle" for p in plans),
+        "trades": sum(p.kind == "trade" for p in plans),
+        "barter_value": float(sum(p.value for p in plans if p.kind != "trade")),
+        "trade_value": float(sum(p.value for p in plans if p.kind == "trade")),
+        "unmet_value": float(gaps.unmet["value"].sum()) if len(gaps.unmet) else 0.0,
+        "notes": notes,
+    }
+    return RoundResult(
+        plans=plans, candidates=candidates, graph=graph, gaps=gaps, timings=timings, stats=stats
+    )
