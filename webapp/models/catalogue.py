@@ -38,7 +38,7 @@ class Product(db.Model):  # type: ignore[name-defined,misc]
     price_min: Mapped[float]  # rupiah per base unit
     price_max: Mapped[float]
     certifications: Mapped[str] = mapped_column(String(200), default="")  # typical, free text
-    hs_code: Mapped[str] = mapped_column(String(16), default="")
+    hs_code: Mapped[str] = mapped_column(String(40), default="")
     produced_in: Mapped[str] = mapped_column(String(120), default="")  # ;-joined region types
     kitchen_staple: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str] = mapped_column(Text, default="")

@@ -32,7 +32,7 @@ def upgrade() -> None:
     sa.Column('price_min', sa.Double(), nullable=False),
     sa.Column('price_max', sa.Double(), nullable=False),
     sa.Column('certifications', sa.String(length=200), nullable=False),
-    sa.Column('hs_code', sa.String(length=16), nullable=False),
+    sa.Column('hs_code', sa.String(length=40), nullable=False),
     sa.Column('produced_in', sa.String(length=120), nullable=False),
     sa.Column('kitchen_staple', sa.Boolean(), nullable=False),
     sa.Column('notes', sa.Text(), nullable=False),
