@@ -351,3 +351,15 @@ def test_reimporting_the_same_file_changes_nothing_and_an_edit_updates_in_place(
     assert import_file("offers", edited).updated == 1
     assert db.session.scalar(db.select(db.func.count()).select_from(Listing)) == 1
     assert db.session.scalar(db.select(Listing.price)) == Decimal("47500")
+
+
+def test_text_longer_than_the_database_allows_is_reported(network, tmp_path):
+    before = snapshot()
+    long_name = "Pondok " + "X" * 200
+    row = GOOD_PESANTREN.replace("Pondok Pesantren Al Falah", long_name)
+    error = _only_error(
+        import_file("pesantren", write(tmp_path, "p.csv", f"{PESANTREN_HEADER}\n{row}\n"))
+    )
+    assert (error.row, error.column) == (2, "name")
+    assert "at most 160 characters" in error.reason
+    assert snapshot() == before

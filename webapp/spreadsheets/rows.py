@@ -213,7 +213,8 @@ def _validate_listing(kind: str, row: _Row, ctx: ImportContext) -> Record | None
         except UnitError as exc:
             row.fail("unit", str(exc))
     if unit is not None and product is not None and quantity is not None:
-        if unit_size is None and UNITS[unit].size is None:
+        base = normalise_unit(product.base_unit)
+        if unit_size is None and unit != base and UNITS[unit].size is None:
             row.fail(
                 "unit_size",
                 f"the size of a {unit} varies; state how many {product.base_unit} one {unit} holds",

@@ -18,7 +18,7 @@ from .context import ImportContext
 from .reading import SpreadsheetError, Table, read_table
 from .report import ImportReport
 from .rows import Record, validate_rows
-from .upsert import upsert
+from .upsert import check_lengths, upsert
 
 __all__ = ["import_file", "import_rows", "import_table"]
 
@@ -93,6 +93,7 @@ def import_table(
     report.rows = len(rows)
     ctx = ImportContext(session)
     records = validate_rows(kind, rows, ctx, report, progress)
+    check_lengths(kind, records, report)
     if kind == "products":
         _check_substitutes(records, ctx, report)
     if not report.ok:

@@ -18,7 +18,7 @@ from ..models import Certificate, Listing, Pesantren, Product, ProductAlias, Reg
 from .report import Change, ImportReport
 from .rows import Record
 
-__all__ = ["upsert"]
+__all__ = ["check_lengths", "upsert"]
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -57,6 +57,21 @@ _MODELS: dict[str, Callable[..., Any]] = {
     "needs": Listing,
     "certificates": Certificate,
 }
+
+
+def check_lengths(kind: str, records: list[Record], report: ImportReport) -> None:
+    """Report text longer than its database column allows (PostgreSQL would refuse it)."""
+    table = _MODELS[kind].__table__  # type: ignore[attr-defined]
+    limits = {
+        c.name: c.type.length
+        for c in table.columns
+        if isinstance(getattr(c.type, "length", None), int)
+    }
+    for record in records:
+        for name, value in record.values.items():
+            limit = limits.get(name)
+            if limit is not None and isinstance(value, str) and len(value) > limit:
+                report.error(record.row, name, value, f"too long: at most {limit} characters")
 
 
 def upsert(session: Session, kind: str, records: list[Record], report: ImportReport) -> None:
