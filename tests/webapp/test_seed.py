@@ -42,9 +42,9 @@ def test_seed_loads_every_row_and_a_second_run_changes_nothing(app):
 
     second = load_seed()
     assert _counts() == expected
-    assert {kind: (r.created, r.updated) for kind, r in second.items()} == {
-        kind: (0, 0) for kind in expected
-    }
+    assert {kind: (r.created, r.updated) for kind, r in second.items()} == dict.fromkeys(
+        expected, (0, 0)
+    )
     assert {kind: r.unchanged for kind, r in second.items()} == expected
 
     covered = db.session.scalar(select(func.count(func.distinct(Pesantren.regency_code))))
