@@ -52,6 +52,9 @@ def configure_blueprints(app: Flask) -> None:
     from .views import public
 
     app.register_blueprint(public.bp)
+    from .views import report as report_views
+
+    app.register_blueprint(report_views.bp)
 
 
 def configure_templates(app: Flask) -> None:

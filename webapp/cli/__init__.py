@@ -9,6 +9,7 @@ from .. import create_app
 from . import data as data_commands
 from . import db as db_commands
 from . import match as match_commands
+from . import report as report_commands
 from . import serve as serve_commands
 from . import users as user_commands
 
@@ -29,3 +30,4 @@ main.add_command(user_commands.user)
 for command in serve_commands.COMMANDS:
     main.add_command(command)
 main.add_command(match_commands.match)
+main.add_command(report_commands.report)

@@ -1,0 +1,317 @@
+"""``opop-match report weekly`` against a real SMTP server on loopback (aiosmtpd).
+
+Every assertion reads what the server received, parsed with the standard ``email`` package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from email import message_from_bytes, policy
+from email.utils import parseaddr, parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from tests.webapp.report_helpers import NOW, WEEK, at, build_week, parts, start_smtp
+from webapp.models import Listing, ReportLog, db
+
+MAIL_FROM = "OPOP Match <laporan@opop-match.test>"
+
+
+@pytest.fixture
+def smtp() -> Any:
+    server = start_smtp()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], smtp: Any) -> dict[str, Any]:
+    app_config.update(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=smtp.port,
+        SMTP_SECURITY="none",
+        MAIL_FROM=MAIL_FROM,
+        REPORT_NOW=NOW.isoformat(),
+        BASE_URL="https://opop.example.id",
+    )
+    return app_config
+
+
+def _inbox(smtp: Any) -> dict[str, list[Any]]:
+    return smtp.handler.by_recipient()
+
+
+def test_each_recipient_gets_one_email_with_text_and_html_in_their_language(app, cli, smtp):
+    s = build_week()
+
+    result = cli("report", "weekly", "--week", WEEK)
+
+    assert result.exit_code == 0, result.output
+    inbox = _inbox(smtp)
+    # Pesantren contacts (with or without an account), the officer account, the facilitator;
+    # not the pesantren that unsubscribed, not the facilitator on "none", not the admin.
+    assert sorted(inbox) == sorted(s.emails.values())
+    assert all(len(msgs) == 1 for msgs in inbox.values())
+    languages = {addr: msgs[0]["Content-Language"] for addr, msgs in inbox.items()}
+    assert languages == {
+        s.emails["batu"]: "id",
+        s.emails["ahmad"]: "en",
+        s.emails["sumenep"]: "en",
+        s.emails["surabaya"]: "id",
+        s.emails["facilitator"]: "id",
+    }
+    for msgs in inbox.values():
+        msg = msgs[0]
+        assert msg.get_content_type() == "multipart/alternative"
+        text, html = parts(msg)
+        assert text.strip()
+        assert "<html" in html
+        assert "style=" in html
+        assert "<link" not in html
+        assert "<style" not in html
+
+
+def test_headers_identify_sender_message_and_one_click_unsubscribe(app, cli, smtp):
+    s = build_week()
+    assert cli("report", "weekly", "--week", WEEK).exit_code == 0
+
+    msg = _inbox(smtp)[s.emails["sumenep"]][0]
+    assert msg["From"] == MAIL_FROM
+    assert parseaddr(msg["To"])[1] == s.emails["sumenep"]
+    assert parsedate_to_datetime(msg["Date"]) == NOW
+    assert msg["Message-ID"].strip().endswith("@opop-match.test>")
+    assert "Salted fish" in msg["Subject"] or "match" in msg["Subject"]
+    unsubscribe = msg["List-Unsubscribe"].strip("<>")
+    assert unsubscribe.startswith("https://opop.example.id/laporan/berhenti/")
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    log = db.session.scalar(select(ReportLog).filter_by(week=WEEK, recipient=s.emails["sumenep"]))
+    assert log.status == "sent"
+    assert log.message_id == msg["Message-ID"].strip()
+
+    # The link works without signing in: one-click POST as a mail client sends it.
+    client = app.test_client()
+    response = client.post(urlsplit(unsubscribe).path, data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 204
+    assert cli("report", "weekly", "--week", "2026-W49").exit_code == 0
+    assert len(_inbox(smtp)[s.emails["sumenep"]]) == 1
+
+
+def test_officer_report_lists_matches_proposals_decisions_and_stale_listings(app, cli, smtp):
+    s = build_week()
+    assert cli("report", "weekly", "--week", WEEK).exit_code == 0
+    inbox = _inbox(smtp)
+
+    # Al-Hikmah (Indonesian): its pending barter, a supplier for its fish need.
+    text, html = parts(inbox[s.emails["batu"]][0])
+    assert "Usulan menunggu jawaban Anda" in text
+    assert (
+        "https://opop.example.id/usulan/501" in text
+    )
+    assert (
+        'href="https://opop.example.id/usulan/501"' in html
+    )
+    assert "Pondok Pesantren Nurul Huda Sumenep" in text  # the new supplier of salted fish
+    assert "Ikan asin" in text
+
+    # Nurul Huda (English): its proposal with Bondowoso confirmed, the one with Surabaya declined.
+    msg = inbox[s.emails["sumenep"]][0]
+    text, html = parts(msg)
+    assert "Decided since your last report" in text
+    assert "[Confirmed] Trade #502" in text
+    assert "[Declined] Trade #503" in text
+    assert "Reason: price" in text
+    assert "awaiting your answer" not in text  # it already accepted the barter
+
+    # Darul Ulum: its terasi need was last confirmed in September: a one-click link.
+    text, html = parts(inbox[s.emails["surabaya"]][0])
+    assert "Masih tersedia?" in text
+    confirm = next(
+        line.split(": ", 1)[1] for line in text.splitlines() if "Ya, masih tersedia:" in line
+    )
+    response = app.test_client().get(urlsplit(confirm).path)
+    assert response.status_code == 200
+    listing = db.session.get(Listing, 1031)
+    db.session.refresh(listing)
+    assert listing.last_confirmed_at > dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+
+
+def test_facilitator_report_summarises_the_network_week(app, cli, smtp):
+    s = build_week()
+    assert cli("report", "weekly", "--week", WEEK).exit_code == 0
+
+    msg = _inbox(smtp)[s.emails["facilitator"]][0]
+    text, html = parts(msg)
+    assert "1 pesantren baru" in msg["Subject"]
+    assert "Pondok Pesantren Nurul Huda Sumenep" in text  # new this week
+    assert "Usulan per status" in text
+    assert "Kesenjangan pasar teratas" in text
+    assert "Terasi" in text
+    assert "Menunggu jawaban" in text
+    assert "Pondok Pesantren Al-Hikmah Batu" in text
+    assert "Rp 4.000.000" in text  # trade #502 confirmed this week: 80 kg × Rp 50.000
+    assert 'width="100%"' in html
+    assert "background:#40916c" in html
+
+
+def test_running_twice_for_the_same_week_sends_nothing_the_second_time(app, cli, smtp):
+    build_week()
+    assert cli("report", "weekly", "--week", WEEK).exit_code == 0
+    first = len(smtp.handler.received)
+
+    again = cli("report", "weekly", "--week", WEEK)
+
+    assert again.exit_code == 0, again.output
+    assert len(smtp.handler.received) == first == 5
+    assert "sent 0" in again.output
+    assert "already sent 5" in again.output
+
+
+def test_refused_recipients_are_reported_and_a_rerun_sends_only_to_them(app, cli, smtp):
+    s = build_week()
+    refused = {s.emails["sumenep"], s.emails["facilitator"]}
+    smtp.handler.refuse = set(refused)
+
+    first = cli("report", "weekly", "--week", WEEK)
+
+    assert first.exit_code == 1
+    for address in refused:
+        assert f"failed: {address}: 550" in first.output
+    assert set(_inbox(smtp)) == set(s.emails.values()) - refused
+    statuses = dict(db.session.execute(select(ReportLog.recipient, ReportLog.status)).all())
+    assert {a for a, st in statuses.items() if st == "failed"} == refused
+
+    smtp.handler.refuse.clear()
+    second = cli("report", "weekly", "--week", WEEK)
+
+    assert second.exit_code == 0, second.output
+    inbox = _inbox(smtp)
+    assert sorted(inbox) == sorted(s.emails.values())
+    assert all(len(msgs) == 1 for msgs in inbox.values())
+
+
+def test_smtp_down_stops_the_run_and_the_rerun_sends_to_everyone_left(app, cli, smtp):
+    s = build_week()
+    port = app.config["SMTP_PORT"]
+    smtp.stop()
+
+    down = cli("report", "weekly", "--week", WEEK)
+
+    assert down.exit_code == 1
+    assert "not attempted" in down.output
+    assert db.session.scalar(select(ReportLog).filter_by(status="sent")) is None
+
+    server = start_smtp()
+    app.config["SMTP_PORT"] = server.port
+    try:
+        up = cli("report", "weekly", "--week", WEEK)
+        assert up.exit_code == 0, up.output
+        inbox = server.handler.by_recipient()
+        assert sorted(inbox) == sorted(s.emails.values())
+        assert all(len(msgs) == 1 for msgs in inbox.values())
+    finally:
+        server.stop()
+        app.config["SMTP_PORT"] = port
+
+
+def test_a_crash_after_the_server_accepted_is_never_resent_silently(app, cli, smtp):
+    s = build_week()
+    # A run died between the server's 250 and the commit: the row stays "sending".
+    db.session.add(
+        ReportLog(
+            week=WEEK,
+            recipient=s.emails["surabaya"],
+            kind="officer",
+            status="sending",
+            message_id="<x@opop-match.test>",
+        )
+    )
+    db.session.commit()
+
+    result = cli("report", "weekly", "--week", WEEK)
+
+    assert result.exit_code == 1
+    assert f"delivery unknown: {s.emails['surabaya']} <x@opop-match.test>" in result.output
+    assert s.emails["surabaya"] not in _inbox(smtp)
+
+    resend = cli("report", "weekly", "--week", WEEK, "--resend-uncertain")
+    assert resend.exit_code == 0, resend.output
+    assert _inbox(smtp)[s.emails["surabaya"]][0]["Message-ID"].strip() == "<x@opop-match.test>"
+
+
+def test_no_email_when_nothing_is_new(app, cli, smtp):
+    build_week()
+    assert cli("report", "weekly", "--week", WEEK).exit_code == 0
+    before = len(smtp.handler.received)
+
+    # Next week nothing happens: matches, proposals and stale listings were all reported.
+    result = cli("report", "weekly", "--week", "2026-W49")
+
+    assert result.exit_code == 0, result.output
+    assert len(smtp.handler.received) == before
+    assert "sent 0, nothing new 5" in result.output
+
+
+def test_a_new_match_next_week_is_reported_and_old_ones_are_not_repeated(app, cli, smtp):
+    from tests.factories import make_listing, make_pesantren
+
+    s = build_week()
+    assert cli("report", "weekly", "--week", WEEK).exit_code == 0
+    tuban = make_pesantren(
+        "3523", id=105, name="Pondok Pesantren Sunan Bonang Tuban", email="", created_at=at(30)
+    )
+    make_listing(tuban, "offer", "ikan-asin", id=1051, created_at=at(30))
+    db.session.commit()
+
+    assert cli("report", "weekly", "--week", "2026-W49").exit_code == 0
+
+    batu = _inbox(smtp)[s.emails["batu"]]
+    assert len(batu) == 2
+    text, _html = parts(batu[1])
+    assert "Sunan Bonang Tuban" in text
+    assert "Nurul Huda Sumenep, Sumenep" not in text  # that match was in last week's email
+
+
+def test_dry_run_writes_eml_files_and_sends_and_records_nothing(app, cli, smtp, tmp_path: Path):
+    s = build_week()
+
+    result = cli("report", "weekly", "--week", WEEK, "--dry-run", str(tmp_path / "out"))
+
+    assert result.exit_code == 0, result.output
+    files = sorted((tmp_path / "out").glob("*.eml"))
+    assert len(files) == 5
+    assert smtp.handler.received == []
+    assert db.session.scalars(select(ReportLog)).all() == []
+    msg = message_from_bytes(
+        (tmp_path / "out" / f"{s.emails['ahmad']}.eml").read_bytes(), policy=policy.default
+    )
+    text, _html = parts(msg)  # type: ignore[arg-type]
+    assert "Proposals awaiting your answer" in text
+
+
+def test_only_sends_to_one_address_and_rejects_an_unknown_one(app, cli, smtp):
+    s = build_week()
+
+    result = cli("report", "weekly", "--week", WEEK, "--only", s.emails["ahmad"].upper())
+
+    assert result.exit_code == 0, result.output
+    assert list(_inbox(smtp)) == [s.emails["ahmad"]]
+    unknown = cli("report", "weekly", "--week", WEEK, "--only", "diam@miftahul.sch.id")
+    assert unknown.exit_code != 0
+    assert "not a recipient" in unknown.output
+
+
+@pytest.mark.parametrize("week", ["2026-48", "2026-W60", "2025-W53", "minggu lalu"])
+def test_a_bad_week_is_refused_naming_the_option(app, cli, smtp, week):
+    build_week()
+
+    result = cli("report", "weekly", "--week", week)
+
+    assert result.exit_code == 2
+    assert "--week" in result.output
+    assert repr(week) in result.output
+    assert smtp.handler.received == []
+    assert db.session.scalars(select(ReportLog)).all() == []

@@ -1,0 +1,80 @@
+"""The engine's view of the network, computed once per report run and shared by every email.
+
+Matches come from :func:`matcher.candidates.find_candidates` over
+:func:`webapp.market_io.build_market` (confirmed reservations already taken out), so a report
+shows the same suppliers as the officer's search page. Gaps here are *needs with no
+candidate supplier at all* (the engine found nobody who passes the hard rules), grouped by
+product and the buyer's dominant region type: the signal for where OPOP should help someone
+start producing (DESIGN §5.7).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+__all__ = ["NetworkSnapshot", "network_snapshot"]
+
+#: Best matches listed per need (suppliers) and per offer (buyers).
+MATCHES_PER_LISTING = 3
+
+
+@dataclass(frozen=True)
+class NetworkSnapshot:
+    """The market and its candidate pairs, with lookups the report needs."""
+
+    market: object  # matcher.market.Market
+    candidates: pd.DataFrame
+
+    @cached_property
+    def best_suppliers(self) -> pd.DataFrame:
+        """Per need, its best ``MATCHES_PER_LISTING`` offers."""
+        return _top(self.candidates, "need_id")
+
+    @cached_property
+    def best_buyers(self) -> pd.DataFrame:
+        """Per offer, its best ``MATCHES_PER_LISTING`` needs."""
+        return _top(self.candidates, "offer_id")
+
+    def gaps(self, limit: int = 8) -> pd.DataFrame:
+        """Needs without any candidate: ``product, region_type, pesantren, quantity``."""
+        needs: pd.DataFrame = self.market.needs  # type: ignore[attr-defined]
+        pesantren: pd.DataFrame = self.market.pesantren  # type: ignore[attr-defined]
+        unmet = needs.loc[~needs["listing_id"].isin(self.candidates["need_id"])]
+        if unmet.empty:
+            return pd.DataFrame(columns=["product", "region_type", "pesantren", "quantity"])
+        region = pesantren.set_index("pesantren_id")["region_types"].str.split(";").str[0]
+        return (
+            unmet.assign(region_type=unmet["pesantren_id"].map(region).fillna(""))
+            .groupby(["product", "region_type"], as_index=False)
+            .agg(pesantren=("pesantren_id", "nunique"), quantity=("quantity", "sum"))
+            .sort_values(["pesantren", "quantity", "product"], ascending=[False, False, True])
+            .head(limit)
+            .reset_index(drop=True)
+        )
+
+
+def _top(candidates: pd.DataFrame, by: str) -> pd.DataFrame:
+    return (
+        candidates.sort_values(
+            [by, "score", "need_id", "offer_id"], ascending=[True, False, True, True]
+        )
+        .groupby(by, sort=False)
+        .head(MATCHES_PER_LISTING)
+        .reset_index(drop=True)
+    )
+
+
+def network_snapshot(session: Session, as_of: dt.date) -> NetworkSnapshot:
+    """Build the market as of ``as_of`` and find every candidate pair once."""
+    from matcher.candidates import find_candidates
+    from matcher.config import EngineConfig
+
+    from ..market_io import build_market
+
+    market = build_market(session, as_of=as_of)
+    return NetworkSnapshot(market=market, candidates=find_candidates(market, EngineConfig()))
