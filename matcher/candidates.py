@@ -33,7 +33,7 @@ import pandas as pd
 from matcher.config import EngineConfig
 from matcher.geo import EARTH_RADIUS_KM
 from matcher.market import Market
-from matcher.scoring import CERT_BITS, combine, component_scores, region_code
+from matcher.scoring import CERT_BITS, combine, component_scores, region_code, region_matrix
 
 __all__ = [
     "CANDIDATE_COLUMNS",
@@ -241,17 +241,32 @@ def _blocks(
     """(needs, offers) blocks of one product.
 
     With at most ``config.candidate_pool`` offers every need meets every offer. Above it,
-    needs are grouped by place (0.2° cells, in chunks) and each group meets a pool: the
-    offers nearest to the group (three quarters of the pool) and the product's best offers
-    by their need-independent score (one quarter), so a distant but excellent supplier of
-    a dried product still competes.
+    needs are grouped by place (0.2° cells, in chunks of up to 256) and each group meets
+    the ``candidate_pool`` offers with the best *estimated* score for the group: every
+    need-independent component, the quantity fit against the group's median need, the
+    distance from the group's centre and the best region fit for its buyers. Only the
+    exact scores of pooled pairs are computed; a distant but excellent supplier still
+    competes because distance is only one term of the estimate.
     """
     pool = cfg.candidate_pool
     if pool <= 0 or len(offer_rows) <= pool:
         chunk = max(1, _BLOCK // len(offer_rows))
         return [(need_rows[i : i + chunk], offer_rows) for i in range(0, len(need_rows), chunk)]
-    static = _static_order(a, cfg, offer_rows)[: pool // 4]
-    n_near = pool - len(static)
+    w = cfg.weights
+    comps = _offer_components(a, cfg, offer_rows, region=-1, required=0)
+    static = sum(
+        w.get(c, 0.0) * comps[c]
+        for c in ("product", "price", "certification", "freshness", "track_record")
+    )
+    static = static - w.get("product", 0.0) * (1.0 - cfg.substitute_fit) * (
+        a.o_prod[offer_rows] != a.n_prod[need_rows[0]]
+    )
+    o_region = a.pes_region[a.o_prow[offer_rows]]
+    matrix = region_matrix(cfg)
+    limit = a.prod_limit[a.o_prod[offer_rows]]
+    reference = np.where(np.isfinite(limit), limit, cfg.distance_reference_km)
+    o_xyz = a.pes_xyz[a.o_prow[offer_rows]]
+    o_id = a.o_id[offer_rows]
     p = a.n_prow[need_rows]
     cell = np.floor(a.pes_lat[p] / 0.0035) * 10_000 + np.floor(a.pes_lon[p] / 0.0035)
     order = np.lexsort((a.n_id[need_rows], cell))
@@ -259,22 +274,21 @@ def _blocks(
     out = []
     for i in range(0, len(order), chunk):
         group = need_rows[order[i : i + chunk]]
-        centre = a.pes_xyz[a.n_prow[group]].mean(axis=0, keepdims=True)
-        d = great_circle_km(centre, a.pes_xyz[a.o_prow[offer_rows]])[0]
-        near = np.argpartition(d, n_near - 1)[:n_near]
-        chosen = np.union1d(near, static)
+        gp = a.n_prow[group]
+        centre = a.pes_xyz[gp].mean(axis=0, keepdims=True)
+        centre /= np.linalg.norm(centre)
+        d = great_circle_km(centre, o_xyz)[0]
+        qty = np.minimum(a.o_qty[offer_rows] / float(np.median(a.n_qty[group])), 1.0)
+        region = matrix[o_region][:, np.unique(a.pes_region[gp])].max(axis=1)
+        estimate = (
+            static
+            + w.get("quantity", 0.0) * qty
+            + w.get("distance", 0.0) * np.maximum(1.0 - d / reference, 0.0)
+            + w.get("region", 0.0) * region
+        )
+        chosen = np.sort(np.lexsort((o_id, -estimate))[:pool])
         out.append((group, offer_rows[chosen]))
     return out
-
-
-def _static_order(a: MarketArrays, cfg: EngineConfig, offer_rows: IntArray) -> IntArray:
-    """Positions in ``offer_rows`` by need-independent score, best first."""
-    comps = _offer_components(a, cfg, offer_rows, region=-1, required=0)
-    static = sum(
-        cfg.weights.get(c, 0.0) * comps[c]
-        for c in ("product", "price", "certification", "freshness", "track_record")
-    )
-    return np.asarray(np.lexsort((a.o_id[offer_rows], -np.asarray(static))), dtype=np.int64)
 
 
 def _offer_components(

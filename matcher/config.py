@@ -108,8 +108,8 @@ class EngineConfig:
         Score of the region component for (supplier, buyer) dominant region types; the pair is
         looked up in both orders, a missing pair scores :data:`DEFAULT_REGION_SCORE`.
     candidate_pool
-        Offers scored per need for products with more offers than this: the nearest
-        three quarters of the pool and the best quarter by need-independent score (see
+        For products with more offers than this, each group of nearby needs scores only
+        the offers with the best estimated score for the group (see
         :func:`matcher.find_candidates`); ``0`` scores every offer (exact, slower at
         national scale).
     graph_partners
@@ -135,7 +135,7 @@ class EngineConfig:
     region_complementarity: Mapping[tuple[str, str], float] = field(
         default_factory=lambda: DEFAULT_REGION_COMPLEMENTARITY
     )
-    candidate_pool: int = 800
+    candidate_pool: int = 400
     graph_partners: int = 10
     gap_producers: int = 3
 
