@@ -452,3 +452,26 @@ def test_seed_data_builds_a_valid_market(
         as_of=AS_OF,
     )
     assert market.size["pesantren"] == len(pesantren)
+
+
+@pytest.mark.parametrize(
+    ("name", "model_path"),
+    [
+        ("products.csv", "webapp.models.catalogue:Product"),
+        ("pesantren.csv", "webapp.models.network:Pesantren"),
+        ("regencies.csv", "webapp.models.network:Regency"),
+        ("certificates.csv", "webapp.models.network:Certificate"),
+    ],
+)
+def test_seed_text_fits_its_database_columns(name: str, model_path: str) -> None:
+    """PostgreSQL rejects a string longer than its column; SQLite would not notice."""
+    import importlib
+
+    module, _, cls = model_path.partition(":")
+    table = getattr(importlib.import_module(module), cls).__table__
+    frame = _read(name)
+    for column in table.columns:
+        length = getattr(column.type, "length", None)
+        if length and column.name in frame.columns:
+            longest = frame[column.name].str.len().max()
+            assert longest <= length, (name, column.name, longest, length)
