@@ -29,6 +29,7 @@ as Indonesians write it; a single comma is a decimal comma (``1,5`` = 1.5).
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -389,7 +390,7 @@ def to_base(
 
 
 def _check_amount(value: float, what: str, *, positive: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise UnitError(f"{what} must be a number, got {value!r}")
     number = float(value)
     if not math.isfinite(number):
@@ -456,7 +457,7 @@ def parse_number(text: str | float) -> float:
     """
     if isinstance(text, bool):
         raise ValueError(f"not a number: {text!r}")
-    if isinstance(text, int | float):
+    if isinstance(text, numbers.Real):
         if not math.isfinite(text):
             raise ValueError(f"not a finite number: {text!r}")
         return float(text)
@@ -464,8 +465,8 @@ def parse_number(text: str | float) -> float:
     cleaned = raw.replace("\u00a0", " ").replace("\u202f", " ").strip()
     cleaned = re.sub(r"^(rp\.?|idr)\s*", "", cleaned, flags=re.IGNORECASE).strip()
     sign = 1.0
-    if cleaned.startswith("-"):
-        sign, cleaned = -1.0, cleaned[1:].strip()
+    if cleaned[:1] in ("-", "+"):
+        sign, cleaned = (-1.0 if cleaned[0] == "-" else 1.0), cleaned[1:].strip()
     cleaned = re.sub(r",-$", "", cleaned)  # "55.000,-" is how prices end on receipts
     value = _parse_unsigned(cleaned)
     if value is None:

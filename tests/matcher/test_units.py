@@ -39,6 +39,7 @@ from matcher.units import (
         ("1.2345", 1.2345),
         ("-3", -3.0),
         ("\u00a01\u00a0250\u00a0", 1250.0),
+        ("+7", 7.0),
         (42, 42.0),
         (2.5, 2.5),
     ],
@@ -163,6 +164,14 @@ def test_impossible_conversions_raise_unit_error_saying_why(
 ) -> None:
     with pytest.raises(UnitError, match=message):
         to_base(*args, unit_size=size)
+
+
+def test_numpy_numbers_from_data_frames_are_accepted() -> None:
+    import numpy as np
+
+    assert to_base(np.int64(3), "kwintal", "kg", unit_size=None) == 300.0
+    assert to_base(np.float64(2.0), "karung", "kg", unit_size=np.int64(50)) == 100.0
+    assert parse_number(np.int64(1250)) == 1250.0
 
 
 def test_quantity_that_is_text_is_rejected() -> None:
