@@ -55,6 +55,10 @@ def configure_blueprints(app: Flask) -> None:
     from .views import report as report_views
 
     app.register_blueprint(report_views.bp)
+    from .views import api, facilitator
+
+    facilitator.init_app(app)
+    api.init_app(app)
 
 
 def configure_templates(app: Flask) -> None:

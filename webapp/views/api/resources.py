@@ -1,0 +1,359 @@
+"""API resources: catalogue, pesantren, listings and supplier search."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import Response, jsonify
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from matcher.geo import haversine_km
+from matcher.market import CERT_KINDS, REGION_TYPES
+
+from ...models import PERIODS, Certificate, Listing, Pesantren, Product, ProductAlias, db, utcnow
+from ...security import can_act_for
+from . import bp
+from .auth import require_user
+from .common import int_arg, json_body, paginate, str_arg
+from .errors import ApiError
+from .serialize import listing_json, pesantren_json, product_json
+
+MAX_QUANTITY = Decimal("1e9")
+
+
+# -- catalogue ---------------------------------------------------------------------------
+
+
+@bp.get("/catalogue")
+def catalogue() -> Any:
+    query = select(Product).order_by(Product.category, Product.slug)
+    if category := str_arg("category"):
+        query = query.where(Product.category == category)
+    if q := str_arg("q"):
+        like = f"%{q.lower()}%"
+        query = query.where(
+            or_(
+                Product.slug.ilike(like),
+                Product.name_id.ilike(like),
+                Product.name_en.ilike(like),
+                Product.id.in_(select(ProductAlias.product_id).where(ProductAlias.alias.ilike(like))),
+            )
+        )
+    return jsonify(paginate(query, product_json))
+
+
+@bp.get("/catalogue/<slug>")
+def product(slug: str) -> Any:
+    row = db.session.scalar(select(Product).where(Product.slug == slug))
+    if row is None:
+        raise ApiError(404, f"No product with slug '{slug}'.")
+    return jsonify(product_json(row))
+
+
+# -- pesantren ---------------------------------------------------------------------------
+
+
+@bp.get("/pesantren")
+def pesantren_list() -> Any:
+    query = select(Pesantren).order_by(Pesantren.name, Pesantren.id)
+    if regency := str_arg("regency", max_length=4):
+        query = query.where(Pesantren.regency_code == regency)
+    return jsonify(paginate(query, pesantren_json))
+
+
+@bp.get("/pesantren/<int:pesantren_id>")
+def pesantren_detail(pesantren_id: int) -> Any:
+    row = db.session.get(Pesantren, pesantren_id)
+    if row is None:
+        raise ApiError(404, f"No pesantren with id {pesantren_id}.")
+    return jsonify(pesantren_json(row))
+
+
+# -- listings ----------------------------------------------------------------------------
+
+
+def _visible_listing(listing_id: int) -> Listing:
+    row = db.session.get(Listing, listing_id)
+    if row is None or (row.status != "active" and not can_act_for(row.pesantren_id)):
+        raise ApiError(404, f"No listing with id {listing_id}.")
+    return row
+
+
+@bp.get("/listings")
+def listings() -> Any:
+    user = require_user()
+    query = select(Listing).join(Listing.product).order_by(Listing.id)
+    if kind := str_arg("kind", ("offer", "need")):
+        query = query.where(Listing.kind == kind)
+    if slug := str_arg("product"):
+        query = query.where(Product.slug == slug)
+    if (pid := int_arg("pesantren_id")) is not None:
+        query = query.where(Listing.pesantren_id == pid)
+    mine = user.pesantren_id if user.role == "officer" else None
+    if user.role == "officer":
+        query = query.where(or_(Listing.status == "active", Listing.pesantren_id == mine))
+    elif user.role not in ("facilitator", "admin"):
+        query = query.where(Listing.status == "active")
+    if status := str_arg("status", ("active", "paused", "archived")):
+        query = query.where(Listing.status == status)
+    return jsonify(paginate(query, listing_json))
+
+
+@bp.get("/listings/<int:listing_id>")
+def listing_detail(listing_id: int) -> Any:
+    require_user()
+    return jsonify(listing_json(_visible_listing(listing_id)))
+
+
+def _own_listing(listing_id: int) -> Listing:
+    user = require_user()
+    row = _visible_listing(listing_id)
+    if user.role != "officer" or user.pesantren_id != row.pesantren_id:
+        raise ApiError(403, "Only an officer of the listing's pesantren may change it.")
+    return row
+
+
+@bp.post("/listings")
+def listing_create() -> Any:
+    user = require_user()
+    if user.role != "officer" or user.pesantren_id is None:
+        raise ApiError(403, "Only a pesantren's officer may create its listings.")
+    body = json_body()
+    errors: dict[str, str] = {}
+    kind = body.get("kind")
+    if kind not in ("offer", "need"):
+        errors["kind"] = "must be 'offer' or 'need'"
+    product = None
+    slug = body.get("product")
+    if not isinstance(slug, str) or not slug:
+        errors["product"] = "required: a product slug from /catalogue"
+    else:
+        product = db.session.scalar(select(Product).where(Product.slug == slug))
+        if product is None:
+            errors["product"] = f"unknown product '{slug}'"
+    listing = Listing(pesantren_id=user.pesantren_id, kind=kind or "offer")
+    if product is not None:
+        listing.product_id = product.id
+        listing.product = product
+    _apply(listing, body, errors, creating=True, product=product)
+    if errors:
+        raise ApiError(422, "The listing has invalid fields.", details=_field_errors(errors))
+    db.session.add(listing)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ApiError(409, "This pesantren already has a listing of this kind for this product; "
+                            "update it instead.") from None
+    response = jsonify(listing_json(listing))
+    response.status_code = 201
+    response.headers["Location"] = f"/api/v1/listings/{listing.id}"
+    return response
+
+
+@bp.patch("/listings/<int:listing_id>")
+def listing_update(listing_id: int) -> Any:
+    listing = _own_listing(listing_id)
+    body = json_body()
+    errors: dict[str, str] = {}
+    unknown = sorted(set(body) - _EDITABLE - {"status"})
+    if unknown:
+        errors.update(dict.fromkeys(unknown, "cannot be changed"))
+    if "status" in body:
+        if body["status"] not in ("active", "paused", "archived"):
+            errors["status"] = "must be active, paused or archived"
+        else:
+            listing.status = body["status"]
+    _apply(listing, body, errors, creating=False, product=listing.product)
+    if errors:
+        db.session.rollback()
+        raise ApiError(422, "The listing has invalid fields.", details=_field_errors(errors))
+    listing.last_confirmed_at = utcnow()
+    db.session.commit()
+    return jsonify(listing_json(listing))
+
+
+@bp.delete("/listings/<int:listing_id>")
+def listing_delete(listing_id: int) -> Response:
+    listing = _own_listing(listing_id)
+    db.session.delete(listing)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ApiError(409, "The listing is part of proposals; pause or archive it instead.") from None
+    return Response(status=204)
+
+
+_EDITABLE = {"quantity", "unit", "unit_size", "period", "price", "min_lot", "required_certs", "note"}
+
+
+def allowed_units(product: Product) -> list[str]:
+    """The product's base unit and the first word of each of its alternative units."""
+    units = [product.base_unit]
+    units += [u.split()[0].lower() for u in product.alt_units.split("|") if u.strip()]
+    try:  # the units service knows the full table when it is there
+        from matcher.units import units_for
+
+        units = list(dict.fromkeys(units + list(units_for(product.base_unit, product.alt_units))))
+    except Exception:  # noqa: BLE001 - optional; the simple list is still right
+        pass
+    return list(dict.fromkeys(units))
+
+
+def _decimal(body: dict[str, Any], name: str, errors: dict[str, str], *, positive: bool,
+             maximum: Decimal = MAX_QUANTITY) -> Decimal | None:
+    raw = body.get(name)
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        errors[name] = "must be a number"
+        return None
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        errors[name] = "must be a number"
+        return None
+    if not value.is_finite() or (value <= 0 if positive else value < 0) or value > maximum:
+        errors[name] = ("must be greater than 0" if positive else "must not be negative") + (
+            f" and at most {maximum:,.0f}"
+        )
+        return None
+    return value
+
+
+def _apply(listing: Listing, body: dict[str, Any], errors: dict[str, str], *, creating: bool,
+           product: Product | None) -> None:
+    quantity = _decimal(body, "quantity", errors, positive=True)
+    if quantity is not None:
+        listing.quantity = quantity
+    elif creating and "quantity" not in errors:
+        errors["quantity"] = "required"
+    if "unit" in body or creating:
+        unit = body.get("unit") if "unit" in body else (product.base_unit if product else None)
+        if not isinstance(unit, str) or not unit:
+            errors["unit"] = "must be a unit name"
+        elif product is not None and unit.lower() not in allowed_units(product):
+            errors["unit"] = f"'{unit}' is not a unit of this product ({', '.join(allowed_units(product))})"
+        else:
+            listing.unit = unit.lower()
+    unit_size = _decimal(body, "unit_size", errors, positive=True)
+    if unit_size is not None:
+        listing.unit_size = unit_size
+    if "period" in body or creating:
+        period = body.get("period", "month")
+        if period not in PERIODS:
+            errors["period"] = f"must be one of {', '.join(PERIODS)}"
+        else:
+            listing.period = period
+    price = _decimal(body, "price", errors, positive=False, maximum=Decimal("1e10"))
+    if "price" in body and body["price"] is None:
+        if listing.kind == "offer":
+            errors["price"] = "an offer needs a price"
+        else:
+            listing.price = None
+    elif price is not None:
+        listing.price = price
+    elif creating and listing.kind == "offer" and "price" not in errors:
+        errors["price"] = "an offer needs a price"
+    min_lot = _decimal(body, "min_lot", errors, positive=False)
+    if min_lot is not None:
+        listing.min_lot = min_lot
+    elif creating:
+        listing.min_lot = Decimal(0)
+    if "required_certs" in body:
+        certs = body["required_certs"]
+        if not isinstance(certs, list) or any(c not in CERT_KINDS for c in certs):
+            errors["required_certs"] = f"must be a list of {', '.join(CERT_KINDS)}"
+        else:
+            listing.required_certs = ";".join(dict.fromkeys(certs))
+    elif creating:
+        listing.required_certs = ""
+    if "note" in body:
+        note = body["note"]
+        if not isinstance(note, str) or len(note) > 2000:
+            errors["note"] = "must be text of at most 2000 characters"
+        else:
+            listing.note = note
+    elif creating:
+        listing.note = ""
+
+
+def _field_errors(errors: dict[str, str]) -> list[dict[str, str]]:
+    return [{"field": name, "message": message} for name, message in sorted(errors.items())]
+
+
+# -- supplier search ---------------------------------------------------------------------
+
+
+def resolve_product(text: str) -> Product | None:
+    """Slug, name or alias (case-insensitive); the catalogue resolver when it is there."""
+    lowered = text.strip().lower()
+    row = db.session.scalar(
+        select(Product).where(
+            or_(Product.slug == lowered, Product.name_id.ilike(lowered),
+                Product.name_en.ilike(lowered))
+        )
+    )
+    if row is None:
+        row = db.session.scalar(
+            select(Product).join(ProductAlias).where(ProductAlias.alias.ilike(lowered))
+        )
+    return row
+
+
+@bp.get("/suppliers")
+def suppliers() -> Any:
+    """Active offers of a product, nearest first, with the filters of the search page."""
+    user = require_user()
+    text = str_arg("product")
+    if not text:
+        raise ApiError(400, "Query parameter 'product' is required.",
+                       details={"parameter": "product"})
+    product = resolve_product(text)
+    if product is None:
+        raise ApiError(404, f"No product matches '{text}'.", code="unknown_product")
+    radius = int_arg("radius_km", None, minimum=1, maximum=2000)
+    quantity = int_arg("quantity", None, minimum=1, maximum=10**9)
+    region = str_arg("region_type", REGION_TYPES)
+    certs = [c for c in str_arg("certs").split(",") if c]
+    if any(c not in CERT_KINDS for c in certs):
+        raise ApiError(400, f"Query parameter 'certs' takes {', '.join(CERT_KINDS)}.",
+                       details={"parameter": "certs"})
+    limit = int_arg("limit", 10, maximum=50) or 10
+    origin = db.session.get(Pesantren, user.pesantren_id) if user.pesantren_id else None
+    offers = db.session.scalars(
+        select(Listing).where(Listing.kind == "offer", Listing.status == "active",
+                              Listing.product_id == product.id)
+    ).all()
+    today = utcnow().date()
+    rows: list[dict[str, Any]] = []
+    for offer in offers:
+        p = offer.pesantren
+        if origin is not None and p.id == origin.id:
+            continue
+        if region and region not in p.region_types:
+            continue
+        held = {c.kind for c in db.session.scalars(
+            select(Certificate).where(Certificate.pesantren_id == p.id,
+                                      Certificate.product_id == product.id)
+        ) if c.valid_on(today)}
+        if not set(certs) <= held:
+            continue
+        distance = (float(haversine_km(origin.latitude, origin.longitude, p.latitude, p.longitude))
+                    if origin is not None else None)
+        if radius is not None and distance is not None and distance > radius:
+            continue
+        rows.append({
+            "offer": listing_json(offer),
+            "pesantren": pesantren_json(p, with_contact=True),
+            "distance_km": None if distance is None else round(distance, 1),
+            "certificates": sorted(held),
+            "covers_quantity": None if quantity is None else float(offer.quantity) >= quantity,
+        })
+    rows.sort(key=lambda r: (math.inf if r["distance_km"] is None else r["distance_km"],
+                             r["offer"]["price"] or 0.0, r["offer"]["id"]))
+    return jsonify({"product": product_json(product), "data": rows[:limit]})

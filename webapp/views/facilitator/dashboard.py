@@ -1,0 +1,117 @@
+"""The network dashboard: key figures, map, trade graph, supply and demand, market gaps."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Response, abort, render_template
+from flask_babel import gettext as _
+
+from ...charts import render_bars, render_graph, render_map
+from . import bp, network
+from .labels import REGION_LABELS
+
+
+def _legend() -> dict[str, str]:
+    return {
+        **{k: str(v) for k, v in REGION_LABELS.items()},
+        "proposed": _("Proposed trade"),
+        "confirmed": _("Confirmed trade"),
+        "trade": _("Trade"),
+        "barter_pair": _("Barter pair"),
+        "barter_cycle": _("Barter cycle (3 or more)"),
+    }
+
+
+@bp.get("/")
+def dashboard() -> str:
+    points, lines, capitals = network.map_data()
+    legend = _legend()
+    graph = network.trade_graph()
+    totals = network.category_totals()
+    gaps = network.market_gaps().head(15)
+    return render_template(
+        "facilitator/dashboard.html",
+        figures=network.figures(),
+        latest=network.latest_round(),
+        map_svg=render_map(points, lines, capitals, legend=legend,
+                           title=_("Map of pesantren and trades in East Java")),
+        graph_svg=render_graph(graph, legend=legend, title=_("Trade graph")),
+        graph_size=(graph.number_of_nodes(), graph.number_of_edges()),
+        bars_svg=render_bars(
+            [(name, supply / 1e6, demand / 1e6) for name, supply, demand in totals],
+            series=(_("Supply"), _("Demand")),
+            title=_("Supply and demand by product category (million rupiah per month)"),
+            value_format="{:,.1f}",
+        ),
+        gaps=gaps,
+        region_labels=REGION_LABELS,
+    )
+
+
+@bp.get("/peta.svg")
+def map_svg() -> Response:
+    """The map on its own (to save, print or embed)."""
+    points, lines, capitals = network.map_data()
+    svg = render_map(points, lines, capitals, legend=_legend(),
+                     title=_("Map of pesantren and trades in East Java"))
+    return Response(str(svg), mimetype="image/svg+xml")
+
+
+@bp.get("/graf.svg")
+def graph_svg() -> Response:
+    svg = render_graph(network.trade_graph(), legend=_legend(), title=_("Trade graph"))
+    return Response(str(svg), mimetype="image/svg+xml")
+
+
+@bp.get("/kesenjangan")
+def gaps() -> str:
+    return render_template("facilitator/gaps.html", gaps=network.market_gaps(),
+                           region_labels=REGION_LABELS)
+
+
+def _neutralise(value: Any) -> Any:
+    """Cells a spreadsheet would run as a formula are written as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@bp.get("/kesenjangan.<fmt>")
+def gaps_export(fmt: str) -> Response:
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    frame = network.market_gaps()
+    header = list(frame.columns)
+    rows = [[_neutralise(v) for v in row] for row in frame.itertuples(index=False)]
+    name = "kesenjangan-pasar"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        return Response(buffer.getvalue().encode("utf-8-sig"), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "gaps"
+    sheet.append(header)
+    for row in rows:
+        sheet.append([float(v) if hasattr(v, "__float__") and not isinstance(v, str) else v
+                      for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return Response(
+        out.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
+
+
+@bp.app_template_filter("region_label")
+def region_label(value: str) -> str:
+    return str(REGION_LABELS.get(value, value))

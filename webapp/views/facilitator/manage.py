@@ -1,0 +1,221 @@
+"""Pesantren records and user accounts.
+
+Facilitators create and edit pesantren and officer accounts; only admins create
+facilitator and admin accounts or deactivate them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from wtforms import (
+    EmailField,
+    FloatField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from matcher.identifiers import check_nspp
+from matcher.market import EAST_JAVA_BOUNDS, REGION_TYPES
+
+from ...models import CURATION_STATUSES, LANGUAGES, Pesantren, Regency, User, db
+from . import bp
+from .labels import CURATION_LABELS, REGION_LABELS, ROLE_LABELS
+
+__all__ = ["PesantrenForm", "UserForm", "normalise_whatsapp"]
+
+PAGE_SIZE = 50
+
+
+
+def normalise_whatsapp(text: str) -> str:
+    """``0812-3456-789`` / ``+62 812 …`` → ``628123456789`` (E.164 digits, as wa.me wants)."""
+    digits = re.sub(r"[\s\-().]", "", text.strip())
+    if digits.startswith("+"):
+        digits = digits[1:]
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    return digits
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PesantrenForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    nspp = StringField(_l("NSPP (12 digits)"), validators=[DataRequired(), Length(max=20)])
+    regency_code = SelectField(_l("Kabupaten / kota"), validators=[DataRequired()])
+    region_types = MultiCheckboxField(
+        _l("Region types"), choices=[(r, REGION_LABELS[r]) for r in REGION_TYPES]
+    )
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
+    latitude = FloatField(_l("Latitude"), validators=[
+        DataRequired(), NumberRange(EAST_JAVA_BOUNDS[0], EAST_JAVA_BOUNDS[1],
+                                    message=_l("Must lie in East Java (%(min)s to %(max)s)."))])
+    longitude = FloatField(_l("Longitude"), validators=[
+        DataRequired(), NumberRange(EAST_JAVA_BOUNDS[2], EAST_JAVA_BOUNDS[3],
+                                    message=_l("Must lie in East Java (%(min)s to %(max)s)."))])
+    santri_count = IntegerField(_l("Santri"), default=0,
+                                validators=[Optional(), NumberRange(0, 100_000)])
+    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=120)])
+    whatsapp = StringField(_l("WhatsApp"), validators=[Optional(), Length(max=24)])
+    email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
+    curation_status = SelectField(
+        _l("Curation status"), choices=[(c, CURATION_LABELS[c]) for c in CURATION_STATUSES]
+    )
+    language = SelectField(_l("Report language"),
+                           choices=[("id", "Bahasa Indonesia"), ("en", "English")])
+
+    def validate_nspp(self, field: StringField) -> None:
+        check = check_nspp(field.data or "", self.regency_code.data or None)
+        if not check.ok:
+            raise ValidationError(_("NSPP must be 12 digits starting with 51, e.g. "
+                                    "512035710012."))
+        field.data = check.value
+        self.nspp_warning = check.warning
+
+    def validate_region_types(self, field: MultiCheckboxField) -> None:
+        if not field.data:
+            raise ValidationError(_("Tick at least one region type."))
+
+    def validate_whatsapp(self, field: StringField) -> None:
+        if field.data:
+            digits = normalise_whatsapp(field.data)
+            if not re.fullmatch(r"62\d{8,13}", digits):
+                raise ValidationError(_("Write an Indonesian mobile number, e.g. 0812 3456 7890."))
+            field.data = digits
+
+
+def _regency_choices() -> list[tuple[str, str]]:
+    return [(r.code, r.name) for r in db.session.scalars(select(Regency).order_by(Regency.name))]
+
+
+@bp.get("/pesantren")
+def pesantren_list() -> str:
+    q = request.args.get("q", "").strip()[:100]
+    query = select(Pesantren).order_by(Pesantren.name, Pesantren.id)
+    if q:
+        query = query.where(or_(Pesantren.name.ilike(f"%{q}%"), Pesantren.nspp == q))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    rows = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return render_template("facilitator/pesantren_list.html", rows=rows, q=q, page=page,
+                           pages=pages, total=total, curation_labels=CURATION_LABELS)
+
+
+@bp.route("/pesantren/baru", methods=["GET", "POST"])
+def pesantren_create() -> Any:
+    return _pesantren_form(None)
+
+
+@bp.route("/pesantren/<int:pesantren_id>/ubah", methods=["GET", "POST"])
+def pesantren_edit(pesantren_id: int) -> Any:
+    return _pesantren_form(db.session.get(Pesantren, pesantren_id) or abort(404))
+
+
+def _pesantren_form(pesantren: Pesantren | None) -> Any:
+    form = PesantrenForm(obj=pesantren)
+    form.regency_code.choices = _regency_choices()
+    if request.method == "GET" and pesantren is not None:
+        form.region_types.data = pesantren.region_types
+    if form.validate_on_submit():
+        creating = pesantren is None
+        target = pesantren or Pesantren()
+        form.populate_obj(target)
+        for name in ("address", "contact_name", "whatsapp", "email"):
+            setattr(target, name, getattr(form, name).data or "")
+        target.santri_count = form.santri_count.data or 0
+        target.region_types = [r for r in REGION_TYPES if r in form.region_types.data]
+        if creating:
+            db.session.add(target)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            form.nspp.errors = [*form.nspp.errors, _("Another pesantren already has this NSPP.")]
+        else:
+            if getattr(form, "nspp_warning", ""):
+                flash(_("NSPP saved, but note: %(warning)s", warning=form.nspp_warning), "info")
+            flash(_("%(name)s saved.", name=target.name), "info")
+            return redirect(url_for(".pesantren_list", q=target.nspp))
+    return render_template("facilitator/pesantren_form.html", form=form, pesantren=pesantren)
+
+
+# -- users -------------------------------------------------------------------------------
+
+
+def _creatable_roles() -> list[str]:
+    return ["officer", "facilitator", "admin"] if current_user.role == "admin" else ["officer"]
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"))
+    pesantren_id = SelectField(_l("Pesantren (officers)"), coerce=int, default=0)
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=8, max=128)])
+    language = SelectField(_l("Language"), choices=[(lang, lang.upper()) for lang in LANGUAGES])
+
+    def validate_pesantren_id(self, field: SelectField) -> None:
+        if self.role.data == "officer" and not field.data:
+            raise ValidationError(_("An officer must belong to a pesantren."))
+
+    def validate_email(self, field: EmailField) -> None:
+        field.data = (field.data or "").strip().lower()
+        if db.session.scalar(select(User.id).where(func.lower(User.email) == field.data)):
+            raise ValidationError(_("An account with this email already exists."))
+
+
+@bp.get("/pengguna")
+def users() -> str:
+    rows = db.session.scalars(select(User).order_by(User.role, User.name)).all()
+    return render_template("facilitator/users.html", rows=rows, role_labels=ROLE_LABELS)
+
+
+@bp.route("/pengguna/baru", methods=["GET", "POST"])
+def user_create() -> Any:
+    form = UserForm()
+    form.role.choices = [(r, ROLE_LABELS[r]) for r in _creatable_roles()]
+    form.pesantren_id.choices = [(0, "—")] + [
+        (p.id, p.name) for p in db.session.scalars(select(Pesantren).order_by(Pesantren.name))
+    ]
+    if form.validate_on_submit():
+        user = User(
+            name=form.name.data, email=form.email.data, role=form.role.data,
+            pesantren_id=form.pesantren_id.data if form.role.data == "officer" else None,
+            language=form.language.data,
+        )
+        user.set_password(form.password.data or "")
+        db.session.add(user)
+        db.session.commit()
+        flash(_("Account for %(email)s created.", email=user.email), "info")
+        return redirect(url_for(".users"))
+    return render_template("facilitator/user_form.html", form=form)
+
+
+@bp.post("/pengguna/<int:user_id>/aktif")
+def user_toggle(user_id: int) -> Any:
+    user = db.session.get(User, user_id) or abort(404)
+    if user.role not in _creatable_roles() or user.id == current_user.id:
+        abort(403)
+    user.active = not user.active
+    db.session.commit()
+    flash((_("%(email)s reactivated.") if user.active else _("%(email)s deactivated."))
+          % {"email": user.email}, "info")
+    return redirect(url_for(".users"))
