@@ -9,9 +9,10 @@ all mean ``ikan-asin``. A :class:`ProductResolver`, built once per catalogue, tr
    ignoring case, spacing, punctuation and parenthetical notes;
 4. a **word prefix**: a whole word that starts the names of one product names it, of
    several is ambiguous ("cabai": rawit or merah keriting?);
-5. a **fuzzy** match (rapidfuzz ``WRatio`` averaged with ``token_sort_ratio``) over slugs, names and aliases in both languages,
-   accepted above a threshold and only when the best product leads the next *different*
-   product by a margin; otherwise the result is **ambiguous** and names both.
+5. a **fuzzy** match (rapidfuzz ``WRatio`` averaged with ``token_sort_ratio``) over slugs,
+   names and aliases in both languages, accepted above :data:`FUZZY_THRESHOLD` and only when
+   the best product leads the next *different* product by :data:`AMBIGUITY_MARGIN`;
+   otherwise the result is **ambiguous** and names both.
 
 >>> import pandas as pd
 >>> catalogue = pd.DataFrame({
@@ -40,6 +41,8 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 __all__ = [
+    "AMBIGUITY_MARGIN",
+    "FUZZY_THRESHOLD",
     "AmbiguousProduct",
     "Method",
     "ProductResolver",
