@@ -185,3 +185,22 @@ def test_normalise_text_drops_notes_case_and_punctuation() -> None:
 def test_display_names_follow_language(resolver: ProductResolver) -> None:
     assert resolver.name("ikan-asin") == "Ikan asin"
     assert resolver.name("ikan-asin", "en") == "Salted dried fish"
+
+
+def test_a_word_starting_one_products_name_names_it() -> None:
+    resolver = ProductResolver(
+        pd.DataFrame(
+            {
+                "slug": ["kerupuk-ikan", "kopi-bubuk", "kopi-rempah"],
+                "name_id": ["Kerupuk ikan", "Kopi bubuk", "Kopi rempah"],
+                "name_en": ["Fish crackers", "Ground coffee", "Spiced coffee"],
+            }
+        )
+    )
+    assert (resolver.resolve("kerupuk").product, resolver.resolve("kerupuk").method) == (
+        "kerupuk-ikan",
+        "fuzzy",
+    )
+    ambiguous = resolver.resolve("kopi")
+    assert ambiguous.method == "ambiguous"
+    assert {slug for slug, _ in ambiguous.candidates} == {"kopi-bubuk", "kopi-rempah"}
