@@ -139,6 +139,10 @@ def login(client: FlaskClient) -> Any:
 
     def sign_in(user: Any) -> Any:
         db.session.commit()
+        # Requests share the test's app context, so ``g`` would keep the previous user.
+        from flask import g
+
+        g.pop("_login_user", None)
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True

@@ -49,12 +49,14 @@ def configure_extensions(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
-    from .views import public
+    from .views import auth, officer, public
 
     app.register_blueprint(public.bp)
     from .views import report as report_views
 
     app.register_blueprint(report_views.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(officer.bp)
     from .views import api, facilitator
 
     facilitator.init_app(app)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -58,5 +61,16 @@ def catalogue() -> str:
 
 @bp.get("/pesantren/<int:pesantren_id>")
 def pesantren_detail(pesantren_id: int) -> str:
+    """The profile: region types, products, certificates (expired ones flagged), curation.
+
+    Contact details (WhatsApp, email) only for signed-in users.
+    """
     pesantren = db.session.get(Pesantren, pesantren_id) or abort(404)
-    return render_template("public/pesantren_detail.html", p=pesantren)
+    certificates = sorted(pesantren.certificates, key=lambda c: (c.product.name_id, c.kind))
+    return render_template(
+        "public/pesantren_detail.html",
+        p=pesantren,
+        certificates=certificates,
+        today=dt.date.today(),
+        show_contact=current_user.is_authenticated,
+    )

@@ -1,0 +1,203 @@
+"""Flask-WTF forms for accounts, listings, supplier search and proposal answers.
+
+Labels and messages are lazy strings (``lazy_gettext``) so they render in the reader's
+language. Checks that need the catalogue (product, unit, quantity in base units) live in the
+views, which add their messages to the field's ``errors`` so they show next to the field.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from matcher.market import CERT_KINDS, REGION_TYPES
+
+from .models import DECLINE_REASONS, LANGUAGES, PERIODS
+
+__all__ = [
+    "AcceptForm",
+    "CERT_LABELS",
+    "DECLINE_LABELS",
+    "DeclineForm",
+    "LanguageForm",
+    "ListingForm",
+    "LoginForm",
+    "MAX_NOTE_LENGTH",
+    "PERIOD_LABELS",
+    "PasswordForm",
+    "PostForm",
+    "REGION_LABELS",
+    "SearchForm",
+]
+
+MAX_NOTE_LENGTH = 500
+MIN_PASSWORD_LENGTH = 8
+
+CERT_LABELS = {"halal": _l("Halal"), "pirt": _l("P-IRT"), "bpom_md": _l("BPOM MD"), "sni": _l("SNI")}
+REGION_LABELS = {
+    "highland_agriculture": _l("Highland agriculture"),
+    "coastal_fisheries": _l("Coastal fisheries"),
+    "lowland_farming": _l("Lowland farming"),
+    "urban": _l("Urban"),
+    "island": _l("Island"),
+}
+PERIOD_LABELS = {"day": _l("per day"), "week": _l("per week"), "month": _l("per month"), "year": _l("per year")}
+DECLINE_LABELS = {
+    "price": _l("Price"),
+    "quantity": _l("Quantity"),
+    "distance": _l("Distance"),
+    "quality": _l("Quality or certificate"),
+    "already_supplied": _l("Already supplied"),
+    "other": _l("Other"),
+}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _no_control_characters(form: FlaskForm, field: StringField) -> None:
+    if field.data and any(ord(c) < 32 and c not in "\r\n\t" for c in field.data):
+        raise ValidationError(_l("Remove the control characters from this text."))
+
+
+class PostForm(FlaskForm):
+    """A form with nothing but its CSRF token: one-click POST actions (pause, confirm ...)."""
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    next = HiddenField()
+    submit = SubmitField(_l("Sign in"))
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The two passwords differ."))],
+    )
+    submit = SubmitField(_l("Change password"))
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(
+        _l("Language"), choices=[("id", "Bahasa Indonesia"), ("en", "English")]
+    )
+    submit = SubmitField(_l("Save"))
+
+    def validate_language(self, field: SelectField) -> None:
+        if field.data not in LANGUAGES:
+            raise ValidationError(_l("Choose a language from the list."))
+
+
+class ListingForm(FlaskForm):
+    """An offer or a need. Numbers are text so ``1.250,5`` and ``1,250.5`` both parse."""
+
+    product = StringField(
+        _l("Product"),
+        validators=[DataRequired(message=_l("Type a product.")), Length(max=120), _no_control_characters],
+        render_kw={"autocomplete": "off", "data-suggest": "1"},
+    )
+    quantity = StringField(
+        _l("Quantity"),
+        validators=[DataRequired(message=_l("Enter a quantity.")), Length(max=20)],
+        render_kw={"inputmode": "decimal"},
+    )
+    unit = SelectField(_l("Unit"), validate_choice=False)
+    unit_size = StringField(
+        _l("Size of one unit (in the product's base unit)"),
+        validators=[Optional(), Length(max=20)],
+        render_kw={"inputmode": "decimal"},
+    )
+    period = SelectField(_l("Period"), choices=[(p, PERIOD_LABELS[p]) for p in PERIODS], default="month")
+    price = StringField(
+        _l("Price per base unit (Rp)"),
+        validators=[Optional(), Length(max=20)],
+        render_kw={"inputmode": "decimal"},
+    )
+    required_certs = MultiCheckboxField(
+        _l("Required certificates"), choices=[(c, CERT_LABELS[c]) for c in CERT_KINDS]
+    )
+    available_from = DateField(_l("Available from"), validators=[Optional()])
+    available_until = DateField(_l("Available until"), validators=[Optional()])
+    note = TextAreaField(
+        _l("Note"),
+        validators=[
+            Optional(),
+            Length(max=MAX_NOTE_LENGTH, message=_l("At most %(n)s characters.", n=MAX_NOTE_LENGTH)),
+            _no_control_characters,
+        ],
+    )
+    submit = SubmitField(_l("Save"))
+
+    def validate_available_until(self, field: DateField) -> None:
+        start = self.available_from.data
+        if field.data and start and field.data < start:
+            raise ValidationError(_l("The end date is before the start date."))
+
+
+class SearchForm(FlaskForm):
+    """Supplier search (GET, so no CSRF token: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        _l("Product"),
+        validators=[Optional(), Length(max=120)],
+        render_kw={"autocomplete": "off", "data-suggest": "1"},
+    )
+    quantity = StringField(_l("Quantity"), validators=[Optional(), Length(max=20)], render_kw={"inputmode": "decimal"})
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=16)])
+    radius = SelectField(
+        _l("Within"),
+        choices=[("", _l("any distance")), ("25", "25 km"), ("50", "50 km"), ("100", "100 km"), ("200", "200 km")],
+        default="",
+        validate_choice=False,
+    )
+    certs = MultiCheckboxField(_l("Required certificates"), choices=[(c, CERT_LABELS[c]) for c in CERT_KINDS])
+    region_type = SelectField(
+        _l("Region type"),
+        choices=[("", _l("any"))] + [(r, REGION_LABELS[r]) for r in REGION_TYPES],
+        default="",
+    )
+
+
+class AcceptForm(FlaskForm):
+    submit = SubmitField(_l("Accept"))
+
+
+class DeclineForm(FlaskForm):
+    reason = SelectField(
+        _l("Reason"),
+        choices=[(r, DECLINE_LABELS[r]) for r in DECLINE_REASONS],
+        validators=[DataRequired()],
+    )
+    submit = SubmitField(_l("Decline"))

@@ -1,0 +1,170 @@
+"""Accounts: sign in and out, change password and language; security headers for every page.
+
+Sign-in is rate-limited (``RATELIMIT_LOGIN``), passwords are checked against the stored hash,
+and the post-login redirect only follows local paths. Accounts themselves are created by the
+``opop-match user create`` command or the facilitator's users page.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import func, select
+from werkzeug.routing import BuildError
+from werkzeug.wrappers import Response as BaseResponse
+
+from ..extensions import limiter
+from ..forms import LanguageForm, LoginForm, PasswordForm
+from ..models import User, db, utcnow
+
+__all__ = ["CONTENT_SECURITY_POLICY", "bp", "home_url"]
+
+bp = Blueprint("auth", __name__)
+
+#: No inline scripts or styles, no third-party origins, never framed.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def home_url(user: User) -> str:
+    """Where a user lands after signing in: officers on their dashboard, others their area."""
+    endpoints = ["officer.dashboard"] if user.role == "officer" else ["facilitator.index"]
+    for endpoint in [*endpoints, "officer.search", "public.index"]:
+        try:
+            return url_for(endpoint)
+        except BuildError:
+            continue
+    return "/"
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only local absolute paths: never an open redirect to another site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def _login_limit() -> str:
+    return str(current_app.config.get("RATELIMIT_LOGIN", "10 per minute"))
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> str | BaseResponse:
+    if current_user.is_authenticated:
+        return redirect(home_url(current_user))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        email = (form.email.data or "").strip().lower()
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+        if user is None or not user.check_password(form.password.data or "") or not user.active:
+            flash(_("Wrong email or password."), "error")
+            return render_template("auth/login.html", form=form), 200
+        login_user(user)
+        user.last_login_at = utcnow()
+        db.session.commit()
+        session.pop("lang", None)  # the account's language applies from now on
+        return redirect(_safe_next(form.next.data) or home_url(user))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/keluar")
+@login_required
+def logout() -> BaseResponse:
+    logout_user()
+    session.pop("lang", None)
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("public.index"))
+
+
+@bp.get("/akun")
+@login_required
+def account() -> str:
+    return render_template(
+        "auth/account.html",
+        password_form=PasswordForm(),
+        language_form=LanguageForm(language=current_user.language),
+    )
+
+
+@bp.post("/akun/sandi")
+@login_required
+def change_password() -> str | BaseResponse:
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data or ""):
+            form.current.errors = [_("The current password is wrong.")]
+        else:
+            current_user.set_password(form.new.data or "")
+            db.session.commit()
+            flash(_("Your password has been changed."), "info")
+            return redirect(url_for("auth.account"))
+    return render_template(
+        "auth/account.html",
+        password_form=form,
+        language_form=LanguageForm(language=current_user.language),
+    ), 400
+
+
+@bp.post("/akun/bahasa")
+@login_required
+def set_language() -> str | BaseResponse:
+    form = LanguageForm()
+    if form.validate_on_submit():
+        current_user.language = form.language.data
+        db.session.commit()
+        session["lang"] = form.language.data
+        flash(_("Language saved."), "info")
+        return redirect(url_for("auth.account"))
+    return render_template(
+        "auth/account.html", password_form=PasswordForm(), language_form=form
+    ), 400
+
+
+@bp.after_app_request
+def security_headers(response: Response) -> Response:
+    csp = current_app.config.get("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Content-Security-Policy", csp)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+@bp.app_errorhandler(429)
+def too_many_requests(error: Exception) -> tuple[str | dict[str, str], int]:
+    message = _("Too many attempts. Wait a minute and try again.")
+    if _wants_json():
+        return {"error": "too_many_requests", "message": message}, 429
+    return render_template("auth/error.html", title=_("Too many attempts"), message=message), 429
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_failed(error: CSRFError) -> tuple[str, int]:
+    message = _("This form has expired or was not sent from this site. Reload the page and try again.")
+    return render_template("auth/error.html", title=_("Form not accepted"), message=message), 400

@@ -1,0 +1,414 @@
+"""My listings: create, edit, pause, delete and confirm offers and needs.
+
+The product is typed and resolved by the catalogue (aliases and typos work; an ambiguous text
+shows its choices); the unit must be one of the product's units; quantities are checked in
+the product's base unit per month against a sane maximum. Every error is attached to its
+field and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import exists, select
+from werkzeug.wrappers import Response
+
+from ...forms import CERT_LABELS, PERIOD_LABELS, ListingForm, PostForm
+from ...models import Listing, Pesantren, Product, ProposalLeg, db, utcnow
+from ...security import require_act_for, roles_required
+from . import bp
+from .common import locale, my_pesantren
+from .engine import resolve_product, suggest_products, units_for_product
+
+#: Largest quantity a listing may hold, in base units per month (1,000 t of rice is already
+#: far beyond the biggest pesantren kitchen); larger numbers are typing mistakes.
+MAX_BASE_PER_MONTH = 1_000_000
+#: Largest price per base unit (rupiah); more is a typing mistake.
+MAX_PRICE = 100_000_000
+MAX_UNIT_SIZE = 10_000
+KIND_TITLES = {"offer": "offer", "need": "need"}
+
+
+def _parse_number(text: str | None) -> float | None:
+    from matcher.units import parse_number
+
+    if text is None or not text.strip():
+        return None
+    try:
+        value = float(parse_number(text))
+    except (ValueError, TypeError, ArithmeticError):
+        raise ValueError(text) from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(text)
+    return value
+
+
+def _stale_before() -> dt.datetime:
+    return utcnow() - dt.timedelta(days=int(current_app.config.get("STALE_LISTING_DAYS", 60)))
+
+
+def _load_listing(listing_id: int) -> Listing:
+    listing = db.session.get(Listing, listing_id)
+    if listing is None or listing.status == "archived":
+        abort(404)
+    require_act_for(listing.pesantren_id)
+    return listing
+
+
+def _back_to(listing_pesantren_id: int) -> str:
+    if current_user.role == "officer":
+        return url_for("officer.listings")
+    return url_for("public.pesantren_detail", pesantren_id=listing_pesantren_id)
+
+
+@bp.get("/saya/listing")
+@roles_required("officer")
+def listings() -> str:
+    pesantren = my_pesantren()
+    rows = db.session.scalars(
+        select(Listing)
+        .where(Listing.pesantren_id == pesantren.id, Listing.status != "archived")
+        .join(Product)
+        .order_by(Listing.kind.desc(), Product.name_id)
+    ).all()
+    return render_template(
+        "officer/listings.html",
+        pesantren=pesantren,
+        offers=[r for r in rows if r.kind == "offer"],
+        needs=[r for r in rows if r.kind == "need"],
+        stale_before=_stale_before(),
+        action_form=PostForm(),
+        period_labels=PERIOD_LABELS,
+        cert_labels=CERT_LABELS,
+    )
+
+
+@bp.route("/saya/listing/baru/<any(offer,need):kind>", methods=["GET", "POST"])
+@roles_required("officer")
+def listing_new(kind: str) -> str | Response:
+    pesantren = my_pesantren()
+    form = ListingForm()
+    return _edit(form, kind, pesantren, None)
+
+
+@bp.route("/saya/listing/<int:listing_id>/ubah", methods=["GET", "POST"])
+@login_required
+def listing_edit(listing_id: int) -> str | Response:
+    listing = _load_listing(listing_id)
+    if request.method == "GET":
+        form = ListingForm(obj=listing)
+        form.product.data = listing.product.name(locale())
+        form.quantity.data = _plain(listing.quantity)
+        form.unit_size.data = _plain(listing.unit_size)
+        form.price.data = _plain(listing.price)
+        form.required_certs.data = listing.required_cert_list
+    else:
+        form = ListingForm()
+    return _edit(form, listing.kind, listing.pesantren, listing)
+
+
+def _plain(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _edit(form: ListingForm, kind: str, pesantren: Pesantren, listing: Listing | None) -> str | Response:
+    product: Product | None = listing.product if listing is not None else None
+    choices: list[Product] = []
+    if request.method == "POST":
+        valid = form.validate()
+        product, choices = _resolve_field(form)
+        values = _check(form, kind, pesantren, product, listing) if valid and product else None
+        if valid and product and values is not None:
+            saved = _save(values, kind, pesantren, listing)
+            flash(
+                _("Saved: %(product)s.", product=saved.product.name(locale())),
+                "info",
+            )
+            return redirect(_back_to(pesantren.id))
+    units = units_for_product(product) if product is not None else []
+    form.unit.choices = [(u, u) for u in units] or [(form.unit.data or "", form.unit.data or "—")]
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "officer/listing_form.html",
+        form=form,
+        kind=kind,
+        listing=listing,
+        pesantren=pesantren,
+        product=product,
+        choices=choices,
+        units=units,
+        max_quantity=MAX_BASE_PER_MONTH,
+    ), status
+
+
+def _resolve_field(form: ListingForm) -> tuple[Product | None, list[Product]]:
+    chosen = request.form.get("product_slug", "")
+    if chosen:
+        product = db.session.scalar(select(Product).where(Product.slug == chosen))
+        if product is not None:
+            return product, []
+    text = (form.product.data or "").strip()
+    if not text or form.product.errors:
+        return None, []
+    resolved = resolve_product(text)
+    if resolved.product is not None:
+        return resolved.product, []
+    if resolved.ambiguous:
+        form.product.errors = [_("Several products match “%(text)s”: choose one.", text=text)]
+    elif resolved.choices:
+        form.product.errors = [
+            _("We do not know the product “%(text)s”. Did you mean one of these?", text=text)
+        ]
+    else:
+        form.product.errors = [
+            _("We do not know the product “%(text)s”. Try another name.", text=text)
+        ]
+    return None, resolved.choices
+
+
+def _check(
+    form: ListingForm, kind: str, pesantren: Pesantren, product: Product, listing: Listing | None
+) -> dict[str, Any] | None:
+    """Catalogue-aware checks; errors go next to their field. ``None`` when anything failed."""
+    from matcher.units import UnitError, normalise_unit, per_month, to_base
+
+    ok = True
+    allowed = units_for_product(product)
+    unit = None
+    try:
+        unit = normalise_unit(form.unit.data or "")
+    except (UnitError, ValueError):
+        form.unit.errors = [_("Unknown unit “%(unit)s”.", unit=form.unit.data or "")]
+        ok = False
+    if unit is not None and unit not in allowed:
+        form.unit.errors = [
+            _(
+                "%(product)s is not measured in %(unit)s. Use one of: %(units)s.",
+                product=product.name(locale()),
+                unit=unit,
+                units=", ".join(allowed),
+            )
+        ]
+        ok = False
+
+    numbers: dict[str, float | None] = {}
+    for name in ("quantity", "unit_size", "price"):
+        field = getattr(form, name)
+        try:
+            numbers[name] = _parse_number(field.data)
+        except ValueError:
+            field.errors = [_("“%(text)s” is not a number.", text=field.data)]
+            ok = False
+    quantity = numbers.get("quantity")
+    if "quantity" in numbers and (quantity is None or quantity <= 0):
+        form.quantity.errors = [_("The quantity must be more than zero.")]
+        ok = False
+    size = numbers.get("unit_size")
+    if size is not None and not 0 < size <= MAX_UNIT_SIZE:
+        form.unit_size.errors = [
+            _("The unit size must be more than zero and at most %(n)s.", n=MAX_UNIT_SIZE)
+        ]
+        ok = False
+    price = numbers.get("price")
+    if price is not None and price < 0:
+        form.price.errors = [_("The price cannot be negative.")]
+        ok = False
+    elif price is not None and price > MAX_PRICE:
+        form.price.errors = [_("That price is too high; check the number.")]
+        ok = False
+    if not ok or unit is None or quantity is None:
+        return None
+
+    if size is None:
+        size = _stated_size(product, unit)
+    try:
+        base = to_base(quantity, unit, product.base_unit, unit_size=size)
+    except (UnitError, ValueError):
+        form.unit_size.errors = [
+            _(
+                "Say how many %(base)s one %(unit)s holds.",
+                base=product.base_unit,
+                unit=unit,
+            )
+        ]
+        return None
+    monthly = per_month(base, form.period.data or "month")
+    if monthly > MAX_BASE_PER_MONTH:
+        form.quantity.errors = [
+            _(
+                "That is more than %(max)s %(base)s a month; check the number.",
+                max=f"{MAX_BASE_PER_MONTH:,}".replace(",", "." if locale() == "id" else ","),
+                base=product.base_unit,
+            )
+        ]
+        return None
+
+    duplicate = db.session.scalar(
+        select(Listing).where(
+            Listing.pesantren_id == pesantren.id,
+            Listing.kind == kind,
+            Listing.product_id == product.id,
+            Listing.status != "archived",
+        )
+    )
+    if duplicate is None and listing is not None and listing.product_id != product.id:
+        archived = db.session.scalar(
+            select(Listing).where(
+                Listing.pesantren_id == pesantren.id,
+                Listing.kind == kind,
+                Listing.product_id == product.id,
+                Listing.status == "archived",
+            )
+        )
+        if archived is not None and _referenced(archived.id):
+            duplicate = archived
+    if duplicate is not None and (listing is None or duplicate.id != listing.id):
+        form.product.errors = [
+            _("You already list %(product)s; edit that listing instead.", product=product.name(locale()))
+        ]
+        return None
+    return {
+        "product_id": product.id,
+        "quantity": Decimal(str(quantity)),
+        "unit": unit,
+        "unit_size": Decimal(str(size)) if size is not None else None,
+        "period": form.period.data or "month",
+        "price": Decimal(str(price)) if price is not None else None,
+        "required_certs": ";".join(form.required_certs.data or []) if kind == "need" else "",
+        "available_from": form.available_from.data,
+        "available_until": form.available_until.data,
+        "note": (form.note.data or "").strip(),
+    }
+
+
+def _stated_size(product: Product, unit: str) -> float | None:
+    """The size the catalogue states for a unit of this product ("karung 50 kg" → 50)."""
+    from matcher.units import UnitError, parse_alt_unit
+
+    for entry in (product.alt_units or "").split("|"):
+        try:
+            alt = parse_alt_unit(entry, product.base_unit) if entry.strip() else None
+        except UnitError:
+            continue
+        if alt is not None and alt.code == unit and alt.size:
+            return float(alt.size)
+    return None
+
+
+def _save(values: dict[str, Any], kind: str, pesantren: Pesantren, listing: Listing | None) -> Listing:
+    if listing is None:
+        # A deleted (archived) listing of the same product comes back rather than colliding
+        # with the one-listing-per-product rule.
+        listing = db.session.scalar(
+            select(Listing).where(
+                Listing.pesantren_id == pesantren.id,
+                Listing.kind == kind,
+                Listing.product_id == values["product_id"],
+            )
+        )
+        if listing is None:
+            listing = Listing(pesantren_id=pesantren.id, kind=kind, min_lot=Decimal(0))
+            db.session.add(listing)
+    elif listing.product_id != values["product_id"]:
+        # Changing the product onto one with an archived twin would break uniqueness.
+        twin = db.session.scalar(
+            select(Listing).where(
+                Listing.pesantren_id == pesantren.id,
+                Listing.kind == kind,
+                Listing.product_id == values["product_id"],
+                Listing.id != listing.id,
+            )
+        )
+        if twin is not None:  # only an unreferenced archived twin gets here (see _check)
+            db.session.delete(twin)
+            db.session.flush()
+    for name, value in values.items():
+        setattr(listing, name, value)
+    listing.status = "active" if listing.status == "archived" else listing.status
+    listing.last_confirmed_at = utcnow()
+    db.session.commit()
+    return listing
+
+
+def _referenced(listing_id: int) -> bool:
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    (ProposalLeg.offer_id == listing_id) | (ProposalLeg.need_id == listing_id)
+                )
+            )
+        )
+    )
+
+
+@bp.post("/saya/listing/<int:listing_id>/jeda")
+@login_required
+def listing_pause(listing_id: int) -> Response:
+    listing = _load_listing(listing_id)
+    if not PostForm().validate_on_submit():
+        abort(400)
+    listing.status = "active" if listing.status == "paused" else "paused"
+    db.session.commit()
+    name = listing.product.name(locale())
+    flash(
+        _("%(product)s is paused.", product=name)
+        if listing.status == "paused"
+        else _("%(product)s is active again.", product=name),
+        "info",
+    )
+    return redirect(_back_to(listing.pesantren_id))
+
+
+@bp.post("/saya/listing/<int:listing_id>/hapus")
+@login_required
+def listing_delete(listing_id: int) -> Response:
+    listing = _load_listing(listing_id)
+    if not PostForm().validate_on_submit():
+        abort(400)
+    name = listing.product.name(locale())
+    pesantren_id = listing.pesantren_id
+    if _referenced(listing.id):
+        listing.status = "archived"  # proposals keep their history
+    else:
+        db.session.delete(listing)
+    db.session.commit()
+    flash(_("%(product)s has been deleted.", product=name), "info")
+    return redirect(_back_to(pesantren_id))
+
+
+@bp.post("/saya/listing/<int:listing_id>/konfirmasi")
+@login_required
+def listing_confirm(listing_id: int) -> Response:
+    listing = _load_listing(listing_id)
+    if not PostForm().validate_on_submit():
+        abort(400)
+    listing.last_confirmed_at = utcnow()
+    db.session.commit()
+    flash(_("Thank you: %(product)s is still available.", product=listing.product.name(locale())), "info")
+    target = request.form.get("back", "")
+    if target == "dashboard" and current_user.role == "officer":
+        return redirect(url_for("officer.dashboard"))
+    return redirect(_back_to(listing.pesantren_id))
+
+
+@bp.get("/produk/saran")
+@login_required
+def product_suggest() -> Response:
+    """JSON for the product autocomplete: ``[{"slug", "name", "units"}]``."""
+    text = request.args.get("q", "")[:120]
+    language = locale()
+    return jsonify(
+        [
+            {"slug": p.slug, "name": p.name(language), "base_unit": p.base_unit, "units": units_for_product(p)}
+            for p in suggest_products(text)
+        ]
+    )
