@@ -105,7 +105,7 @@ def snapshot_market(session: Session | None = None, as_of: dt.date | None = None
     )
     listings = listings.loc[~no_price]
 
-    reserved = reserved_quantities(session, listings["listing_id"].tolist())
+    reserved = reserved_quantities(session)  # all of them: cheaper than a long IN list
     taken = listings["listing_id"].map(reserved).fillna(0.0)
     listings = listings.assign(quantity=listings["quantity"] - taken)
     full = listings["quantity"] <= _EPSILON
@@ -264,7 +264,8 @@ def _to_base_per_month(listings: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[
     """
     from matcher.units import UnitError, per_month, to_base
 
-    size = listings["unit_size"].map(lambda v: None if v is None or pd.isna(v) else float(v))
+    # -1 stands for "no unit size": NaN keys would never match in a dict
+    size = pd.to_numeric(listings["unit_size"], errors="coerce").astype(float).fillna(-1.0)
     keys = pd.DataFrame(
         {"unit": listings["unit"], "base_unit": listings["base_unit"], "size": size}
     )
@@ -273,7 +274,9 @@ def _to_base_per_month(listings: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[
     for key in keys.drop_duplicates().itertuples(index=False, name=None):
         unit, base_unit, unit_size = key
         try:
-            factors[key] = float(to_base(1.0, unit, base_unit, unit_size))
+            factors[key] = float(
+                to_base(1.0, unit, base_unit, None if unit_size < 0 else float(unit_size))
+            )
         except (UnitError, ValueError) as exc:
             problems[key] = str(exc)
     period_factor = {p: float(per_month(1.0, p)) for p in listings["period"].unique()}
