@@ -1,0 +1,62 @@
+"""A whole round: stages wired together, listings never over-committed, same market → same round."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from matcher import EngineConfig, run_round, synthetic_market
+from matcher.engine import STAGES, committed_quantities
+
+
+@pytest.fixture(scope="module")
+def result():  # type: ignore[no-untyped-def]
+    return run_round(synthetic_market(250, seed=21))
+
+
+def test_a_round_times_every_stage_and_counts_what_it_made(result) -> None:  # type: ignore[no-untyped-def]
+    assert set(result.timings) == {*STAGES, "total"}
+    assert result.stats["candidates"] == len(result.candidates) > 0
+    assert result.stats["edges"] == result.graph.number_of_edges()
+    kinds = [p.kind for p in result.plans]
+    assert result.stats["trades"] == kinds.count("trade")
+    assert result.stats["barter_pairs"] == kinds.count("barter_pair")
+
+
+def test_every_plan_explains_itself_in_both_languages(result) -> None:  # type: ignore[no-untyped-def]
+    for plan in result.plans:
+        assert set(plan.reasons) >= {"id", "en"}
+        assert all(plan.reasons[lang] for lang in ("id", "en"))
+
+
+def test_barters_and_trades_together_never_over_commit_a_listing(result) -> None:  # type: ignore[no-untyped-def]
+    m = synthetic_market(250, seed=21)
+    used = committed_quantities(result.plans)
+    quantity = pd.concat([m.offers, m.needs]).set_index("listing_id")["quantity"]
+    for listing, q in used.items():
+        assert q <= quantity[listing] * (1 + 1e-6) + 1e-6
+    for plan in result.plans:
+        for leg in plan.legs:
+            assert leg.giver_id != leg.receiver_id
+
+
+def test_the_same_market_gives_the_same_round() -> None:
+    m = synthetic_market(200, seed=22)
+    a, b = run_round(m), run_round(synthetic_market(200, seed=22))
+    assert a.plans == b.plans
+    pd.testing.assert_frame_equal(a.candidates, b.candidates)
+    pd.testing.assert_frame_equal(a.gaps.unmet, b.gaps.unmet)
+    pd.testing.assert_frame_equal(a.gaps.producers, b.gaps.producers)
+    assert sorted(a.graph.edges(data="weight")) == sorted(b.graph.edges(data="weight"))
+
+
+def test_the_graph_of_a_round_is_pruned_to_the_configured_partners() -> None:
+    r = run_round(synthetic_market(200, seed=23), EngineConfig(graph_partners=2))
+    assert max(d for _, d in r.graph.in_degree()) <= 2
+
+
+def test_unserved_demand_shows_up_as_gaps(result) -> None:  # type: ignore[no-untyped-def]
+    served = {leg.need_id for plan in result.plans for leg in plan.legs}
+    m = synthetic_market(250, seed=21)
+    unserved = set(m.needs["listing_id"]) - served
+    assert unserved <= set(result.gaps.unmet_needs["need_id"])
