@@ -12,7 +12,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pandas as pd
 from sqlalchemy import select
@@ -25,6 +25,11 @@ from .reading import FORMULA_PREFIXES, number_text
 __all__ = ["EXPORT_FORMATS", "export_bytes", "export_file", "export_frame", "neutralise"]
 
 EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def _session(session: Session | None) -> Session:
+    # db.session is a scoped_session proxy: it behaves as the request's Session.
+    return session if session is not None else cast(Session, db.session)
 
 
 def neutralise(value: Any) -> Any:
@@ -55,7 +60,7 @@ def export_frame(kind: str, session: Session | None = None) -> pd.DataFrame:
     """Rows of ``kind`` in import columns (numbers as numbers, dates ISO, text as text)."""
     if kind not in KINDS:
         raise ValueError(f"unknown export kind {kind!r}; expected one of {', '.join(KINDS)}")
-    session = session or db.session
+    session = _session(session)
     rows = _ROWS[kind](session)
     return pd.DataFrame(rows, columns=[c.name for c in columns(kind)])
 

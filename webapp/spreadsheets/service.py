@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -23,6 +23,11 @@ from .upsert import check_lengths, upsert
 __all__ = ["import_file", "import_rows", "import_table"]
 
 Progress = Callable[[int], None]
+
+
+def _session(session: Session | None) -> Session:
+    # db.session is a scoped_session proxy: it behaves as the request's Session.
+    return session if session is not None else cast(Session, db.session)
 
 
 def import_file(
@@ -74,7 +79,7 @@ def import_table(
     session: Session | None = None,
 ) -> ImportReport:
     """Validate and upsert rows already read from a spreadsheet."""
-    session = session or db.session
+    session = _session(session)
     report.warnings.extend(table.warnings)
     mapping, unknown = header_map(kind, table.header)
     if unknown:
