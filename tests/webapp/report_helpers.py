@@ -118,6 +118,7 @@ def build_week() -> Scenario:
         language="id",
         created_at=OLD,
         nspp="510035790101",
+        whatsapp="6281231110101",
     )
     sumenep = make_pesantren(
         "3529",
@@ -128,6 +129,7 @@ def build_week() -> Scenario:
         language="en",
         created_at=at(24),
         nspp="510035290102",
+        whatsapp="6281231110102",
     )
     surabaya = make_pesantren(
         "3578",
@@ -138,6 +140,7 @@ def build_week() -> Scenario:
         language="id",
         created_at=OLD,
         nspp="510035780103",
+        whatsapp="6281231110103",
     )
     quiet = make_pesantren(
         "3511",
@@ -147,6 +150,7 @@ def build_week() -> Scenario:
         report_frequency="none",
         created_at=OLD,
         nspp="510035110104",
+        whatsapp="6281231110104",
     )
     common = {"created_at": OLD, "last_confirmed_at": at(20)}
     make_listing(batu, "offer", coffee, id=1011, price=Decimal("95000"), **common)
@@ -337,3 +341,40 @@ def parts(msg: EmailMessage) -> tuple[str, str]:
     assert text is not None
     assert html is not None
     return text.get_content(), html.get_content()
+
+
+# --- engine output pinned for rendering snapshots ------------------------------------
+
+_CANDIDATES = [
+    # need, offer, buyer, supplier, product, distance, price, max_price, offer_qty, need_qty, score
+    (1012, 1021, 101, 102, "ikan-asin", 175.7, 50000.0, 60000.0, 320.0, 100.0, 0.71),
+    (1022, 1011, 102, 101, "kopi-bubuk", 175.7, 95000.0, 120000.0, 100.0, 100.0, 0.70),
+    (1032, 1021, 103, 102, "ikan-asin", 125.3, 50000.0, 60000.0, 320.0, 150.0, 0.69),
+    (1041, 1021, 104, 102, "ikan-asin", 98.2, 50000.0, 60000.0, 320.0, 80.0, 0.66),
+]
+
+
+def pinned_snapshot(session: Any, as_of: dt.date) -> Any:
+    """The real market with fixed candidates, so snapshots follow templates, not scoring."""
+    import pandas as pd
+
+    from webapp.market_io import build_market
+    from webapp.report.network import NetworkSnapshot
+
+    columns = [
+        "need_id",
+        "offer_id",
+        "buyer_id",
+        "supplier_id",
+        "product",
+        "distance_km",
+        "price",
+        "max_price",
+        "offer_qty",
+        "need_qty",
+        "score",
+    ]
+    candidates = pd.DataFrame(_CANDIDATES, columns=columns).assign(
+        need_product=lambda f: f["product"]
+    )
+    return NetworkSnapshot(market=build_market(session, as_of=as_of), candidates=candidates)

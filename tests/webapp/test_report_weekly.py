@@ -108,12 +108,8 @@ def test_officer_report_lists_matches_proposals_decisions_and_stale_listings(app
     # Al-Hikmah (Indonesian): its pending barter, a supplier for its fish need.
     text, html = parts(inbox[s.emails["batu"]][0])
     assert "Usulan menunggu jawaban Anda" in text
-    assert (
-        "https://opop.example.id/usulan/501" in text
-    )
-    assert (
-        'href="https://opop.example.id/usulan/501"' in html
-    )
+    assert "https://opop.example.id/usulan/501" in text
+    assert 'href="https://opop.example.id/usulan/501"' in html
     assert "Pondok Pesantren Nurul Huda Sumenep" in text  # the new supplier of salted fish
     assert "Ikan asin" in text
 

@@ -8,7 +8,7 @@ __all__ = ["DECLINE_LABELS", "KIND_LABELS", "LISTING_KIND_LABELS", "REGION_LABEL
 
 STATE_LABELS = {
     "draft": _l("Draft"),
-    "published": _l("Awaiting answers"),
+    "published": _l("Published"),
     "accepted_by_some": _l("Accepted by some"),
     "confirmed": _l("Confirmed"),
     "completed": _l("Completed"),

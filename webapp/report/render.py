@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -29,7 +30,18 @@ from .facilitator import FacilitatorReport
 from .links import external_url, unsubscribe_token
 from .officer import OfficerReport
 
-__all__ = ["Rendered", "build_message", "mail_domain", "new_message_id", "render_report"]
+#: Never fold a header into RFC 2047 encoded words: a folded ``List-Unsubscribe`` URL is
+#: encoded and no longer a URL. 998 is RFC 5322's hard line limit; bodies are encoded anyway.
+HEADER_POLICY = policy.default.clone(max_line_length=998)
+
+__all__ = [
+    "HEADER_POLICY",
+    "Rendered",
+    "build_message",
+    "mail_domain",
+    "new_message_id",
+    "render_report",
+]
 
 Report = OfficerReport | FacilitatorReport
 
@@ -150,7 +162,7 @@ def build_message(
 ) -> EmailMessage:
     """The email for ``report``: text and HTML alternatives with list headers."""
     recipient = report.recipient
-    msg = EmailMessage()
+    msg = EmailMessage(policy=HEADER_POLICY)
     msg["Subject"] = rendered.subject
     msg["From"] = str(current_app.config["MAIL_FROM"])
     local, _at, domain = recipient.address.partition("@")
@@ -161,8 +173,9 @@ def build_message(
     msg["List-Unsubscribe"] = f"<{unsubscribe_url(recipient.address)}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(rendered.text)
-    msg.add_alternative(rendered.html, subtype="html")
+    # quoted-printable: 7-bit safe for any relay, yet the text stays readable in the source.
+    msg.set_content(rendered.text, cte="quoted-printable")
+    msg.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
     # After add_alternative: making the multipart moves Content-* headers into the text part.
     msg["Content-Language"] = rendered.language
     return msg
