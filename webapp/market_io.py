@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, case, func, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import Executable, case, func, select, union_all
+from sqlalchemy.orm import Session, scoped_session
 
 from matcher.market import EAST_JAVA_BOUNDS, Market
 
@@ -52,6 +52,9 @@ __all__ = [
 #: Proposal outcomes that count for a pesantren's track record (the answer is known).
 ANSWERED_STATES = ("confirmed", "completed", "declined")
 
+#: ``db.session`` (scoped) or a plain session.
+DbSession = Session | scoped_session[Any]
+
 #: Left-over quantities below this (base units per month) count as fully reserved.
 _EPSILON = 1e-6
 
@@ -66,7 +69,7 @@ class Snapshot:
     fully_reserved: list[int] = field(default_factory=list)
 
 
-def build_market(session: Session | None = None, as_of: dt.date | None = None) -> Market:
+def build_market(session: DbSession | None = None, as_of: dt.date | None = None) -> Market:
     """The active network as a Market, with confirmed reservations taken out.
 
     Parameters
@@ -80,10 +83,10 @@ def build_market(session: Session | None = None, as_of: dt.date | None = None) -
     return snapshot_market(session, as_of).market
 
 
-def snapshot_market(session: Session | None = None, as_of: dt.date | None = None) -> Snapshot:
+def snapshot_market(session: DbSession | None = None, as_of: dt.date | None = None) -> Snapshot:
     """Like :func:`build_market`, also reporting listings left out (unconvertible unit,
     offer without a price, pesantren outside East Java) and the reservations applied."""
-    session = session or db.session
+    session = session if session is not None else db.session
     as_of = as_of or dt.date.today()
     skipped: list[dict[str, Any]] = []
 
@@ -131,7 +134,7 @@ def snapshot_market(session: Session | None = None, as_of: dt.date | None = None
 
 
 def reserved_quantities(
-    session: Session | None = None,
+    session: DbSession | None = None,
     listing_ids: Collection[int] | None = None,
     *,
     exclude_proposal_id: int | None = None,
@@ -142,7 +145,7 @@ def reserved_quantities(
     ``listing_ids`` when given; ``exclude_proposal_id`` leaves one proposal out (the one
     being confirmed).
     """
-    session = session or db.session
+    session = session if session is not None else db.session
     held = select(Proposal.id).where(Proposal.state.in_(RESERVING_STATES))
     if exclude_proposal_id is not None:
         held = held.where(Proposal.id != exclude_proposal_id)
@@ -161,7 +164,7 @@ def reserved_quantities(
     return {int(lid): float(qty) for lid, qty in rows}
 
 
-def listing_capacities(session: Session, listing_ids: Iterable[int]) -> dict[int, float]:
+def listing_capacities(session: DbSession, listing_ids: Iterable[int]) -> dict[int, float]:
     """Each listing's quantity in its product's base unit per month (whatever its status).
 
     Raises ``matcher.units.UnitError`` for a listing whose unit cannot be converted.
@@ -178,12 +181,12 @@ def listing_capacities(session: Session, listing_ids: Iterable[int]) -> dict[int
 # -- frames ------------------------------------------------------------------------------
 
 
-def _frame(session: Session, stmt: Select[Any]) -> pd.DataFrame:
+def _frame(session: DbSession, stmt: Executable) -> pd.DataFrame:
     result = session.execute(stmt)
     return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
-def _pesantren_frame(session: Session) -> pd.DataFrame:
+def _pesantren_frame(session: DbSession) -> pd.DataFrame:
     base = _frame(
         session,
         select(
@@ -210,7 +213,7 @@ def _pesantren_frame(session: Session) -> pd.DataFrame:
     )
 
 
-def _track_records(session: Session) -> pd.Series:
+def _track_records(session: DbSession) -> pd.Series:
     """Share of a pesantren's answered proposals (confirmed, completed or declined, where
     it gave an answer) that were confirmed or completed."""
     rows = _frame(
@@ -230,7 +233,7 @@ def _track_records(session: Session) -> pd.Series:
     return pd.Series(share.to_numpy(), index=rows["pesantren_id"].to_numpy())
 
 
-def _listing_frame(session: Session, ids: Select[Any]) -> pd.DataFrame:
+def _listing_frame(session: DbSession, ids: Any) -> pd.DataFrame:
     return _frame(
         session,
         select(
@@ -309,7 +312,7 @@ def _naive_utc(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values, utc=True).dt.tz_localize(None)
 
 
-def _catalogue_frame(session: Session) -> pd.DataFrame:
+def _catalogue_frame(session: DbSession) -> pd.DataFrame:
     products = _frame(
         session,
         select(
@@ -342,7 +345,7 @@ def _catalogue_frame(session: Session) -> pd.DataFrame:
     ).drop(columns=["id"])
 
 
-def _certificate_frame(session: Session) -> pd.DataFrame:
+def _certificate_frame(session: DbSession) -> pd.DataFrame:
     certs = _frame(
         session,
         select(

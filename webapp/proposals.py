@@ -36,10 +36,10 @@ from typing import Any
 from flask import has_request_context
 from flask_babel import gettext
 from sqlalchemy import select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import object_session
 from sqlalchemy.orm.exc import StaleDataError
 
-from .market_io import listing_capacities, reserved_quantities
+from .market_io import DbSession, listing_capacities, reserved_quantities
 from .models import (
     DECLINE_REASONS,
     RESERVING_STATES,
@@ -273,7 +273,7 @@ def reduce(
 
 
 @contextmanager
-def _transition(p: Proposal, expected_version: int | None) -> Iterator[Session]:
+def _transition(p: Proposal, expected_version: int | None) -> Iterator[DbSession]:
     """Lock and refresh ``p``, run the block, commit; roll back on any error."""
     session = object_session(p) or db.session
     try:
@@ -318,7 +318,7 @@ def _transition(p: Proposal, expected_version: int | None) -> Iterator[Session]:
 
 
 def record_transition(
-    session: Session,
+    session: DbSession,
     p: Proposal,
     action: str,
     to_state: str,
@@ -406,7 +406,7 @@ def _q(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(_QTY, ROUND_HALF_UP)
 
 
-def _check_capacity(session: Session, p: Proposal) -> None:
+def _check_capacity(session: DbSession, p: Proposal) -> None:
     """Lock the listings ``p`` draws on and make sure they can still cover its legs."""
     need: dict[int, float] = defaultdict(float)
     for leg in p.legs:

@@ -39,7 +39,7 @@ from matcher.config import EngineConfig
 from matcher.market import Market
 from matcher.results import Plan
 
-from .market_io import snapshot_market
+from .market_io import DbSession, snapshot_market
 from .models import (
     Listing,
     MatchRound,
@@ -136,9 +136,10 @@ def run_match_round(
     if round_id is None:
         round_ = _create_running_round(session, user, config, as_of)
     else:
-        round_ = session.get(MatchRound, round_id)
-        if round_ is None or round_.status != "running":
+        existing = session.get(MatchRound, round_id)
+        if existing is None or existing.status != "running":
             raise RoundError(f"round {round_id} is not running")
+        round_ = existing
     rid = round_.id
     user_id = user.id if user is not None else None
 
@@ -163,8 +164,9 @@ def run_match_round(
         plans: list[Plan] = list(result.plans)
         stage(f"storing {len(plans)} proposals")
         t0 = time.perf_counter()
-        round_ = session.get(MatchRound, rid)
-        assert round_ is not None
+        current = session.get(MatchRound, rid)
+        assert current is not None
+        round_ = current
         stored, dropped = store_plans(session, round_, plans, user_id=user_id)
         store_s = time.perf_counter() - t0
         round_.summary = _summary(
@@ -185,8 +187,9 @@ def run_match_round(
     except Exception as exc:
         session.rollback()
         current_app.logger.exception("match round %s failed", rid)
-        round_ = session.get(MatchRound, rid)
-        assert round_ is not None
+        failed = session.get(MatchRound, rid)
+        assert failed is not None
+        round_ = failed
         round_.status = "failed"
         round_.error = f"{type(exc).__name__}: {exc}"[:5000]
         round_.progress = "failed"
@@ -223,7 +226,7 @@ def start_match_round(
 
 
 def store_plans(
-    session: Session, round_: MatchRound, plans: list[Plan], *, user_id: int | None = None
+    session: DbSession, round_: MatchRound, plans: list[Plan], *, user_id: int | None = None
 ) -> tuple[list[Proposal], int]:
     """Add one ``draft`` proposal per plan (legs, parties, a ``create`` event) to the session.
 
@@ -484,11 +487,11 @@ def compare_rounds(a: MatchRound, b: MatchRound, *, tolerance: float = 0.005) ->
 def _default_engine() -> Engine:
     from matcher import run_round
 
-    return run_round  # type: ignore[no-any-return]
+    return run_round
 
 
 def _create_running_round(
-    session: Session, user: User | None, config: EngineConfig, as_of: dt.date
+    session: DbSession, user: User | None, config: EngineConfig, as_of: dt.date
 ) -> MatchRound:
     cutoff = utcnow() - STALE_RUNNING
     running = session.scalar(
@@ -547,7 +550,7 @@ def _summary(
     timings: dict[str, float],
 ) -> dict[str, Any]:
     counts = Counter(p.kind for p in stored)
-    value = defaultdict(float)
+    value: defaultdict[str, float] = defaultdict(float)
     for p in stored:
         value[p.kind] += float(p.value_idr)
     gaps = getattr(result, "gaps", None)
@@ -580,7 +583,7 @@ def _dec(value: float, step: Decimal) -> Decimal:
     return Decimal(repr(float(value))).quantize(step, ROUND_HALF_UP)
 
 
-def _proposals_by_key(session: Session, round_id: int) -> dict[tuple[Any, ...], Proposal]:
+def _proposals_by_key(session: DbSession, round_id: int) -> dict[tuple[Any, ...], Proposal]:
     proposals = session.scalars(
         select(Proposal).where(Proposal.round_id == round_id).options(selectinload(Proposal.legs))
     ).all()
