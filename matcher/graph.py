@@ -2,8 +2,8 @@
 
 An edge ``u → v`` means pesantren ``u`` has an offer that is a candidate for a need of
 ``v``. Edge attributes: ``candidates`` (list of ``(offer_id, need_id, product, score)``,
-best first), ``weight`` (the best score), ``value`` (rupiah per month the edge could carry:
-per need, the best candidate's ``min(offer, need) × price``, summed) and ``products``.
+best first), ``weight`` (the best score) and ``value`` (rupiah per month the edge could
+carry: per need, the best candidate's ``min(offer, need) × price``, summed).
 Node attributes: ``name``, ``region_types`` (list, dominant first), ``kabupaten``,
 ``regency_code``, ``lat``, ``lon``. Every pesantren of the market is a node, traded or not,
 so the map can show the whole network.
@@ -16,7 +16,7 @@ so the map can show the whole network.
 60
 >>> u, v, data = next(iter(G.edges(data=True)))
 >>> sorted(data)
-['candidates', 'products', 'value', 'weight']
+['candidates', 'value', 'weight']
 """
 
 from __future__ import annotations
@@ -93,57 +93,53 @@ def trade_graph(
     if not len(candidates):
         return G
 
-    c = candidates
+    sup = candidates["supplier_id"].to_numpy(np.int64)
+    buy = candidates["buyer_id"].to_numpy(np.int64)
+    score = candidates["score"].to_numpy(float)
+    key = sup * (1 << 32) + buy
+    keep = np.ones(len(key), dtype=bool)
     if max_partners:
-        best = (
-            c.groupby(["buyer_id", "supplier_id"], sort=False)["score"]
-            .max()
-            .reset_index()
-            .sort_values(["buyer_id", "score", "supplier_id"], ascending=[True, False, True])
+        # best score per (supplier, buyer), then each buyer's best suppliers
+        order = np.lexsort((-score, key))
+        first = order[np.r_[True, key[order][1:] != key[order][:-1]]]
+        e_buy, e_sup, e_best = buy[first], sup[first], score[first]
+        rank_order = np.lexsort((e_sup, -e_best, e_buy))
+        rb = e_buy[rank_order]
+        starts = np.flatnonzero(np.r_[True, rb[1:] != rb[:-1]])
+        rank = np.arange(len(rb)) - np.repeat(starts, np.diff(np.r_[starts, len(rb)]))
+        kept = np.sort(key[first][rank_order][rank < max_partners])
+        keep = np.isin(key, kept, assume_unique=False)
+    idx = np.flatnonzero(keep)
+    offer = candidates["offer_id"].to_numpy(np.int64)[idx]
+    need = candidates["need_id"].to_numpy(np.int64)[idx]
+    product = candidates["product"].to_numpy(object)[idx]
+    score, key = score[idx], key[idx]
+    if {"offer_qty", "need_qty", "price"} <= set(candidates.columns):
+        qty = np.minimum(
+            candidates["offer_qty"].to_numpy(float)[idx],
+            candidates["need_qty"].to_numpy(float)[idx],
         )
-        best = best[best.groupby("buyer_id").cumcount() < max_partners]
-        keys = best["supplier_id"].to_numpy() * (1 << 32) + best["buyer_id"].to_numpy()
-        ckeys = c["supplier_id"].to_numpy() * (1 << 32) + c["buyer_id"].to_numpy()
-        c = c[np.isin(ckeys, keys)]
-
-    qty = np.minimum(c["offer_qty"].to_numpy(float), c["need_qty"].to_numpy(float))
-    potential = qty * c["price"].to_numpy(float) if "price" in c else np.zeros(len(c))
-    frame = pd.DataFrame(
-        {
-            "s": c["supplier_id"].to_numpy(np.int64),
-            "b": c["buyer_id"].to_numpy(np.int64),
-            "offer": c["offer_id"].to_numpy(np.int64),
-            "need": c["need_id"].to_numpy(np.int64),
-            "product": c["product"].to_numpy(object),
-            "score": c["score"].to_numpy(float),
-            "value": potential,
-        }
-    ).sort_values(["s", "b", "score", "offer", "need"], ascending=[True, True, False, True, True])
-    value = frame.groupby(["s", "b", "need"], sort=True)["value"].max().groupby(level=[0, 1]).sum()
-    s, b = frame["s"].to_numpy(), frame["b"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, (s[1:] != s[:-1]) | (b[1:] != b[:-1])])
-    ends = np.r_[starts[1:], len(frame)]
-    rows = list(
-        zip(
-            frame["offer"].tolist(),
-            frame["need"].tolist(),
-            frame["product"].tolist(),
-            frame["score"].tolist(),
-            strict=True,
-        )
-    )
-    values = value.to_numpy()
+        potential = qty * candidates["price"].to_numpy(float)[idx]
+    else:
+        potential = np.zeros(len(idx))
+    order = np.lexsort((need, offer, -score, key))
+    offer, need, product = offer[order], need[order], product[order]
+    score, key, potential = score[order], key[order], potential[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    ends = np.r_[starts[1:], len(key)]
+    # value: per need the best candidate's potential (first in score order), summed per edge
+    need_key_first = pd.Series(np.arange(len(key))).groupby([key, need], sort=False).transform(
+        "min"
+    ).to_numpy() == np.arange(len(key))
+    value = np.add.reduceat(np.where(need_key_first, potential, 0.0), starts) if len(key) else []
+    rows = list(zip(offer.tolist(), need.tolist(), product.tolist(), score.tolist(), strict=True))
+    us, vs = (key[starts] >> 32).tolist(), (key[starts] & 0xFFFFFFFF).tolist()
     G.add_edges_from(
         (
-            int(s[i]),
-            int(b[i]),
-            {
-                "candidates": rows[i:j],
-                "weight": rows[i][3],
-                "value": float(values[e]),
-                "products": sorted({r[2] for r in rows[i:j]}),
-            },
+            u,
+            v,
+            {"candidates": rows[i:j], "weight": rows[i][3], "value": float(val)},
         )
-        for e, (i, j) in enumerate(zip(starts, ends, strict=True))
+        for u, v, i, j, val in zip(us, vs, starts.tolist(), ends.tolist(), value, strict=True)
     )
     return G

@@ -20,7 +20,6 @@ def test_edges_carry_candidates_best_score_and_value_and_nodes_their_place() -> 
     edge = G.edges[2, 1]
     assert edge["candidates"] == [(1, 10, "ikan-asin", pytest.approx(edge["weight"]))]
     assert edge["value"] == pytest.approx(300.0 * 50000.0)
-    assert edge["products"] == ["ikan-asin"]
     node = G.nodes[1]
     assert node["name"] == "Pondok Apel Batu"
     assert node["region_types"] == ["highland_agriculture", "urban"]
