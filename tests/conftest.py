@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g, request_started
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -94,11 +94,18 @@ def app_config(_migrated: str, tmp_path: Path) -> dict[str, Any]:
 @pytest.fixture
 def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     application = create_app(app_config)
+    # Requests reuse the test's app context, so ``g`` (Flask-Login's user, Flask-Babel's
+    # locale) would leak from one request to the next; start each request with a fresh one.
+    request_started.connect(_fresh_g, application)
     with application.app_context():
         yield application
         db.session.remove()
         _clear_tables()
         db.engine.dispose()
+
+
+def _fresh_g(sender: Flask, **extra: Any) -> None:
+    g.__dict__.clear()
 
 
 def _clear_tables() -> None:
@@ -139,10 +146,6 @@ def login(client: FlaskClient) -> Any:
 
     def sign_in(user: Any) -> Any:
         db.session.commit()
-        # Requests share the test's app context, so ``g`` would keep the previous user.
-        from flask import g
-
-        g.pop("_login_user", None)
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True

@@ -103,13 +103,11 @@ def _query(form: SearchForm, product: Product, me: Pesantren | None, quantity: f
     radius = form.radius.data
     return SupplierQuery(
         product=product.slug,
-        quantity=quantity,
-        lat=me.latitude if me else None,
-        lon=me.longitude if me else None,
-        max_distance_km=float(radius) if radius and radius.isdigit() and me else None,
+        quantity=quantity,  # already in the product's base unit
+        pesantren_id=me.id if me else None,  # where to deliver; its own offers left out
+        radius_km=float(radius) if radius and radius.isdigit() and me else None,
         required_certs=tuple(form.certs.data or ()),
         region_type=form.region_type.data or None,
-        exclude_pesantren_id=me.id if me else None,
     )
 
 

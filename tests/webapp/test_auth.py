@@ -1,0 +1,188 @@
+"""Accounts: sign in and out, password change, language, CSRF, rate limit, cookies, headers."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+
+import pytest
+from flask import g, request_started
+from tests import factories as f
+from tests.webapp.authz import build_world, fast_password_hashing, fingerprint
+from webapp import create_app
+from webapp.models import Listing, Proposal, User, db
+
+
+@pytest.fixture
+def officer(app):
+    with fast_password_hashing():
+        user = f.make_user("officer", email="ahmad@example.org", password="sandi-rahasia-1")
+    db.session.commit()
+    return user
+
+
+@contextmanager
+def other_app(app_config, **overrides):
+    """The same database under different settings (CSRF or the rate limiter switched on)."""
+    application = create_app({**app_config, **overrides})
+    request_started.connect(_fresh_g, application)
+    with application.app_context():
+        yield application, application.test_client()
+        db.session.remove()
+
+
+def _fresh_g(sender, **extra):
+    g.__dict__.clear()  # as the conftest's app does: no user or locale cached between requests
+
+
+def _csrf(page: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def test_officer_signs_in_and_lands_on_the_dashboard(client, officer):
+    response = client.post("/masuk", data={"email": "Ahmad@Example.org", "password": "sandi-rahasia-1"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/saya")
+    assert officer.pesantren.name in client.get("/saya").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, officer.id).last_login_at is not None
+
+
+def test_wrong_password_is_refused_without_saying_which_part_was_wrong(client, officer):
+    response = client.post("/masuk", data={"email": "ahmad@example.org", "password": "salah"})
+    assert "Email atau kata sandi salah." in response.get_data(as_text=True)
+    assert client.get("/saya").status_code == 302  # still a visitor
+
+
+def test_inactive_account_cannot_sign_in(client, officer):
+    officer.active = False
+    db.session.commit()
+    client.post("/masuk", data={"email": "ahmad@example.org", "password": "sandi-rahasia-1"})
+    assert client.get("/saya").status_code == 302
+
+
+def test_passwords_are_stored_hashed(officer):
+    assert "sandi-rahasia-1" not in officer.password_hash
+    assert officer.check_password("sandi-rahasia-1")
+
+
+def test_sign_in_follows_only_local_next_links(client, officer):
+    data = {"email": "ahmad@example.org", "password": "sandi-rahasia-1"}
+    response = client.post("/masuk", data={**data, "next": "https://evil.example/phish"})
+    assert response.headers["Location"].endswith("/saya")
+    client.post("/keluar")
+    response = client.post("/masuk", data={**data, "next": "/usulan"})
+    assert response.headers["Location"].endswith("/usulan")
+
+
+def test_sign_out_needs_a_post_and_ends_the_session(client, login, officer):
+    login(officer)
+    assert client.get("/keluar").status_code == 405
+    assert client.post("/keluar").status_code == 302
+    assert client.get("/saya").status_code == 302
+
+
+def test_password_change_needs_the_current_password(client, login, officer):
+    login(officer)
+    old_hash = officer.password_hash
+    response = client.post("/akun/sandi", data={"current": "salah", "new": "baru-sekali-9", "confirm": "baru-sekali-9"})
+    assert response.status_code == 400 and "Kata sandi saat ini salah." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, officer.id).password_hash == old_hash
+    response = client.post("/akun/sandi", data={"current": "sandi-rahasia-1", "new": "pendek", "confirm": "pendek"})
+    assert "Gunakan minimal 8 karakter." in response.get_data(as_text=True)
+    response = client.post("/akun/sandi", data={"current": "sandi-rahasia-1", "new": "baru-sekali-9", "confirm": "baru-sekali-9"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, officer.id).check_password("baru-sekali-9")
+
+
+def test_language_preference_is_kept_on_the_account(client, login, officer):
+    login(officer)
+    client.post("/akun/bahasa", data={"language": "en"})
+    db.session.expire_all()
+    assert db.session.get(User, officer.id).language == "en"
+    assert "My needs and their best suppliers" in client.get("/saya").get_data(as_text=True)
+    assert client.post("/akun/bahasa", data={"language": "fr"}).status_code == 400
+
+
+def test_session_cookie_is_httponly_and_samesite(app_config, officer):
+    with other_app(app_config, SESSION_COOKIE_SECURE=True) as (_, client):
+        response = client.post("/masuk", data={"email": "ahmad@example.org", "password": "sandi-rahasia-1"})
+        cookie = response.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+
+
+def test_every_page_sends_security_headers_and_allows_no_inline_script(client, login, officer):
+    login(officer)
+    for url in ("/", "/masuk", "/saya", "/saya/listing", "/cari", "/usulan", "/akun", "/katalog"):
+        response = client.get(url)
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp, url
+        assert "frame-ancestors 'none'" in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        page = response.get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), f"inline script on {url}"
+        assert not re.search(r"\son[a-z]+=", page), f"inline event handler on {url}"
+        assert "http://" not in page.replace("http://opop.test", "") or url == "/"  # no CDN
+        assert not re.search(r'(src|href)="https?://(?!wa\.me)', page), f"external asset on {url}"
+
+
+def test_login_is_rate_limited(app_config, officer):
+    with other_app(app_config, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute") as (_, client):
+        codes = [client.post("/masuk", data={"email": "ahmad@example.org", "password": "salah"}).status_code
+                 for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        response = client.post("/masuk", data={"email": "ahmad@example.org", "password": "sandi-rahasia-1"})
+        assert response.status_code == 429  # even the right password waits
+        assert "Terlalu banyak percobaan" in response.get_data(as_text=True)
+        assert client.get("/masuk").status_code == 200  # the page itself stays reachable
+
+
+class TestCsrf:
+    """With CSRF on (as in production), a missing or wrong token is refused and changes nothing."""
+
+    @pytest.mark.parametrize("token", [None, "wrong-token"])
+    def test_forms_without_a_valid_token_are_refused(self, app, app_config, token):
+        world = build_world()
+        with other_app(app_config, WTF_CSRF_ENABLED=True) as (_, client):
+            client.post("/masuk", data={"email": "a@example.org", "password": "rahasia-123"})
+            assert client.get("/saya").status_code == 302  # the sign-in itself needs the token
+            with client.session_transaction() as session:
+                session["_user_id"] = str(world.users["officer_a"].id)
+            before = fingerprint()
+            extra = {"csrf_token": token} if token else {}
+            posts = [
+                (f"/saya/listing/{world.need_a.id}/ubah",
+                 {"product": "ikan-asin", "quantity": "1", "unit": "kg", "period": "month"}),
+                (f"/saya/listing/{world.need_a.id}/hapus", {}),
+                (f"/saya/listing/{world.need_a.id}/jeda", {}),
+                ("/saya/listing/baru/offer", {"product": "ikan-asin", "quantity": "1", "unit": "kg", "period": "month"}),
+                (f"/usulan/{world.barter_ab.id}/terima", {}),
+                (f"/usulan/{world.barter_ab.id}/tolak", {"reason": "price"}),
+                ("/akun/bahasa", {"language": "en"}),
+                ("/keluar", {}),
+            ]
+            for url, data in posts:
+                response = client.post(url, data={**data, **extra})
+                assert response.status_code == 400, url
+                assert "Formulir tidak diterima" in response.get_data(as_text=True)
+            assert fingerprint() == before
+            assert client.get("/saya").status_code == 200  # still signed in: logout was refused too
+
+    def test_the_token_on_the_page_is_accepted(self, app, app_config):
+        world = build_world()
+        with other_app(app_config, WTF_CSRF_ENABLED=True) as (_, client):
+            page = client.get("/masuk").get_data(as_text=True)
+            client.post("/masuk", data={"email": "a@example.org", "password": "rahasia-123", "csrf_token": _csrf(page)})
+            page = client.get(f"/usulan/{world.barter_ab.id}").get_data(as_text=True)
+            response = client.post(f"/usulan/{world.barter_ab.id}/terima", data={"csrf_token": _csrf(page)})
+            assert response.status_code == 302
+            db.session.expire_all()
+            assert db.session.get(Proposal, world.barter_ab.id).state == "accepted_by_some"
+            page = client.get("/saya/listing").get_data(as_text=True)
+            response = client.post(f"/saya/listing/{world.need_a.id}/jeda", data={"csrf_token": _csrf(page)})
+            db.session.expire_all()
+            assert db.session.get(Listing, world.need_a.id).status == "paused"
