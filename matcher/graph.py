@@ -131,7 +131,11 @@ def trade_graph(
     need_key_first = pd.Series(np.arange(len(key))).groupby([key, need], sort=False).transform(
         "min"
     ).to_numpy() == np.arange(len(key))
-    value = np.add.reduceat(np.where(need_key_first, potential, 0.0), starts) if len(key) else []
+    value: list[float] = (
+        np.add.reduceat(np.where(need_key_first, potential, 0.0), starts).tolist()
+        if len(key)
+        else []
+    )
     rows = list(zip(offer.tolist(), need.tolist(), product.tolist(), score.tolist(), strict=True))
     us, vs = (key[starts] >> 32).tolist(), (key[starts] & 0xFFFFFFFF).tolist()
     G.add_edges_from(

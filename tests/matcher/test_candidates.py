@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matcher import EngineConfig, find_candidates, synthetic_market
 from matcher.candidates import CANDIDATE_COLUMNS
@@ -171,3 +173,25 @@ def test_a_market_without_matching_products_gives_an_empty_frame_with_the_column
     c = find_candidates(m)
     assert c.empty
     assert {"score", "s_distance"} <= set(c.columns)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(5, 60))
+def test_every_candidate_of_a_random_market_obeys_every_hard_rule(seed: int, n: int) -> None:
+    m = synthetic_market(n, seed=seed)
+    cfg = EngineConfig()
+    c = find_candidates(m, cfg)
+    if c.empty:
+        return
+    assert (c["buyer_id"] != c["supplier_id"]).all()
+    cap = c["max_price"] * (1 + cfg.price_tolerance)
+    assert (c["max_price"].isna() | (c["price"] <= cap + 1e-9)).all()
+    assert (c["distance_km"] <= c["max_distance_km"] + 1e-9).all()
+    needs = m.needs.set_index("listing_id")
+    certs = m.certificates
+    valid = certs[certs["expires"].isna() | (certs["expires"] >= pd.Timestamp(m.as_of))]
+    held = set(zip(valid["pesantren_id"], valid["product"], valid["kind"], strict=True))
+    for row in c.itertuples():
+        for kind in filter(None, str(needs.at[row.need_id, "required_certs"]).split(";")):
+            assert (row.supplier_id, row.product, kind) in held
+    assert c["score"].between(0, 1).all()
