@@ -52,7 +52,7 @@ from .models import (
     db,
     utcnow,
 )
-from .proposals import ProposalError, record_transition
+from .proposals import ProposalError, _, record_transition
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -138,7 +138,7 @@ def run_match_round(
     else:
         existing = session.get(MatchRound, round_id)
         if existing is None or existing.status != "running":
-            raise RoundError(f"round {round_id} is not running")
+            raise RoundError(_("Round %(id)s is not running.", id=round_id))
         round_ = existing
     rid = round_.id
     user_id = user.id if user is not None else None
@@ -294,7 +294,7 @@ def publish_round(round_: MatchRound, user: User | None = None) -> MatchRound:
     """
     session = db.session
     if user is not None and user.role not in ("facilitator", "admin"):
-        raise ProposalError("Only a facilitator may publish a round.")
+        raise ProposalError(_("Only a facilitator may publish a round."))
     try:
         locked = session.execute(
             select(MatchRound)
@@ -303,7 +303,9 @@ def publish_round(round_: MatchRound, user: User | None = None) -> MatchRound:
             .execution_options(populate_existing=True)
         ).scalar_one()
         if locked.status != "draft":
-            raise RoundError(f"round {locked.id} is {locked.status}, not draft")
+            raise RoundError(
+                _("Round %(id)s is %(status)s, not draft.", id=locked.id, status=locked.status)
+            )
         for p in session.scalars(
             select(Proposal).where(Proposal.round_id == locked.id, Proposal.state == "draft")
         ):
@@ -498,7 +500,7 @@ def _create_running_round(
         select(MatchRound.id).where(MatchRound.status == "running", MatchRound.created_at > cutoff)
     )
     if running is not None:
-        raise RoundError(f"round {running} is still running; wait for it to finish")
+        raise RoundError(_("Round %(id)s is still running; wait for it to finish.", id=running))
     round_ = MatchRound(
         status="running",
         created_by_id=user.id if user is not None else None,

@@ -373,3 +373,16 @@ def test_a_listing_paused_since_the_round_blocks_confirmation(app: Flask) -> Non
     with pytest.raises(ConflictError, match="no longer active"):
         proposals.accept(pair.proposal, pair.hills.id)
     assert fresh(pair.proposal).state == "accepted_by_some"
+
+
+def test_errors_speak_the_users_language_in_a_request(app: Flask) -> None:
+    import flask_babel
+
+    pair = make_pair()
+    stranger = make_pesantren("3578")
+    db.session.commit()
+    for lang, expected in (("id", "bukan pihak dalam usulan"), ("en", "is not a party to")):
+        with app.test_request_context(f"/?lang={lang}"):
+            flask_babel.refresh()  # the test shares one app context across both requests
+            with pytest.raises(ProposalError, match=expected):
+                proposals.accept(pair.proposal, stranger.id)
