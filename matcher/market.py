@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Final
+from typing import Any, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -191,7 +191,7 @@ class Market:
 
     def with_frames(self, **frames: pd.DataFrame) -> Market:
         """A copy with some frames replaced (validated again)."""
-        return validate_market(replace(self, **frames))
+        return validate_market(replace(self, **cast(dict[str, Any], frames)))
 
     @property
     def size(self) -> dict[str, int]:
@@ -302,16 +302,16 @@ def _coerce(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     unfillable = [c for c in missing if c not in defaults]
     if unfillable:
         raise MarketError([f"{name}: missing columns {unfillable}"])
-    out = frame.assign(**{c: defaults[c] for c in missing})
+    out = frame.assign(**cast(dict[str, Any], {c: defaults[c] for c in missing}))
     converted: dict[str, pd.Series] = {}
     for col, dtype in columns.items():
         series = out[col]
         if dtype == _DATE:
-            converted[col] = pd.to_datetime(series).astype(_DATE)
+            converted[col] = pd.to_datetime(series).astype(np.dtype(_DATE))
         elif dtype == "object":
             converted[col] = series.fillna("").astype(str).astype(object)
         else:
-            converted[col] = series.astype(dtype)
+            converted[col] = series.astype(np.dtype(dtype))
     return pd.DataFrame(converted, index=pd.RangeIndex(len(out)))
 
 
