@@ -22,7 +22,9 @@ def net(app):
 def test_dashboard_shows_the_network_figures(client, login, net):
     login(net.facilitator)
     page = client.get("/fasilitator/").get_data(as_text=True)
-    assert "<svg" in page and 'class="chart map"' in page and 'class="chart graph"' in page
+    assert "<svg" in page
+    assert 'class="chart map"' in page
+    assert 'class="chart graph"' in page
     assert 'class="chart bars"' in page
     figures = page.split('class="figures"')[1].split("</div>\n</div>")[0]
     assert "<b>5</b>" in figures  # pesantren, and active offers
@@ -56,7 +58,8 @@ def test_graph_marks_the_three_way_barter(client, login, net):
     text = client.get("/fasilitator/graf.svg").get_data(as_text=True)
     assert text.count('class="edge barter_cycle"') == 3
     assert text.count('class="edge barter_pair"') == 2
-    assert "Kopi Ijen" in text and "Terasi Tuban" in text
+    assert "Kopi Ijen" in text
+    assert "Terasi Tuban" in text
 
 
 def test_gaps_list_unmet_demand_with_nearest_possible_producers(client, login, net):
@@ -64,7 +67,8 @@ def test_gaps_list_unmet_demand_with_nearest_possible_producers(client, login, n
     login(net.facilitator)
     page = client.get("/fasilitator/kesenjangan").get_data(as_text=True)
     # Nobody offers milk: Tuban's need is a gap, highland pesantren could start producing it.
-    assert "Susu sapi" in page and "Kabupaten Tuban" in page
+    assert "Susu sapi" in page
+    assert "Kabupaten Tuban" in page
     assert "Pondok Apel Batu*" in page or "Pondok Kopi Ijen*" in page
     # Batu asked for 120 kg salted fish, the pair plans 100: 20 kg remain, Sumenep supplies.
     assert "Pondok Bahari Sumenep (" in page
@@ -79,7 +83,8 @@ def test_gaps_download_as_csv_and_xlsx_with_the_same_rows(client, login, net):
     products = {row["product"] for row in rows}
     assert "susu-sapi" in products
     milk = next(row for row in rows if row["product"] == "susu-sapi")
-    assert float(milk["unmet_quantity"]) == 300 and milk["kabupaten"] == "Kabupaten Tuban"
+    assert float(milk["unmet_quantity"]) == 300
+    assert milk["kabupaten"] == "Kabupaten Tuban"
     book = openpyxl.load_workbook(io.BytesIO(client.get("/fasilitator/kesenjangan.xlsx").data))
     sheet = book.active
     assert sheet.max_row == len(rows) + 1

@@ -35,8 +35,11 @@ def test_a_round_run_from_the_browser_shows_barter_pairs_a_cycle_of_three_and_tr
     login(net.facilitator)
     round_id = _run_in_browser(client, monkeypatch, net, fake_engine(net))
     page = client.get(f"/fasilitator/putaran/{round_id}?lang=en").get_data(as_text=True)
-    assert "Barter pair" in page and "Barter cycle" in page and "Trade" in page
-    assert "Pondok Apel Batu" in page and "Pondok Bahari Sumenep" in page
+    assert "Barter pair" in page
+    assert "Barter cycle" in page
+    assert "Trade" in page
+    assert "Pondok Apel Batu" in page
+    assert "Pondok Bahari Sumenep" in page
     cycle = db.session.scalar(select(Proposal).where(Proposal.kind == "barter_cycle"))
     assert len({leg.giver_id for leg in cycle.legs}) == 3
     assert "Publish this round" in page
@@ -58,13 +61,15 @@ def test_the_real_engine_finds_the_highland_coast_barter_in_the_factory_network(
 
 def test_a_running_round_shows_its_progress_and_refreshes_itself(client, login, net):
     login(net.facilitator)
-    running = MatchRound(status="running", as_of=net.offers["apel"].created_at.date(),
-                         progress="engine: 5 pesantren")
+    running = MatchRound(
+        status="running", as_of=net.offers["apel"].created_at.date(), progress="engine: 5 pesantren"
+    )
     db.session.add(running)
     db.session.commit()
     response = client.get(f"/fasilitator/putaran/{running.id}")
     page = response.get_data(as_text=True)
-    assert 'http-equiv="refresh"' in page and "engine: 5 pesantren" in page
+    assert 'http-equiv="refresh"' in page
+    assert "engine: 5 pesantren" in page
     again = client.post("/fasilitator/putaran/jalankan", follow_redirects=True)
     assert "still running" in again.get_data(as_text=True) or "masih berjalan" in again.get_data(
         as_text=True
@@ -99,14 +104,14 @@ def test_vetoing_one_and_publishing_leaves_exactly_the_rest_visible_to_the_offic
     by_kind = {p.kind: p for p in match_round.proposals}
     login(net.facilitator)
     vetoed = by_kind["trade"]
-    response = client.post(f"/fasilitator/usulan/{vetoed.id}/veto",
-                           data={"reason": "Surabaya sudah punya pemasok"})
+    response = client.post(
+        f"/fasilitator/usulan/{vetoed.id}/veto", data={"reason": "Surabaya sudah punya pemasok"}
+    )
     assert response.status_code == 302
     client.post(f"/fasilitator/putaran/{match_round.id}/terbitkan")
     db.session.expire_all()
     states = {p.kind: p.state for p in db.session.get(MatchRound, match_round.id).proposals}
-    assert states == {"barter_pair": "published", "barter_cycle": "published",
-                      "trade": "cancelled"}
+    assert states == {"barter_pair": "published", "barter_cycle": "published", "trade": "cancelled"}
     expected = {
         "surabaya": {by_kind["barter_cycle"].id},  # not the vetoed trade
         "sumenep": {by_kind["barter_pair"].id},
@@ -124,8 +129,9 @@ def test_a_veto_needs_a_reason_and_changes_nothing_without_one(client, login, ne
     match_round = stored_round(net)
     proposal = match_round.proposals[0]
     login(net.facilitator)
-    page = client.post(f"/fasilitator/usulan/{proposal.id}/veto", data={"reason": "  "},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        f"/fasilitator/usulan/{proposal.id}/veto", data={"reason": "  "}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "reason" in page.lower() or "alasan" in page.lower()
     db.session.expire_all()
     assert db.session.get(Proposal, proposal.id).state == "draft"
@@ -136,8 +142,10 @@ def test_reducing_a_barter_scales_every_leg_so_it_stays_balanced(client, login, 
     pair = next(p for p in match_round.proposals if p.kind == "barter_pair")
     apples = next(leg for leg in pair.legs if leg.product.slug == "keripik-apel")
     login(net.facilitator)
-    client.post(f"/fasilitator/usulan/{pair.id}/kurangi",
-                data={f"qty_{apples.id}": "25", "version": str(pair.version)})
+    client.post(
+        f"/fasilitator/usulan/{pair.id}/kurangi",
+        data={f"qty_{apples.id}": "25", "version": str(pair.version)},
+    )
     db.session.expire_all()
     pair = db.session.get(Proposal, pair.id)
     assert sorted(float(leg.quantity) for leg in pair.legs) == [25.0, 50.0]
@@ -149,8 +157,11 @@ def test_a_reduction_above_what_the_leg_holds_is_refused_with_a_message(client, 
     trade = next(p for p in match_round.proposals if p.kind == "trade")
     leg = trade.legs[0]
     login(net.facilitator)
-    page = client.post(f"/fasilitator/usulan/{trade.id}/kurangi",
-                       data={f"qty_{leg.id}": "9999"}, follow_redirects=True)
+    page = client.post(
+        f"/fasilitator/usulan/{trade.id}/kurangi",
+        data={f"qty_{leg.id}": "9999"},
+        follow_redirects=True,
+    )
     assert "9999" not in str(db.session.get(Proposal, trade.id).legs[0].quantity)
     assert "150" in page.get_data(as_text=True)  # the message names the most allowed
 
@@ -163,9 +174,17 @@ def test_comparing_two_rounds_says_what_changed_and_why(client, login, net):
     net.offers["ikan"].status = "paused"
     db.session.commit()
     second = round_service.run_match_round(
-        net.facilitator, engine=lambda m, c: type("R", (), {
-            "plans": [p for p in fake_engine(net)(m, c).plans if p.kind == "barter_cycle"],
-            "gaps": None, "timings": {}, "stats": {}})()
+        net.facilitator,
+        engine=lambda m, c: type(
+            "R",
+            (),
+            {
+                "plans": [p for p in fake_engine(net)(m, c).plans if p.kind == "barter_cycle"],
+                "gaps": None,
+                "timings": {},
+                "stats": {},
+            },
+        )(),
     )
     page = client.get(f"/fasilitator/putaran/banding?a={first.id}&b={second.id}&lang=en")
     text = page.get_data(as_text=True)
@@ -182,4 +201,5 @@ def test_the_round_list_offers_comparison_once_there_are_two_rounds(client, logi
     assert 'name="a"' not in client.get("/fasilitator/putaran").get_data(as_text=True)
     stored_round(net)
     page = client.get("/fasilitator/putaran").get_data(as_text=True)
-    assert 'action="/fasilitator/putaran/banding"' in page and 'name="b"' in page
+    assert 'action="/fasilitator/putaran/banding"' in page
+    assert 'name="b"' in page

@@ -27,33 +27,46 @@ def test_projection_puts_west_left_north_up_and_east_java_inside_the_frame():
     east = proj(-7.5, 114.5)
     north = proj(-6.9, 112.0)
     south = proj(-8.3, 112.0)
-    assert west[0] < east[0] and north[1] < south[1]
+    assert west[0] < east[0]
+    assert north[1] < south[1]
     for lon, lat in outline()[0]:
         x, y = proj(lat, lon)
-        assert 0 <= x <= proj.width and 0 <= y <= proj.height
+        assert 0 <= x <= proj.width
+        assert 0 <= y <= proj.height
 
 
 def test_map_draws_each_pesantren_in_its_region_colour_and_confirmed_trades_bolder():
-    svg = str(render_map(
-        [BATU, SUMENEP, TUBAN],
-        [MapLine(1, 2, "barter_pair", confirmed=True), MapLine(2, 1, "barter_pair"),
-         MapLine(3, 1, "trade")],
-        [MapLabel("Batu", -7.8707, 112.5264)],
-        legend={"highland_agriculture": "Dataran tinggi"}, title="Peta",
-    ))
+    svg = str(
+        render_map(
+            [BATU, SUMENEP, TUBAN],
+            [
+                MapLine(1, 2, "barter_pair", confirmed=True),
+                MapLine(2, 1, "barter_pair"),
+                MapLine(3, 1, "trade"),
+            ],
+            [MapLabel("Batu", -7.8707, 112.5264)],
+            legend={"highland_agriculture": "Dataran tinggi"},
+            title="Peta",
+        )
+    )
     root = _parse(svg)
     dots = root.findall(f".//{NS}circle[@class]")
     pesantren = [c for c in dots if c.get("class", "").startswith("pesantren")]
     assert {c.get("fill") for c in pesantren} == {"#2e7d32", "#1565c0"}
-    lines = {ln.get("class"): float(ln.get("stroke-width")) for ln in root.iter(f"{NS}line")
-             if ln.get("class", "").startswith("trade")}
+    lines = {
+        ln.get("class"): float(ln.get("stroke-width"))
+        for ln in root.iter(f"{NS}line")
+        if ln.get("class", "").startswith("trade")
+    }
     assert lines["trade barter_pair confirmed"] > lines["trade barter_pair proposed"]
-    assert "Dataran tinggi" in svg and ">Batu<" in svg
+    assert "Dataran tinggi" in svg
+    assert ">Batu<" in svg
 
 
 def test_names_are_escaped_not_markup():
     svg = str(render_map([SUMENEP], [], [], legend={}, title="<script>alert(1)</script>"))
-    assert "<script>" not in svg and "&lt;Sumenep&gt;" in svg
+    assert "<script>" not in svg
+    assert "&lt;Sumenep&gt;" in svg
     _parse(svg)
 
 
@@ -74,12 +87,17 @@ def _graph() -> nx.DiGraph:
 
 
 def test_graph_highlights_barter_cycles_and_is_the_same_picture_every_time():
-    first, second = str(render_graph(_graph(), legend={}, title="g")), str(
-        render_graph(_graph(), legend={}, title="g"))
+    first, second = (
+        str(render_graph(_graph(), legend={}, title="g")),
+        str(render_graph(_graph(), legend={}, title="g")),
+    )
     assert first == second
     root = _parse(first)
-    widths = {p.get("class"): float(p.get("stroke-width")) for p in root.iter(f"{NS}path")
-              if p.get("class", "").startswith("edge")}
+    widths = {
+        p.get("class"): float(p.get("stroke-width"))
+        for p in root.iter(f"{NS}path")
+        if p.get("class", "").startswith("edge")
+    }
     assert widths["edge barter_cycle"] > widths["edge trade"]
     assert first.count('class="edge barter_cycle"') == 3
 
@@ -94,10 +112,18 @@ def test_graph_groups_nodes_by_region_type_around_the_circle():
 
 
 def test_bar_chart_scales_bars_to_the_largest_value():
-    svg = str(render_bars([("perikanan", 10.0, 5.0), ("kopi", 2.0, 0.0)],
-                          series=("Pasokan", "Permintaan"), title="t"))
+    svg = str(
+        render_bars(
+            [("perikanan", 10.0, 5.0), ("kopi", 2.0, 0.0)],
+            series=("Pasokan", "Permintaan"),
+            title="t",
+        )
+    )
     root = _parse(svg)
-    bars = [float(r.get("width")) for r in root.iter(f"{NS}rect")
-            if r.get("class", "").startswith("bar")]
+    bars = [
+        float(r.get("width"))
+        for r in root.iter(f"{NS}rect")
+        if r.get("class", "").startswith("bar")
+    ]
     assert bars[0] == pytest.approx(2 * bars[1], rel=0.01)
     assert max(bars) == bars[0]

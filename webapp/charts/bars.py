@@ -29,26 +29,67 @@ def render_bars(
     height = top + len(rows) * (2 * bar_h + gap) + 10
     peak = max([max(a, b) for _, a, b in rows] + [1e-9])
     span = width - label_w - 90
-    parts: list[str] = [tag("rect", {"x": 0, "y": 0, "width": fmt(width), "height": fmt(height),
-                                     "fill": "#fff"})]
+    parts: list[str] = [
+        tag("rect", {"x": 0, "y": 0, "width": fmt(width), "height": fmt(height), "fill": "#fff"})
+    ]
     for i, name in enumerate(series):
-        parts.append(tag("rect", {"x": fmt(label_w + i * 150), "y": 8, "width": 12, "height": 12,
-                                  "fill": COLOURS[i]}))
-        parts.append(tag("text", {"x": fmt(label_w + i * 150 + 18), "y": 18, "font_size": 12},
-                         esc(name)))
+        parts.append(
+            tag(
+                "rect",
+                {
+                    "x": fmt(label_w + i * 150),
+                    "y": 8,
+                    "width": 12,
+                    "height": 12,
+                    "fill": COLOURS[i],
+                },
+            )
+        )
+        parts.append(
+            tag("text", {"x": fmt(label_w + i * 150 + 18), "y": 18, "font_size": 12}, esc(name))
+        )
     y = top
     for label, a, b in rows:
-        parts.append(tag("text", {"x": fmt(label_w - 8), "y": fmt(y + bar_h + 3), "font_size": 12,
-                                  "text_anchor": "end"}, esc(label)))
+        parts.append(
+            tag(
+                "text",
+                {
+                    "x": fmt(label_w - 8),
+                    "y": fmt(y + bar_h + 3),
+                    "font_size": 12,
+                    "text_anchor": "end",
+                },
+                esc(label),
+            )
+        )
         for i, value in enumerate((a, b)):
             w = span * value / peak
-            parts.append(tag("rect", {"x": fmt(label_w), "y": fmt(y), "width": fmt(max(w, 0.5)),
-                                      "height": fmt(bar_h), "fill": COLOURS[i],
-                                      "class": f"bar s{i}"},
-                             f"<title>{esc(label)}: {esc(value_format.format(value))}</title>"))
-            parts.append(tag("text", {"x": fmt(label_w + w + 4), "y": fmt(y + bar_h - 1),
-                                      "font_size": 10, "fill": "#455a64"},
-                             esc(value_format.format(value))))
+            parts.append(
+                tag(
+                    "rect",
+                    {
+                        "x": fmt(label_w),
+                        "y": fmt(y),
+                        "width": fmt(max(w, 0.5)),
+                        "height": fmt(bar_h),
+                        "fill": COLOURS[i],
+                        "class": f"bar s{i}",
+                    },
+                    f"<title>{esc(label)}: {esc(value_format.format(value))}</title>",
+                )
+            )
+            parts.append(
+                tag(
+                    "text",
+                    {
+                        "x": fmt(label_w + w + 4),
+                        "y": fmt(y + bar_h - 1),
+                        "font_size": 10,
+                        "fill": "#455a64",
+                    },
+                    esc(value_format.format(value)),
+                )
+            )
             y += bar_h
         y += gap
     return svg_document(width, height, parts, title=title, css_class="chart bars")

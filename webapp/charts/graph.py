@@ -69,16 +69,27 @@ def render_graph(
     parts: list[str] = [
         "<defs>"
         + "".join(
-            tag("marker", {"id": f"arrow-{kind}", "viewBox": "0 0 10 10", "refX": 16, "refY": 5,
-                           "markerWidth": 7, "markerHeight": 7, "orient": "auto-start-reverse"},
-                tag("path", {"d": "M 0 0 L 10 5 L 0 10 z", "fill": style["stroke"]}))
+            tag(
+                "marker",
+                {
+                    "id": f"arrow-{kind}",
+                    "viewBox": "0 0 10 10",
+                    "refX": 16,
+                    "refY": 5,
+                    "markerWidth": 7,
+                    "markerHeight": 7,
+                    "orient": "auto-start-reverse",
+                },
+                tag("path", {"d": "M 0 0 L 10 5 L 0 10 z", "fill": style["stroke"]}),
+            )
             for kind, style in LINE_STYLES.items()
         )
         + "</defs>",
         tag("rect", {"x": 0, "y": 0, "width": fmt(width), "height": fmt(height), "fill": "#fff"}),
     ]
     edges = sorted(
-        G.edges(data=True), key=lambda e: (_KIND_ORDER.get(e[2].get("kind", "trade"), 0), str(e[:2]))
+        G.edges(data=True),
+        key=lambda e: (_KIND_ORDER.get(e[2].get("kind", "trade"), 0), str(e[:2])),
     )
     for u, v, data in edges:
         kind = data.get("kind", "trade")
@@ -91,27 +102,56 @@ def render_graph(
         norm = math.hypot(nx_, ny_) or 1.0
         cx, cy = cx + 14 * nx_ / norm, cy + 14 * ny_ / norm
         bold = kind == "barter_cycle" or data.get("confirmed")
-        parts.append(tag("path", {
-            "d": f"M {fmt(x1)} {fmt(y1)} Q {fmt(cx)} {fmt(cy)} {fmt(x2)} {fmt(y2)}",
-            "fill": "none", "stroke": style["stroke"],
-            "stroke_width": "3.2" if bold else ("2" if kind == "barter_pair" else "1.3"),
-            "stroke_dasharray": style["dash"], "stroke_opacity": "0.9",
-            "marker_end": f"url(#arrow-{kind})",
-            "class": f"edge {kind}",
-        }, f"<title>{esc(G.nodes[u].get('name', u))} → {esc(G.nodes[v].get('name', v))}"
-           f"{': ' + esc(data['label']) if data.get('label') else ''}</title>"))
+        parts.append(
+            tag(
+                "path",
+                {
+                    "d": f"M {fmt(x1)} {fmt(y1)} Q {fmt(cx)} {fmt(cy)} {fmt(x2)} {fmt(y2)}",
+                    "fill": "none",
+                    "stroke": style["stroke"],
+                    "stroke_width": "3.2" if bold else ("2" if kind == "barter_pair" else "1.3"),
+                    "stroke_dasharray": style["dash"],
+                    "stroke_opacity": "0.9",
+                    "marker_end": f"url(#arrow-{kind})",
+                    "class": f"edge {kind}",
+                },
+                f"<title>{esc(G.nodes[u].get('name', u))} → {esc(G.nodes[v].get('name', v))}"
+                f"{': ' + esc(data['label']) if data.get('label') else ''}</title>",
+            )
+        )
     for node, (x, y, angle) in pos.items():
         attrs = G.nodes[node]
-        parts.append(tag("circle", {"cx": fmt(x), "cy": fmt(y), "r": 7,
-                                    "fill": region_colour(attrs.get("region_type", "")),
-                                    "stroke": "#fff", "stroke_width": 1.5, "class": "node"},
-                         f"<title>{esc(attrs.get('name', node))}</title>"))
+        parts.append(
+            tag(
+                "circle",
+                {
+                    "cx": fmt(x),
+                    "cy": fmt(y),
+                    "r": 7,
+                    "fill": region_colour(attrs.get("region_type", "")),
+                    "stroke": "#fff",
+                    "stroke_width": 1.5,
+                    "class": "node",
+                },
+                f"<title>{esc(attrs.get('name', node))}</title>",
+            )
+        )
         right = math.cos(angle) >= 0
         lx = x + (12 if right else -12) * abs(math.cos(angle)) + (4 if right else -4)
         ly = y + 14 * math.sin(angle) + 4
-        parts.append(tag("text", {"x": fmt(lx), "y": fmt(ly), "font_size": 11,
-                                  "text_anchor": "start" if right else "end", "fill": "#263238"},
-                         esc(_short(str(attrs.get("name", node))))))
+        parts.append(
+            tag(
+                "text",
+                {
+                    "x": fmt(lx),
+                    "y": fmt(ly),
+                    "font_size": 11,
+                    "text_anchor": "start" if right else "end",
+                    "fill": "#263238",
+                },
+                esc(_short(str(attrs.get("name", node)))),
+            )
+        )
     parts.append(_legend(legend))
     return svg_document(width, height, parts, title=title, css_class="chart graph")
 
@@ -119,7 +159,7 @@ def render_graph(
 def _short(name: str, limit: int = 28) -> str:
     for prefix in ("Pondok Pesantren ", "Ponpes ", "PP "):
         if name.startswith(prefix):
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
@@ -127,17 +167,30 @@ def _legend(legend: dict[str, str]) -> str:
     rows: list[str] = []
     y = 20.0
     for region in REGION_TYPES:
-        rows.append(tag("circle", {"cx": 14, "cy": fmt(y - 4), "r": 5,
-                                   "fill": region_colour(region)}))
-        rows.append(tag("text", {"x": 26, "y": fmt(y), "font_size": 12},
-                        esc(legend.get(region, region))))
+        rows.append(
+            tag("circle", {"cx": 14, "cy": fmt(y - 4), "r": 5, "fill": region_colour(region)})
+        )
+        rows.append(
+            tag("text", {"x": 26, "y": fmt(y), "font_size": 12}, esc(legend.get(region, region)))
+        )
         y += 17
     for kind, style in LINE_STYLES.items():
-        rows.append(tag("line", {"x1": 6, "y1": fmt(y - 4), "x2": 22, "y2": fmt(y - 4),
-                                 "stroke": style["stroke"],
-                                 "stroke_width": "3.2" if kind == "barter_cycle" else "2",
-                                 "stroke_dasharray": style["dash"]}))
-        rows.append(tag("text", {"x": 26, "y": fmt(y), "font_size": 12},
-                        esc(legend.get(kind, kind))))
+        rows.append(
+            tag(
+                "line",
+                {
+                    "x1": 6,
+                    "y1": fmt(y - 4),
+                    "x2": 22,
+                    "y2": fmt(y - 4),
+                    "stroke": style["stroke"],
+                    "stroke_width": "3.2" if kind == "barter_cycle" else "2",
+                    "stroke_dasharray": style["dash"],
+                },
+            )
+        )
+        rows.append(
+            tag("text", {"x": 26, "y": fmt(y), "font_size": 12}, esc(legend.get(kind, kind)))
+        )
         y += 17
     return '<g class="legend">' + "".join(rows) + "</g>"

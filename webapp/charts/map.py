@@ -107,13 +107,31 @@ def render_map(
     labels in the reader's language."""
     proj = projection or _fit(points, capitals)
     parts: list[str] = [
-        tag("rect", {"x": 0, "y": 0, "width": fmt(proj.width), "height": fmt(proj.height),
-                     "fill": "#eaf3fb"})
+        tag(
+            "rect",
+            {
+                "x": 0,
+                "y": 0,
+                "width": fmt(proj.width),
+                "height": fmt(proj.height),
+                "fill": "#eaf3fb",
+            },
+        )
     ]
     for poly in outline():
         coords = " ".join(f"{fmt(x)},{fmt(y)}" for x, y in (proj(lat, lon) for lon, lat in poly))
-        parts.append(tag("polygon", {"points": coords, "fill": "#fbfaf3", "stroke": "#9e9e8e",
-                                     "stroke_width": "1", "class": "land"}))
+        parts.append(
+            tag(
+                "polygon",
+                {
+                    "points": coords,
+                    "fill": "#fbfaf3",
+                    "stroke": "#9e9e8e",
+                    "stroke_width": "1",
+                    "class": "land",
+                },
+            )
+        )
     by_id = {p.id: p for p in points}
     # Proposed below confirmed, so bold lines stay visible.
     for line in sorted(lines, key=lambda ln: ln.confirmed):
@@ -122,27 +140,62 @@ def render_map(
             continue
         (x1, y1), (x2, y2) = proj(a.lat, a.lon), proj(b.lat, b.lon)
         style = LINE_STYLES.get(line.kind, LINE_STYLES["trade"])
-        parts.append(tag("line", {
-            "x1": fmt(x1), "y1": fmt(y1), "x2": fmt(x2), "y2": fmt(y2),
-            "stroke": style["stroke"],
-            "stroke_width": "3.5" if line.confirmed else "1.4",
-            "stroke_dasharray": "" if line.confirmed else style["dash"],
-            "stroke_opacity": "0.95" if line.confirmed else "0.7",
-            "class": f"trade {line.kind} {'confirmed' if line.confirmed else 'proposed'}",
-        }, f"<title>{esc(a.name)} → {esc(b.name)}</title>"))
+        parts.append(
+            tag(
+                "line",
+                {
+                    "x1": fmt(x1),
+                    "y1": fmt(y1),
+                    "x2": fmt(x2),
+                    "y2": fmt(y2),
+                    "stroke": style["stroke"],
+                    "stroke_width": "3.5" if line.confirmed else "1.4",
+                    "stroke_dasharray": "" if line.confirmed else style["dash"],
+                    "stroke_opacity": "0.95" if line.confirmed else "0.7",
+                    "class": f"trade {line.kind} {'confirmed' if line.confirmed else 'proposed'}",
+                },
+                f"<title>{esc(a.name)} → {esc(b.name)}</title>",
+            )
+        )
     for cap in capitals:
         x, y = proj(cap.lat, cap.lon)
-        parts.append(tag("rect", {"x": fmt(x - 2), "y": fmt(y - 2), "width": 4, "height": 4,
-                                  "fill": "#37474f"}))
-        parts.append(tag("text", {"x": fmt(x + 4), "y": fmt(y - 3), "font_size": 10,
-                                  "fill": "#37474f", "class": "capital"}, esc(cap.name)))
+        parts.append(
+            tag(
+                "rect",
+                {"x": fmt(x - 2), "y": fmt(y - 2), "width": 4, "height": 4, "fill": "#37474f"},
+            )
+        )
+        parts.append(
+            tag(
+                "text",
+                {
+                    "x": fmt(x + 4),
+                    "y": fmt(y - 3),
+                    "font_size": 10,
+                    "fill": "#37474f",
+                    "class": "capital",
+                },
+                esc(cap.name),
+            )
+        )
     for p in points:
         x, y = proj(p.lat, p.lon)
-        parts.append(tag("circle", {
-            "cx": fmt(x), "cy": fmt(y), "r": 4.5, "fill": region_colour(p.region_type),
-            "stroke": "#fff", "stroke_width": 1, "class": f"pesantren {p.region_type}",
-            "data_id": p.id,
-        }, f"<title>{esc(p.name)}</title>"))
+        parts.append(
+            tag(
+                "circle",
+                {
+                    "cx": fmt(x),
+                    "cy": fmt(y),
+                    "r": 4.5,
+                    "fill": region_colour(p.region_type),
+                    "stroke": "#fff",
+                    "stroke_width": 1,
+                    "class": f"pesantren {p.region_type}",
+                    "data_id": p.id,
+                },
+                f"<title>{esc(p.name)}</title>",
+            )
+        )
     parts.append(_legend(legend, proj))
     return svg_document(proj.width, proj.height, parts, title=title, css_class="chart map")
 
@@ -163,21 +216,49 @@ def _legend(legend: dict[str, str], proj: Projection) -> str:
     rows: list[str] = []
     y = proj.height - 14 - 16 * (len(REGION_TYPES) + 2)
     x = 16.0
-    rows.append(tag("rect", {"x": x - 8, "y": fmt(y - 14), "width": 230,
-                             "height": 16 * (len(REGION_TYPES) + 2) + 12, "fill": "#ffffff",
-                             "fill_opacity": "0.9", "stroke": "#b0bec5"}))
+    rows.append(
+        tag(
+            "rect",
+            {
+                "x": x - 8,
+                "y": fmt(y - 14),
+                "width": 230,
+                "height": 16 * (len(REGION_TYPES) + 2) + 12,
+                "fill": "#ffffff",
+                "fill_opacity": "0.9",
+                "stroke": "#b0bec5",
+            },
+        )
+    )
     for region in REGION_TYPES:
-        rows.append(tag("circle", {"cx": fmt(x), "cy": fmt(y - 4), "r": 5,
-                                   "fill": region_colour(region)}))
-        rows.append(tag("text", {"x": fmt(x + 12), "y": fmt(y), "font_size": 12},
-                        esc(legend.get(region, region))))
+        rows.append(
+            tag("circle", {"cx": fmt(x), "cy": fmt(y - 4), "r": 5, "fill": region_colour(region)})
+        )
+        rows.append(
+            tag(
+                "text",
+                {"x": fmt(x + 12), "y": fmt(y), "font_size": 12},
+                esc(legend.get(region, region)),
+            )
+        )
         y += 16
     for confirmed, key in ((False, "proposed"), (True, "confirmed")):
-        rows.append(tag("line", {"x1": fmt(x - 6), "y1": fmt(y - 4), "x2": fmt(x + 8),
-                                 "y2": fmt(y - 4), "stroke": "#e65100" if not confirmed else "#6d4c41",
-                                 "stroke_width": "3.5" if confirmed else "1.4",
-                                 "stroke_dasharray": "" if confirmed else "5 4"}))
-        rows.append(tag("text", {"x": fmt(x + 12), "y": fmt(y), "font_size": 12},
-                        esc(legend.get(key, key))))
+        rows.append(
+            tag(
+                "line",
+                {
+                    "x1": fmt(x - 6),
+                    "y1": fmt(y - 4),
+                    "x2": fmt(x + 8),
+                    "y2": fmt(y - 4),
+                    "stroke": "#e65100" if not confirmed else "#6d4c41",
+                    "stroke_width": "3.5" if confirmed else "1.4",
+                    "stroke_dasharray": "" if confirmed else "5 4",
+                },
+            )
+        )
+        rows.append(
+            tag("text", {"x": fmt(x + 12), "y": fmt(y), "font_size": 12}, esc(legend.get(key, key)))
+        )
         y += 16
-    return "<g class=\"legend\">" + "".join(rows) + "</g>"
+    return '<g class="legend">' + "".join(rows) + "</g>"

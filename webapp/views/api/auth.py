@@ -70,8 +70,11 @@ def authenticate_request() -> None:
     if token is not None:
         row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
         if row is None or row.revoked_at is not None or not row.user.active:
-            raise ApiError(401, "The token is unknown, revoked, or its account is inactive.",
-                           code="invalid_token")
+            raise ApiError(
+                401,
+                "The token is unknown, revoked, or its account is inactive.",
+                code="invalid_token",
+            )
         row.last_used_at = utcnow()
         db.session.commit()
         g._login_user = row.user  # Flask-Login reads the request's user from here

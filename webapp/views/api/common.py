@@ -16,20 +16,27 @@ __all__ = ["MAX_PER_PAGE", "int_arg", "json_body", "paginate", "str_arg"]
 MAX_PER_PAGE = 100
 
 
-def int_arg(name: str, default: int | None = None, *, minimum: int = 1,
-            maximum: int | None = None) -> int | None:
+def int_arg(
+    name: str, default: int | None = None, *, minimum: int = 1, maximum: int | None = None
+) -> int | None:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ApiError(400, f"Query parameter '{name}' must be an integer.",
-                       details={"parameter": name, "value": raw}) from None
+        raise ApiError(
+            400,
+            f"Query parameter '{name}' must be an integer.",
+            details={"parameter": name, "value": raw},
+        ) from None
     if value < minimum or (maximum is not None and value > maximum):
         bound = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
-        raise ApiError(400, f"Query parameter '{name}' must be {bound}.",
-                       details={"parameter": name, "value": raw})
+        raise ApiError(
+            400,
+            f"Query parameter '{name}' must be {bound}.",
+            details={"parameter": name, "value": raw},
+        )
     return value
 
 
@@ -38,8 +45,11 @@ def str_arg(name: str, choices: tuple[str, ...] | None = None, max_length: int =
     if len(value) > max_length:
         raise ApiError(400, f"Query parameter '{name}' is too long.", details={"parameter": name})
     if value and choices is not None and value not in choices:
-        raise ApiError(400, f"Query parameter '{name}' must be one of {', '.join(choices)}.",
-                       details={"parameter": name, "value": value, "allowed": list(choices)})
+        raise ApiError(
+            400,
+            f"Query parameter '{name}' must be one of {', '.join(choices)}.",
+            details={"parameter": name, "value": value, "allowed": list(choices)},
+        )
     return value
 
 
@@ -61,8 +71,9 @@ def paginate(query: Select[Any], serialize: Callable[[Any], dict[str, Any]]) -> 
     args = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
 
     def link(p: int) -> str:
-        return url_for(str(request.endpoint), **(request.view_args or {}), **args, page=p,
-                       per_page=per_page)
+        return url_for(
+            str(request.endpoint), **(request.view_args or {}), **args, page=p, per_page=per_page
+        )
 
     links: dict[str, str | None] = {
         "self": link(page),

@@ -50,8 +50,13 @@ def _page_of(item: str) -> dict[str, Any]:
     }
 
 
-def _param(name: str, schema: dict[str, Any], where: str = "query", required: bool = False,
-           description: str = "") -> dict[str, Any]:
+def _param(
+    name: str,
+    schema: dict[str, Any],
+    where: str = "query",
+    required: bool = False,
+    description: str = "",
+) -> dict[str, Any]:
     out: dict[str, Any] = {"name": name, "in": where, "required": required, "schema": schema}
     if description:
         out["description"] = description
@@ -68,9 +73,16 @@ OPTIONAL_AUTH: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}, {"cookieAut
 TOKEN_ONLY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
-def _op(op_id: str, summary: str, responses: dict[str, Any], *, params: list[Any] | None = None,
-        security: list[Any] | None = None, body: dict[str, Any] | None = None,
-        tags: tuple[str, ...] = ()) -> dict[str, Any]:
+def _op(
+    op_id: str,
+    summary: str,
+    responses: dict[str, Any],
+    *,
+    params: list[Any] | None = None,
+    security: list[Any] | None = None,
+    body: dict[str, Any] | None = None,
+    tags: tuple[str, ...] = (),
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "operationId": op_id,
         "summary": summary,
@@ -80,8 +92,7 @@ def _op(op_id: str, summary: str, responses: dict[str, Any], *, params: list[Any
     if params:
         out["parameters"] = params
     if body is not None:
-        out["requestBody"] = {"required": True,
-                              "content": {"application/json": {"schema": body}}}
+        out["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     if tags:
         out["tags"] = list(tags)
     return out
@@ -109,27 +120,34 @@ def _schemas() -> dict[str, Any]:
         "PageMeta": {
             "type": "object",
             "required": ["page", "per_page", "total", "pages"],
-            "properties": {k: {"type": "integer", "minimum": 0}
-                           for k in ("page", "per_page", "total", "pages")},
+            "properties": {
+                k: {"type": "integer", "minimum": 0} for k in ("page", "per_page", "total", "pages")
+            },
         },
         "PageLinks": {
             "type": "object",
             "required": ["self", "first", "last", "next", "prev"],
             "properties": {
-                "self": {"type": "string"}, "first": {"type": "string"},
-                "last": {"type": "string"}, "next": nullable_str, "prev": nullable_str,
+                "self": {"type": "string"},
+                "first": {"type": "string"},
+                "last": {"type": "string"},
+                "next": nullable_str,
+                "prev": nullable_str,
             },
         },
         "Product": {
             "type": "object",
             "required": ["slug", "name_id", "name_en", "category", "base_unit"],
             "properties": {
-                "slug": {"type": "string"}, "name_id": {"type": "string"},
-                "name_en": {"type": "string"}, "category": {"type": "string"},
+                "slug": {"type": "string"},
+                "name_id": {"type": "string"},
+                "name_en": {"type": "string"},
+                "category": {"type": "string"},
                 "base_unit": {"type": "string"},
                 "alt_units": {"type": "array", "items": {"type": "string"}},
                 "shelf_life_class": {"type": "string"},
-                "price_min": {"type": "number"}, "price_max": {"type": "number"},
+                "price_min": {"type": "number"},
+                "price_max": {"type": "number"},
                 "aliases": {"type": "array", "items": {"type": "string"}},
             },
         },
@@ -138,34 +156,57 @@ def _schemas() -> dict[str, Any]:
             "description": "Public fields; `contact` only for signed-in users.",
             "required": ["id", "name", "regency_code", "region_types", "latitude", "longitude"],
             "properties": {
-                "id": {"type": "integer"}, "name": {"type": "string"}, "nspp": nullable_str,
-                "regency_code": {"type": "string"}, "kabupaten": {"type": "string"},
-                "region_types": {"type": "array",
-                                 "items": {"type": "string", "enum": list(REGION_TYPES)}},
-                "latitude": {"type": "number"}, "longitude": {"type": "number"},
-                "santri_count": {"type": "integer"}, "curation_status": {"type": "string"},
+                "id": {"type": "integer"},
+                "name": {"type": "string"},
+                "nspp": nullable_str,
+                "regency_code": {"type": "string"},
+                "kabupaten": {"type": "string"},
+                "region_types": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": list(REGION_TYPES)},
+                },
+                "latitude": {"type": "number"},
+                "longitude": {"type": "number"},
+                "santri_count": {"type": "integer"},
+                "curation_status": {"type": "string"},
                 "contact": {
                     "type": "object",
-                    "properties": {k: {"type": "string"}
-                                   for k in ("name", "whatsapp", "email", "address")},
+                    "properties": {
+                        k: {"type": "string"} for k in ("name", "whatsapp", "email", "address")
+                    },
                 },
             },
         },
         "Listing": {
             "type": "object",
-            "required": ["id", "pesantren_id", "kind", "product", "quantity", "unit", "period",
-                         "status"],
+            "required": [
+                "id",
+                "pesantren_id",
+                "kind",
+                "product",
+                "quantity",
+                "unit",
+                "period",
+                "status",
+            ],
             "properties": {
-                "id": {"type": "integer"}, "pesantren_id": {"type": "integer"},
+                "id": {"type": "integer"},
+                "pesantren_id": {"type": "integer"},
                 "kind": {"type": "string", "enum": ["offer", "need"]},
-                "product": {"type": "string"}, "quantity": {"type": "number"},
-                "unit": {"type": "string"}, "unit_size": nullable_num,
+                "product": {"type": "string"},
+                "quantity": {"type": "number"},
+                "unit": {"type": "string"},
+                "unit_size": nullable_num,
                 "period": {"type": "string", "enum": list(PERIODS)},
-                "price": nullable_num, "min_lot": {"type": "number"},
-                "required_certs": {"type": "array",
-                                   "items": {"type": "string", "enum": list(CERT_KINDS)}},
+                "price": nullable_num,
+                "min_lot": {"type": "number"},
+                "required_certs": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": list(CERT_KINDS)},
+                },
                 "status": {"type": "string", "enum": ["active", "paused", "archived"]},
-                "note": {"type": "string"}, "last_confirmed_at": nullable_str,
+                "note": {"type": "string"},
+                "last_confirmed_at": nullable_str,
             },
         },
         "ListingWrite": {
@@ -174,11 +215,15 @@ def _schemas() -> dict[str, Any]:
                 "kind": {"type": "string", "enum": ["offer", "need"]},
                 "product": {"type": "string", "description": "a slug from /catalogue"},
                 "quantity": {"type": "number", "exclusiveMinimum": True, "minimum": 0},
-                "unit": {"type": "string"}, "unit_size": {"type": "number"},
+                "unit": {"type": "string"},
+                "unit_size": {"type": "number"},
                 "period": {"type": "string", "enum": list(PERIODS)},
-                "price": nullable_num, "min_lot": {"type": "number", "minimum": 0},
-                "required_certs": {"type": "array",
-                                   "items": {"type": "string", "enum": list(CERT_KINDS)}},
+                "price": nullable_num,
+                "min_lot": {"type": "number", "minimum": 0},
+                "required_certs": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": list(CERT_KINDS)},
+                },
                 "status": {"type": "string", "enum": ["active", "paused", "archived"]},
                 "note": {"type": "string", "maxLength": 2000},
             },
@@ -186,29 +231,42 @@ def _schemas() -> dict[str, Any]:
         "Leg": {
             "type": "object",
             "properties": {
-                **{k: {"type": "integer"} for k in ("giver_id", "receiver_id", "offer_id", "need_id")},
+                **{
+                    k: {"type": "integer"}
+                    for k in ("giver_id", "receiver_id", "offer_id", "need_id")
+                },
                 **{k: {"type": "string"} for k in ("giver", "receiver", "product", "base_unit")},
-                **{k: {"type": "number"} for k in ("quantity", "unit_price", "value_idr",
-                                                   "distance_km")},
+                **{
+                    k: {"type": "number"}
+                    for k in ("quantity", "unit_price", "value_idr", "distance_km")
+                },
             },
         },
         "Proposal": {
             "type": "object",
             "required": ["id", "round_id", "kind", "state", "legs", "parties"],
             "properties": {
-                "id": {"type": "integer"}, "round_id": {"type": "integer"},
+                "id": {"type": "integer"},
+                "round_id": {"type": "integer"},
                 "kind": {"type": "string", "enum": list(PROPOSAL_KINDS)},
                 "state": {"type": "string", "enum": list(PROPOSAL_STATES)},
-                "score": {"type": "number"}, "value_idr": {"type": "number"},
-                "reasons": {"type": "object"}, "version": {"type": "integer"},
+                "score": {"type": "number"},
+                "value_idr": {"type": "number"},
+                "reasons": {"type": "object"},
+                "version": {"type": "integer"},
                 "legs": {"type": "array", "items": _ref("Leg")},
-                "parties": {"type": "array", "items": {
-                    "type": "object",
-                    "properties": {"pesantren_id": {"type": "integer"},
-                                   "name": {"type": "string"},
-                                   "response": {"type": "string"},
-                                   "decline_reason": nullable_str},
-                }},
+                "parties": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "pesantren_id": {"type": "integer"},
+                            "name": {"type": "string"},
+                            "response": {"type": "string"},
+                            "decline_reason": nullable_str,
+                        },
+                    },
+                },
             },
         },
         "Decline": {
@@ -224,20 +282,25 @@ def _schemas() -> dict[str, Any]:
             "type": "object",
             "required": ["id", "status"],
             "properties": {
-                "id": {"type": "integer"}, "status": {"type": "string"},
-                "as_of": nullable_str, "progress": {"type": "string"},
-                "error": {"type": "string"}, "created_at": nullable_str,
-                "published_at": nullable_str, "summary": {"type": "object"},
-                "proposals": {"type": "object",
-                              "additionalProperties": {"type": "integer"}},
+                "id": {"type": "integer"},
+                "status": {"type": "string"},
+                "as_of": nullable_str,
+                "progress": {"type": "string"},
+                "error": {"type": "string"},
+                "created_at": nullable_str,
+                "published_at": nullable_str,
+                "summary": {"type": "object"},
+                "proposals": {"type": "object", "additionalProperties": {"type": "integer"}},
             },
         },
         "Token": {
             "type": "object",
             "required": ["id", "name"],
             "properties": {
-                "id": {"type": "integer"}, "name": {"type": "string"},
-                "created_at": nullable_str, "last_used_at": nullable_str,
+                "id": {"type": "integer"},
+                "name": {"type": "string"},
+                "created_at": nullable_str,
+                "last_used_at": nullable_str,
                 "revoked_at": nullable_str,
                 "token": {"type": "string", "description": "only in the creation response"},
             },
@@ -245,7 +308,8 @@ def _schemas() -> dict[str, Any]:
         "Supplier": {
             "type": "object",
             "properties": {
-                "offer": _ref("Listing"), "pesantren": _ref("Pesantren"),
+                "offer": _ref("Listing"),
+                "pesantren": _ref("Pesantren"),
                 "distance_km": nullable_num,
                 "certificates": {"type": "array", "items": {"type": "string"}},
                 "covers_quantity": {"type": "boolean", "nullable": True},
@@ -258,126 +322,259 @@ def document() -> dict[str, Any]:
     """The OpenAPI 3.0 document (a fresh dict each call)."""
     ok = "OK"
     paths: dict[str, Any] = {
-        "/catalogue": {"get": _op(
-            "listProducts", "The product catalogue (public)",
-            {"200": _json(_page_of("Product"), ok)},
-            params=[*PAGE, _param("q", {"type": "string", "maxLength": 120}),
-                    _param("category", {"type": "string", "maxLength": 120})],
-            security=OPTIONAL_AUTH, tags=("catalogue",))},
-        "/catalogue/{slug}": {"get": _op(
-            "getProduct", "One product", {"200": _json(_ref("Product"), ok), **_errors("404")},
-            params=[_param("slug", {"type": "string"}, "path", True)],
-            security=OPTIONAL_AUTH, tags=("catalogue",))},
-        "/pesantren": {"get": _op(
-            "listPesantren", "The pesantren directory (contact only when signed in)",
-            {"200": _json(_page_of("Pesantren"), ok)},
-            params=[*PAGE, _param("regency", {"type": "string", "maxLength": 4})],
-            security=OPTIONAL_AUTH, tags=("pesantren",))},
-        "/pesantren/{pesantren_id}": {"get": _op(
-            "getPesantren", "One pesantren", {"200": _json(_ref("Pesantren"), ok),
-                                              **_errors("404")},
-            params=[_param("pesantren_id", ID, "path", True)],
-            security=OPTIONAL_AUTH, tags=("pesantren",))},
+        "/catalogue": {
+            "get": _op(
+                "listProducts",
+                "The product catalogue (public)",
+                {"200": _json(_page_of("Product"), ok)},
+                params=[
+                    *PAGE,
+                    _param("q", {"type": "string", "maxLength": 120}),
+                    _param("category", {"type": "string", "maxLength": 120}),
+                ],
+                security=OPTIONAL_AUTH,
+                tags=("catalogue",),
+            )
+        },
+        "/catalogue/{slug}": {
+            "get": _op(
+                "getProduct",
+                "One product",
+                {"200": _json(_ref("Product"), ok), **_errors("404")},
+                params=[_param("slug", {"type": "string"}, "path", True)],
+                security=OPTIONAL_AUTH,
+                tags=("catalogue",),
+            )
+        },
+        "/pesantren": {
+            "get": _op(
+                "listPesantren",
+                "The pesantren directory (contact only when signed in)",
+                {"200": _json(_page_of("Pesantren"), ok)},
+                params=[*PAGE, _param("regency", {"type": "string", "maxLength": 4})],
+                security=OPTIONAL_AUTH,
+                tags=("pesantren",),
+            )
+        },
+        "/pesantren/{pesantren_id}": {
+            "get": _op(
+                "getPesantren",
+                "One pesantren",
+                {"200": _json(_ref("Pesantren"), ok), **_errors("404")},
+                params=[_param("pesantren_id", ID, "path", True)],
+                security=OPTIONAL_AUTH,
+                tags=("pesantren",),
+            )
+        },
         "/listings": {
             "get": _op(
-                "listListings", "Offers and needs (active ones; your own in any status)",
+                "listListings",
+                "Offers and needs (active ones; your own in any status)",
                 {"200": _json(_page_of("Listing"), ok), **_errors("401")},
-                params=[*PAGE, _param("kind", {"type": "string", "enum": ["offer", "need"]}),
-                        _param("product", {"type": "string", "maxLength": 120}),
-                        _param("pesantren_id", ID),
-                        _param("status", {"type": "string",
-                                          "enum": ["active", "paused", "archived"]})],
-                tags=("listings",)),
+                params=[
+                    *PAGE,
+                    _param("kind", {"type": "string", "enum": ["offer", "need"]}),
+                    _param("product", {"type": "string", "maxLength": 120}),
+                    _param("pesantren_id", ID),
+                    _param("status", {"type": "string", "enum": ["active", "paused", "archived"]}),
+                ],
+                tags=("listings",),
+            ),
             "post": _op(
-                "createListing", "Create a listing for your pesantren (officers)",
+                "createListing",
+                "Create a listing for your pesantren (officers)",
                 {"201": _json(_ref("Listing"), "Created"), **_errors("401", "403", "409", "422")},
-                body=_ref("ListingWrite"), security=TOKEN_ONLY, tags=("listings",)),
+                body=_ref("ListingWrite"),
+                security=TOKEN_ONLY,
+                tags=("listings",),
+            ),
         },
         "/listings/{listing_id}": {
-            "get": _op("getListing", "One listing",
-                       {"200": _json(_ref("Listing"), ok), **_errors("401", "404")},
-                       params=[_param("listing_id", ID, "path", True)], tags=("listings",)),
-            "patch": _op("updateListing", "Change your listing (its pesantren's officers)",
-                         {"200": _json(_ref("Listing"), ok),
-                          **_errors("401", "403", "404", "422")},
-                         params=[_param("listing_id", ID, "path", True)],
-                         body=_ref("ListingWrite"), security=TOKEN_ONLY, tags=("listings",)),
-            "delete": _op("deleteListing", "Delete your listing",
-                          {"204": {"description": "Deleted"},
-                           **_errors("401", "403", "404", "409")},
-                          params=[_param("listing_id", ID, "path", True)],
-                          security=TOKEN_ONLY, tags=("listings",)),
+            "get": _op(
+                "getListing",
+                "One listing",
+                {"200": _json(_ref("Listing"), ok), **_errors("401", "404")},
+                params=[_param("listing_id", ID, "path", True)],
+                tags=("listings",),
+            ),
+            "patch": _op(
+                "updateListing",
+                "Change your listing (its pesantren's officers)",
+                {"200": _json(_ref("Listing"), ok), **_errors("401", "403", "404", "422")},
+                params=[_param("listing_id", ID, "path", True)],
+                body=_ref("ListingWrite"),
+                security=TOKEN_ONLY,
+                tags=("listings",),
+            ),
+            "delete": _op(
+                "deleteListing",
+                "Delete your listing",
+                {"204": {"description": "Deleted"}, **_errors("401", "403", "404", "409")},
+                params=[_param("listing_id", ID, "path", True)],
+                security=TOKEN_ONLY,
+                tags=("listings",),
+            ),
         },
-        "/suppliers": {"get": _op(
-            "searchSuppliers", "Active offers of a product, nearest to your pesantren first",
-            {"200": _json({"type": "object", "required": ["product", "data"], "properties": {
-                "product": _ref("Product"),
-                "data": {"type": "array", "items": _ref("Supplier")}}}, ok),
-             **_errors("401", "404")},
-            params=[_param("product", {"type": "string", "minLength": 1, "maxLength": 120},
-                           required=True, description="slug, name or alias"),
+        "/suppliers": {
+            "get": _op(
+                "searchSuppliers",
+                "Active offers of a product, nearest to your pesantren first",
+                {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "required": ["product", "data"],
+                            "properties": {
+                                "product": _ref("Product"),
+                                "data": {"type": "array", "items": _ref("Supplier")},
+                            },
+                        },
+                        ok,
+                    ),
+                    **_errors("401", "404"),
+                },
+                params=[
+                    _param(
+                        "product",
+                        {"type": "string", "minLength": 1, "maxLength": 120},
+                        required=True,
+                        description="slug, name or alias",
+                    ),
                     _param("quantity", {"type": "integer", "minimum": 1}),
                     _param("radius_km", {"type": "integer", "minimum": 1, "maximum": 2000}),
-                    _param("certs", {"type": "string"},
-                           description="comma-separated: " + ", ".join(CERT_KINDS)),
+                    _param(
+                        "certs",
+                        {"type": "string"},
+                        description="comma-separated: " + ", ".join(CERT_KINDS),
+                    ),
                     _param("region_type", {"type": "string", "enum": list(REGION_TYPES)}),
-                    _param("limit", {"type": "integer", "minimum": 1, "maximum": 50})],
-            tags=("suppliers",))},
-        "/proposals": {"get": _op(
-            "listProposals", "Proposals: your pesantren's published ones, or all (facilitators)",
-            {"200": _json(_page_of("Proposal"), ok), **_errors("401")},
-            params=[*PAGE, _param("state", {"type": "string", "enum": list(PROPOSAL_STATES)}),
+                    _param("limit", {"type": "integer", "minimum": 1, "maximum": 50}),
+                ],
+                tags=("suppliers",),
+            )
+        },
+        "/proposals": {
+            "get": _op(
+                "listProposals",
+                "Proposals: your pesantren's published ones, or all (facilitators)",
+                {"200": _json(_page_of("Proposal"), ok), **_errors("401")},
+                params=[
+                    *PAGE,
+                    _param("state", {"type": "string", "enum": list(PROPOSAL_STATES)}),
                     _param("kind", {"type": "string", "enum": list(PROPOSAL_KINDS)}),
-                    _param("round_id", ID)],
-            tags=("proposals",))},
-        "/proposals/{proposal_id}": {"get": _op(
-            "getProposal", "One proposal", {"200": _json(_ref("Proposal"), ok),
-                                            **_errors("401", "404")},
-            params=[_param("proposal_id", ID, "path", True)], tags=("proposals",))},
-        "/proposals/{proposal_id}/accept": {"post": _op(
-            "acceptProposal", "Accept for your pesantren",
-            {"200": _json(_ref("Proposal"), ok), **_errors("401", "403", "404", "409", "422")},
-            params=[_param("proposal_id", ID, "path", True)], security=TOKEN_ONLY,
-            tags=("proposals",))},
-        "/proposals/{proposal_id}/decline": {"post": _op(
-            "declineProposal", "Decline for your pesantren, with a reason",
-            {"200": _json(_ref("Proposal"), ok), **_errors("401", "403", "404", "409", "422")},
-            params=[_param("proposal_id", ID, "path", True)], body=_ref("Decline"),
-            security=TOKEN_ONLY, tags=("proposals",))},
+                    _param("round_id", ID),
+                ],
+                tags=("proposals",),
+            )
+        },
+        "/proposals/{proposal_id}": {
+            "get": _op(
+                "getProposal",
+                "One proposal",
+                {"200": _json(_ref("Proposal"), ok), **_errors("401", "404")},
+                params=[_param("proposal_id", ID, "path", True)],
+                tags=("proposals",),
+            )
+        },
+        "/proposals/{proposal_id}/accept": {
+            "post": _op(
+                "acceptProposal",
+                "Accept for your pesantren",
+                {"200": _json(_ref("Proposal"), ok), **_errors("401", "403", "404", "409", "422")},
+                params=[_param("proposal_id", ID, "path", True)],
+                security=TOKEN_ONLY,
+                tags=("proposals",),
+            )
+        },
+        "/proposals/{proposal_id}/decline": {
+            "post": _op(
+                "declineProposal",
+                "Decline for your pesantren, with a reason",
+                {"200": _json(_ref("Proposal"), ok), **_errors("401", "403", "404", "409", "422")},
+                params=[_param("proposal_id", ID, "path", True)],
+                body=_ref("Decline"),
+                security=TOKEN_ONLY,
+                tags=("proposals",),
+            )
+        },
         "/rounds": {
-            "get": _op("listRounds", "Match rounds (facilitators)",
-                       {"200": _json(_page_of("Round"), ok), **_errors("401", "403")},
-                       params=PAGE, tags=("rounds",)),
-            "post": _op("runRound", "Start a match round in the background (facilitators)",
-                        {"202": _json(_ref("Round"), "Started: poll the round's progress"),
-                         **_errors("401", "403", "409")},
-                        security=TOKEN_ONLY, tags=("rounds",)),
+            "get": _op(
+                "listRounds",
+                "Match rounds (facilitators)",
+                {"200": _json(_page_of("Round"), ok), **_errors("401", "403")},
+                params=PAGE,
+                tags=("rounds",),
+            ),
+            "post": _op(
+                "runRound",
+                "Start a match round in the background (facilitators)",
+                {
+                    "202": _json(_ref("Round"), "Started: poll the round's progress"),
+                    **_errors("401", "403", "409"),
+                },
+                security=TOKEN_ONLY,
+                tags=("rounds",),
+            ),
         },
-        "/rounds/{round_id}": {"get": _op(
-            "getRound", "One round with its proposal counts by state",
-            {"200": _json(_ref("Round"), ok), **_errors("401", "403", "404")},
-            params=[_param("round_id", ID, "path", True)], tags=("rounds",))},
-        "/rounds/{round_id}/publish": {"post": _op(
-            "publishRound", "Publish a draft round's proposals to the officers",
-            {"200": _json(_ref("Round"), ok), **_errors("401", "403", "404", "409")},
-            params=[_param("round_id", ID, "path", True)], security=TOKEN_ONLY,
-            tags=("rounds",))},
+        "/rounds/{round_id}": {
+            "get": _op(
+                "getRound",
+                "One round with its proposal counts by state",
+                {"200": _json(_ref("Round"), ok), **_errors("401", "403", "404")},
+                params=[_param("round_id", ID, "path", True)],
+                tags=("rounds",),
+            )
+        },
+        "/rounds/{round_id}/publish": {
+            "post": _op(
+                "publishRound",
+                "Publish a draft round's proposals to the officers",
+                {"200": _json(_ref("Round"), ok), **_errors("401", "403", "404", "409")},
+                params=[_param("round_id", ID, "path", True)],
+                security=TOKEN_ONLY,
+                tags=("rounds",),
+            )
+        },
         "/tokens": {
-            "get": _op("listTokens", "Your API tokens",
-                       {"200": _json({"type": "object", "required": ["data"], "properties": {
-                           "data": {"type": "array", "items": _ref("Token")}}}, ok),
-                        **_errors("401")}, tags=("tokens",)),
-            "post": _op("createToken", "Create a token (shown once)",
-                        {"201": _json(_ref("Token"), "Created"), **_errors("401", "422")},
-                        body={"type": "object", "required": ["name"], "properties": {
-                            "name": {"type": "string", "minLength": 1, "maxLength": 80}}},
-                        security=TOKEN_ONLY, tags=("tokens",)),
+            "get": _op(
+                "listTokens",
+                "Your API tokens",
+                {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "required": ["data"],
+                            "properties": {"data": {"type": "array", "items": _ref("Token")}},
+                        },
+                        ok,
+                    ),
+                    **_errors("401"),
+                },
+                tags=("tokens",),
+            ),
+            "post": _op(
+                "createToken",
+                "Create a token (shown once)",
+                {"201": _json(_ref("Token"), "Created"), **_errors("401", "422")},
+                body={
+                    "type": "object",
+                    "required": ["name"],
+                    "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 80}},
+                },
+                security=TOKEN_ONLY,
+                tags=("tokens",),
+            ),
         },
-        "/tokens/{token_id}": {"delete": _op(
-            "revokeToken", "Revoke one of your tokens",
-            {"204": {"description": "Revoked"}, **_errors("401", "404")},
-            params=[_param("token_id", ID, "path", True)], security=TOKEN_ONLY,
-            tags=("tokens",))},
+        "/tokens/{token_id}": {
+            "delete": _op(
+                "revokeToken",
+                "Revoke one of your tokens",
+                {"204": {"description": "Revoked"}, **_errors("401", "404")},
+                params=[_param("token_id", ID, "path", True)],
+                security=TOKEN_ONLY,
+                tags=("tokens",),
+            )
+        },
     }
     responses = {f"E{code}": _json(_ref("Error"), text) for code, text in ERROR_STATUSES.items()}
     return {

@@ -41,8 +41,9 @@ def visible_proposals(user: User) -> Select[Any]:
         ProposalParty.proposal_id == Proposal.id,
         ProposalParty.pesantren_id == (user.pesantren_id or -1),
     )
-    answered = Proposal.state.in_(("published", "accepted_by_some", "confirmed", "completed",
-                                   "declined"))
+    answered = Proposal.state.in_(
+        ("published", "accepted_by_some", "confirmed", "completed", "declined")
+    )
     return query.where(party, answered | published, Proposal.state != "draft")
 
 
@@ -77,13 +78,18 @@ def _answer(proposal_id: int, action: str) -> Any:
 
     user = require_user()
     proposal = _proposal(user, proposal_id)
-    if user.role != "officer" or user.pesantren_id not in {p.pesantren_id for p in proposal.parties}:
+    if user.role != "officer" or user.pesantren_id not in {
+        p.pesantren_id for p in proposal.parties
+    }:
         raise ApiError(403, "Only an officer of a party may answer this proposal.")
     body = json_body() if action == "decline" else {}
     expected = body.get("version")
     if expected is not None and (not isinstance(expected, int) or isinstance(expected, bool)):
-        raise ApiError(422, "The proposal has invalid fields.",
-                       details=[{"field": "version", "message": "must be an integer"}])
+        raise ApiError(
+            422,
+            "The proposal has invalid fields.",
+            details=[{"field": "version", "message": "must be an integer"}],
+        )
     try:
         if action == "accept":
             service.accept(proposal, user.pesantren_id, user, expected_version=expected)
@@ -91,11 +97,19 @@ def _answer(proposal_id: int, action: str) -> Any:
             reason = body.get("reason")
             note = body.get("note", "")
             if reason not in DECLINE_REASONS or not isinstance(note, str):
-                raise ApiError(422, "The decline has invalid fields.", details=[
-                    {"field": "reason", "message": f"must be one of {', '.join(DECLINE_REASONS)}"}
-                ])
-            service.decline(proposal, user.pesantren_id, user, reason, note,
-                            expected_version=expected)
+                raise ApiError(
+                    422,
+                    "The decline has invalid fields.",
+                    details=[
+                        {
+                            "field": "reason",
+                            "message": f"must be one of {', '.join(DECLINE_REASONS)}",
+                        }
+                    ],
+                )
+            service.decline(
+                proposal, user.pesantren_id, user, reason, note, expected_version=expected
+            )
     except service.ConflictError as exc:
         raise ApiError(409, str(exc)) from None
     except service.ProposalError as exc:

@@ -39,7 +39,9 @@ def catalogue() -> Any:
                 Product.slug.ilike(like),
                 Product.name_id.ilike(like),
                 Product.name_en.ilike(like),
-                Product.id.in_(select(ProductAlias.product_id).where(ProductAlias.alias.ilike(like))),
+                Product.id.in_(
+                    select(ProductAlias.product_id).where(ProductAlias.alias.ilike(like))
+                ),
             )
         )
     return jsonify(paginate(query, product_json))
@@ -146,8 +148,11 @@ def listing_create() -> Any:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise ApiError(409, "This pesantren already has a listing of this kind for this product; "
-                            "update it instead.") from None
+        raise ApiError(
+            409,
+            "This pesantren already has a listing of this kind for this product; "
+            "update it instead.",
+        ) from None
     response = jsonify(listing_json(listing))
     response.status_code = 201
     response.headers["Location"] = f"/api/v1/listings/{listing.id}"
@@ -184,11 +189,22 @@ def listing_delete(listing_id: int) -> Response:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise ApiError(409, "The listing is part of proposals; pause or archive it instead.") from None
+        raise ApiError(
+            409, "The listing is part of proposals; pause or archive it instead."
+        ) from None
     return Response(status=204)
 
 
-_EDITABLE = {"quantity", "unit", "unit_size", "period", "price", "min_lot", "required_certs", "note"}
+_EDITABLE = {
+    "quantity",
+    "unit",
+    "unit_size",
+    "period",
+    "price",
+    "min_lot",
+    "required_certs",
+    "note",
+}
 
 
 def allowed_units(product: Product) -> list[str]:
@@ -204,8 +220,14 @@ def allowed_units(product: Product) -> list[str]:
     return list(dict.fromkeys(units))
 
 
-def _decimal(body: dict[str, Any], name: str, errors: dict[str, str], *, positive: bool,
-             maximum: Decimal = MAX_QUANTITY) -> Decimal | None:
+def _decimal(
+    body: dict[str, Any],
+    name: str,
+    errors: dict[str, str],
+    *,
+    positive: bool,
+    maximum: Decimal = MAX_QUANTITY,
+) -> Decimal | None:
     raw = body.get(name)
     if raw is None:
         return None
@@ -225,8 +247,14 @@ def _decimal(body: dict[str, Any], name: str, errors: dict[str, str], *, positiv
     return value
 
 
-def _apply(listing: Listing, body: dict[str, Any], errors: dict[str, str], *, creating: bool,
-           product: Product | None) -> None:
+def _apply(
+    listing: Listing,
+    body: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    creating: bool,
+    product: Product | None,
+) -> None:
     quantity = _decimal(body, "quantity", errors, positive=True)
     if quantity is not None:
         listing.quantity = quantity
@@ -237,7 +265,9 @@ def _apply(listing: Listing, body: dict[str, Any], errors: dict[str, str], *, cr
         if not isinstance(unit, str) or not unit:
             errors["unit"] = "must be a unit name"
         elif product is not None and unit.lower() not in allowed_units(product):
-            errors["unit"] = f"'{unit}' is not a unit of this product ({', '.join(allowed_units(product))})"
+            errors["unit"] = (
+                f"'{unit}' is not a unit of this product ({', '.join(allowed_units(product))})"
+            )
         else:
             listing.unit = unit.lower()
     unit_size = _decimal(body, "unit_size", errors, positive=True)
@@ -294,8 +324,11 @@ def resolve_product(text: str) -> Product | None:
     lowered = text.strip().lower()
     row = db.session.scalar(
         select(Product).where(
-            or_(Product.slug == lowered, Product.name_id.ilike(lowered),
-                Product.name_en.ilike(lowered))
+            or_(
+                Product.slug == lowered,
+                Product.name_id.ilike(lowered),
+                Product.name_en.ilike(lowered),
+            )
         )
     )
     if row is None:
@@ -311,8 +344,9 @@ def suppliers() -> Any:
     user = require_user()
     text = str_arg("product")
     if not text:
-        raise ApiError(400, "Query parameter 'product' is required.",
-                       details={"parameter": "product"})
+        raise ApiError(
+            400, "Query parameter 'product' is required.", details={"parameter": "product"}
+        )
     product = resolve_product(text)
     if product is None:
         raise ApiError(404, f"No product matches '{text}'.", code="unknown_product")
@@ -321,13 +355,17 @@ def suppliers() -> Any:
     region = str_arg("region_type", REGION_TYPES)
     certs = [c for c in str_arg("certs").split(",") if c]
     if any(c not in CERT_KINDS for c in certs):
-        raise ApiError(400, f"Query parameter 'certs' takes {', '.join(CERT_KINDS)}.",
-                       details={"parameter": "certs"})
+        raise ApiError(
+            400,
+            f"Query parameter 'certs' takes {', '.join(CERT_KINDS)}.",
+            details={"parameter": "certs"},
+        )
     limit = int_arg("limit", 10, maximum=50) or 10
     origin = db.session.get(Pesantren, user.pesantren_id) if user.pesantren_id else None
     offers = db.session.scalars(
-        select(Listing).where(Listing.kind == "offer", Listing.status == "active",
-                              Listing.product_id == product.id)
+        select(Listing).where(
+            Listing.kind == "offer", Listing.status == "active", Listing.product_id == product.id
+        )
     ).all()
     today = utcnow().date()
     rows: list[dict[str, Any]] = []
@@ -337,23 +375,38 @@ def suppliers() -> Any:
             continue
         if region and region not in p.region_types:
             continue
-        held = {c.kind for c in db.session.scalars(
-            select(Certificate).where(Certificate.pesantren_id == p.id,
-                                      Certificate.product_id == product.id)
-        ) if c.valid_on(today)}
+        held = {
+            c.kind
+            for c in db.session.scalars(
+                select(Certificate).where(
+                    Certificate.pesantren_id == p.id, Certificate.product_id == product.id
+                )
+            )
+            if c.valid_on(today)
+        }
         if not set(certs) <= held:
             continue
-        distance = (float(haversine_km(origin.latitude, origin.longitude, p.latitude, p.longitude))
-                    if origin is not None else None)
+        distance = (
+            float(haversine_km(origin.latitude, origin.longitude, p.latitude, p.longitude))
+            if origin is not None
+            else None
+        )
         if radius is not None and distance is not None and distance > radius:
             continue
-        rows.append({
-            "offer": listing_json(offer),
-            "pesantren": pesantren_json(p, with_contact=True),
-            "distance_km": None if distance is None else round(distance, 1),
-            "certificates": sorted(held),
-            "covers_quantity": None if quantity is None else float(offer.quantity) >= quantity,
-        })
-    rows.sort(key=lambda r: (math.inf if r["distance_km"] is None else r["distance_km"],
-                             r["offer"]["price"] or 0.0, r["offer"]["id"]))
+        rows.append(
+            {
+                "offer": listing_json(offer),
+                "pesantren": pesantren_json(p, with_contact=True),
+                "distance_km": None if distance is None else round(distance, 1),
+                "certificates": sorted(held),
+                "covers_quantity": None if quantity is None else float(offer.quantity) >= quantity,
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            math.inf if r["distance_km"] is None else r["distance_km"],
+            r["offer"]["price"] or 0.0,
+            r["offer"]["id"],
+        )
+    )
     return jsonify({"product": product_json(product), "data": rows[:limit]})

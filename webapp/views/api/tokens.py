@@ -40,8 +40,9 @@ def _check_name(name: object) -> str:
 @bp.get("/tokens")
 def tokens() -> Any:
     user = require_user()
-    rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
-                              .order_by(ApiToken.id)).all()
+    rows = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+    ).all()
     return jsonify({"data": [token_json(t) for t in rows]})
 
 
@@ -86,8 +87,9 @@ def token_page() -> Any:
         else:
             _, clear = issue_token(current_user, name)  # type: ignore[arg-type]
             db.session.commit()
-    rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id)
-                              .order_by(ApiToken.id.desc())).all()
+    rows = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
+    ).all()
     return render_template("facilitator/tokens.html", tokens=rows, clear=clear)
 
 

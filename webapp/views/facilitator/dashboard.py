@@ -36,8 +36,13 @@ def dashboard() -> str:
         "facilitator/dashboard.html",
         figures=network.figures(),
         latest=network.latest_round(),
-        map_svg=render_map(points, lines, capitals, legend=legend,
-                           title=_("Map of pesantren and trades in East Java")),
+        map_svg=render_map(
+            points,
+            lines,
+            capitals,
+            legend=legend,
+            title=_("Map of pesantren and trades in East Java"),
+        ),
         graph_svg=render_graph(graph, legend=legend, title=_("Trade graph")),
         graph_size=(graph.number_of_nodes(), graph.number_of_edges()),
         bars_svg=render_bars(
@@ -55,8 +60,13 @@ def dashboard() -> str:
 def map_svg() -> Response:
     """The map on its own (to save, print or embed)."""
     points, lines, capitals = network.map_data()
-    svg = render_map(points, lines, capitals, legend=_legend(),
-                     title=_("Map of pesantren and trades in East Java"))
+    svg = render_map(
+        points,
+        lines,
+        capitals,
+        legend=_legend(),
+        title=_("Map of pesantren and trades in East Java"),
+    )
     return Response(str(svg), mimetype="image/svg+xml")
 
 
@@ -68,8 +78,9 @@ def graph_svg() -> Response:
 
 @bp.get("/kesenjangan")
 def gaps() -> str:
-    return render_template("facilitator/gaps.html", gaps=network.market_gaps(),
-                           region_labels=REGION_LABELS)
+    return render_template(
+        "facilitator/gaps.html", gaps=network.market_gaps(), region_labels=REGION_LABELS
+    )
 
 
 def _neutralise(value: Any) -> Any:
@@ -92,8 +103,11 @@ def gaps_export(fmt: str) -> Response:
         writer = csv.writer(buffer)
         writer.writerow(header)
         writer.writerows(rows)
-        return Response(buffer.getvalue().encode("utf-8-sig"), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+        return Response(
+            buffer.getvalue().encode("utf-8-sig"),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
     from openpyxl import Workbook
 
     book = Workbook()
@@ -101,8 +115,9 @@ def gaps_export(fmt: str) -> Response:
     sheet.title = "gaps"
     sheet.append(header)
     for row in rows:
-        sheet.append([float(v) if hasattr(v, "__float__") and not isinstance(v, str) else v
-                      for v in row])
+        sheet.append(
+            [float(v) if hasattr(v, "__float__") and not isinstance(v, str) else v for v in row]
+        )
     out = io.BytesIO()
     book.save(out)
     return Response(

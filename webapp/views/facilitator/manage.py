@@ -40,7 +40,6 @@ __all__ = ["PesantrenForm", "UserForm", "normalise_whatsapp"]
 PAGE_SIZE = 50
 
 
-
 def normalise_whatsapp(text: str) -> str:
     """``0812-3456-789`` / ``+62 812 …`` → ``628123456789`` (E.164 digits, as wa.me wants)."""
     digits = re.sub(r"[\s\-().]", "", text.strip())
@@ -64,28 +63,45 @@ class PesantrenForm(FlaskForm):
         _l("Region types"), choices=[(r, REGION_LABELS[r]) for r in REGION_TYPES]
     )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
-    latitude = FloatField(_l("Latitude"), validators=[
-        DataRequired(), NumberRange(EAST_JAVA_BOUNDS[0], EAST_JAVA_BOUNDS[1],
-                                    message=_l("Must lie in East Java (%(min)s to %(max)s)."))])
-    longitude = FloatField(_l("Longitude"), validators=[
-        DataRequired(), NumberRange(EAST_JAVA_BOUNDS[2], EAST_JAVA_BOUNDS[3],
-                                    message=_l("Must lie in East Java (%(min)s to %(max)s)."))])
-    santri_count = IntegerField(_l("Santri"), default=0,
-                                validators=[Optional(), NumberRange(0, 100_000)])
+    latitude = FloatField(
+        _l("Latitude"),
+        validators=[
+            DataRequired(),
+            NumberRange(
+                EAST_JAVA_BOUNDS[0],
+                EAST_JAVA_BOUNDS[1],
+                message=_l("Must lie in East Java (%(min)s to %(max)s)."),
+            ),
+        ],
+    )
+    longitude = FloatField(
+        _l("Longitude"),
+        validators=[
+            DataRequired(),
+            NumberRange(
+                EAST_JAVA_BOUNDS[2],
+                EAST_JAVA_BOUNDS[3],
+                message=_l("Must lie in East Java (%(min)s to %(max)s)."),
+            ),
+        ],
+    )
+    santri_count = IntegerField(
+        _l("Santri"), default=0, validators=[Optional(), NumberRange(0, 100_000)]
+    )
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=120)])
     whatsapp = StringField(_l("WhatsApp"), validators=[Optional(), Length(max=24)])
     email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
     curation_status = SelectField(
         _l("Curation status"), choices=[(c, CURATION_LABELS[c]) for c in CURATION_STATUSES]
     )
-    language = SelectField(_l("Report language"),
-                           choices=[("id", "Bahasa Indonesia"), ("en", "English")])
+    language = SelectField(
+        _l("Report language"), choices=[("id", "Bahasa Indonesia"), ("en", "English")]
+    )
 
     def validate_nspp(self, field: StringField) -> None:
         check = check_nspp(field.data or "", self.regency_code.data or None)
         if not check.ok:
-            raise ValidationError(_("NSPP must be 12 digits starting with 51, e.g. "
-                                    "512035710012."))
+            raise ValidationError(_("NSPP must be 12 digits starting with 51, e.g. 512035710012."))
         field.data = check.value
         self.nspp_warning = check.warning
 
@@ -115,8 +131,15 @@ def pesantren_list() -> str:
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     rows = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return render_template("facilitator/pesantren_list.html", rows=rows, q=q, page=page,
-                           pages=pages, total=total, curation_labels=CURATION_LABELS)
+    return render_template(
+        "facilitator/pesantren_list.html",
+        rows=rows,
+        q=q,
+        page=page,
+        pages=pages,
+        total=total,
+        curation_labels=CURATION_LABELS,
+    )
 
 
 @bp.route("/pesantren/baru", methods=["GET", "POST"])
@@ -169,7 +192,9 @@ class UserForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"))
     pesantren_id = SelectField(_l("Pesantren (officers)"), coerce=int, default=0)
-    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=8, max=128)])
+    password = PasswordField(
+        _l("Initial password"), validators=[DataRequired(), Length(min=8, max=128)]
+    )
     language = SelectField(_l("Language"), choices=[(lang, lang.upper()) for lang in LANGUAGES])
 
     def validate_pesantren_id(self, field: SelectField) -> None:
@@ -197,7 +222,9 @@ def user_create() -> Any:
     ]
     if form.validate_on_submit():
         user = User(
-            name=form.name.data, email=form.email.data, role=form.role.data,
+            name=form.name.data,
+            email=form.email.data,
+            role=form.role.data,
             pesantren_id=form.pesantren_id.data if form.role.data == "officer" else None,
             language=form.language.data,
         )
@@ -216,6 +243,9 @@ def user_toggle(user_id: int) -> Any:
         abort(403)
     user.active = not user.active
     db.session.commit()
-    flash((_("%(email)s reactivated.") if user.active else _("%(email)s deactivated."))
-          % {"email": user.email}, "info")
+    flash(
+        (_("%(email)s reactivated.") if user.active else _("%(email)s deactivated."))
+        % {"email": user.email},
+        "info",
+    )
     return redirect(url_for(".users"))

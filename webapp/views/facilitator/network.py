@@ -46,15 +46,27 @@ __all__ = [
 
 #: Proposal states that still stand (drawn on the map and graph, counted as planned).
 LIVE_STATES = ("draft", "published", "accepted_by_some", "confirmed", "completed")
-GAP_COLUMNS = ["product", "product_name", "region_type", "regency_code", "kabupaten",
-               "unmet_quantity", "base_unit", "unmet_value", "needs", "producers"]
+GAP_COLUMNS = [
+    "product",
+    "product_name",
+    "region_type",
+    "regency_code",
+    "kabupaten",
+    "unmet_quantity",
+    "base_unit",
+    "unmet_value",
+    "needs",
+    "producers",
+]
 
 
 def latest_round() -> MatchRound | None:
     """The round facilitators look at: the newest draft or published one."""
     return db.session.scalar(
-        select(MatchRound).where(MatchRound.status.in_(("draft", "published")))
-        .order_by(MatchRound.id.desc()).limit(1)
+        select(MatchRound)
+        .where(MatchRound.status.in_(("draft", "published")))
+        .order_by(MatchRound.id.desc())
+        .limit(1)
     )
 
 
@@ -84,12 +96,16 @@ def _live_legs(round_id: int | None) -> Any:
 def figures(today: dt.date | None = None) -> Figures:
     today = today or utcnow().date()
     month_start = dt.datetime(today.year, today.month, 1, tzinfo=dt.UTC)
-    listing_counts = dict(db.session.execute(
-        select(Listing.kind, func.count()).where(Listing.status == "active").group_by(Listing.kind)
-    ).all())
-    by_state = dict(db.session.execute(
-        select(Proposal.state, func.count()).group_by(Proposal.state)
-    ).all())
+    listing_counts = dict(
+        db.session.execute(
+            select(Listing.kind, func.count())
+            .where(Listing.status == "active")
+            .group_by(Listing.kind)
+        ).all()
+    )
+    by_state = dict(
+        db.session.execute(select(Proposal.state, func.count()).group_by(Proposal.state)).all()
+    )
     confirmed_ids = select(ProposalEvent.proposal_id).where(
         ProposalEvent.to_state == "confirmed", ProposalEvent.at >= month_start
     )
@@ -99,10 +115,14 @@ def figures(today: dt.date | None = None) -> Figures:
         )
     )
     latest = latest_round()
-    met_ids = {leg.need_id for leg, _, _ in db.session.execute(_live_legs(latest.id if latest else None))}
-    active_needs = set(db.session.scalars(
-        select(Listing.id).where(Listing.kind == "need", Listing.status == "active")
-    ))
+    met_ids = {
+        leg.need_id for leg, _, _ in db.session.execute(_live_legs(latest.id if latest else None))
+    }
+    active_needs = set(
+        db.session.scalars(
+            select(Listing.id).where(Listing.kind == "need", Listing.status == "active")
+        )
+    )
     return Figures(
         pesantren=db.session.scalar(select(func.count()).select_from(Pesantren)) or 0,
         offers=int(listing_counts.get("offer", 0)),
@@ -117,8 +137,7 @@ def figures(today: dt.date | None = None) -> Figures:
 def map_data() -> tuple[list[MapPoint], list[MapLine], list[MapLabel]]:
     """Every pesantren, the standing trades (confirmed ones marked), regency capitals."""
     points = [
-        MapPoint(p.id, p.name, p.latitude, p.longitude,
-                 p.region_types[0] if p.region_types else "")
+        MapPoint(p.id, p.name, p.latitude, p.longitude, p.region_types[0] if p.region_types else "")
         for p in db.session.scalars(select(Pesantren).order_by(Pesantren.id))
     ]
     latest = latest_round()
@@ -128,8 +147,10 @@ def map_data() -> tuple[list[MapPoint], list[MapLine], list[MapLabel]]:
         confirmed = state in RESERVING_STATES
         if key not in lines or (confirmed and not lines[key].confirmed):
             lines[key] = MapLine(leg.giver_id, leg.receiver_id, kind, confirmed)
-    capitals = [MapLabel(r.capital or r.short_name, r.latitude, r.longitude)
-                for r in db.session.scalars(select(Regency).order_by(Regency.code))]
+    capitals = [
+        MapLabel(r.capital or r.short_name, r.latitude, r.longitude)
+        for r in db.session.scalars(select(Regency).order_by(Regency.code))
+    ]
     return points, list(lines.values()), capitals
 
 
@@ -157,8 +178,9 @@ def trade_graph(limit: int = 60) -> nx.DiGraph:
             continue
         old = G.edges[u, v]["kind"] if G.has_edge(u, v) else None
         if old is None or _KIND_RANK[kind] > _KIND_RANK[old]:
-            G.add_edge(u, v, kind=kind, confirmed=state in RESERVING_STATES,
-                       label=leg.product.name_id)
+            G.add_edge(
+                u, v, kind=kind, confirmed=state in RESERVING_STATES, label=leg.product.name_id
+            )
     return G
 
 
@@ -199,9 +221,13 @@ def market_gaps(limit_producers: int = 3) -> pd.DataFrame:
     planned: dict[int, float] = {}
     if latest is not None:
         for need_id, qty in db.session.execute(
-            select(ProposalLeg.need_id, func.sum(ProposalLeg.quantity)).join(Proposal)
-            .where(Proposal.round_id == latest.id, Proposal.state.in_(LIVE_STATES),
-                   ~Proposal.state.in_(RESERVING_STATES))
+            select(ProposalLeg.need_id, func.sum(ProposalLeg.quantity))
+            .join(Proposal)
+            .where(
+                Proposal.round_id == latest.id,
+                Proposal.state.in_(LIVE_STATES),
+                ~Proposal.state.in_(RESERVING_STATES),
+            )
             .group_by(ProposalLeg.need_id)
         ):
             planned[int(need_id)] = float(qty)
@@ -224,8 +250,13 @@ def market_gaps(limit_producers: int = 3) -> pd.DataFrame:
     grouped = (
         unmet.assign(value=unmet["unmet"] * unmet["price"])
         .groupby(["product", "region_type", "regency_code", "kabupaten"], as_index=False)
-        .agg(unmet_quantity=("unmet", "sum"), unmet_value=("value", "sum"),
-             needs=("listing_id", "count"), lat=("lat", "mean"), lon=("lon", "mean"))
+        .agg(
+            unmet_quantity=("unmet", "sum"),
+            unmet_value=("value", "sum"),
+            needs=("listing_id", "count"),
+            lat=("lat", "mean"),
+            lon=("lon", "mean"),
+        )
         .sort_values(["unmet_value", "product"], ascending=[False, True])
     )
     produced_in = dict(db.session.execute(select(Product.slug, Product.produced_in)).all())
@@ -242,8 +273,9 @@ def market_gaps(limit_producers: int = 3) -> pd.DataFrame:
         if candidates.empty:
             producers.append("")
             continue
-        dist = haversine_km(row.lat, row.lon, candidates["lat"].to_numpy(float),
-                            candidates["lon"].to_numpy(float))
+        dist = haversine_km(
+            row.lat, row.lon, candidates["lat"].to_numpy(float), candidates["lon"].to_numpy(float)
+        )
         order = np.argsort(dist, kind="stable")[:limit_producers]
         names = candidates["name"].to_numpy()
         mark = "*" if potential else ""

@@ -70,7 +70,9 @@ def _counts(round_ids: list[int]) -> dict[int, dict[str, int]]:
 def rounds() -> str:
     rows = db.session.scalars(select(MatchRound).order_by(MatchRound.id.desc()).limit(50)).all()
     return render_template(
-        "facilitator/rounds.html", rounds=rows, counts=_counts([r.id for r in rows]),
+        "facilitator/rounds.html",
+        rounds=rows,
+        counts=_counts([r.id for r in rows]),
         kinds=PROPOSAL_KINDS,
     )
 
@@ -82,8 +84,9 @@ def run_round() -> Any:
     except round_service.RoundError as exc:
         flash(str(exc), "error")
         return redirect(url_for(".rounds"))
-    flash(_("Round %(id)s started. This page refreshes until it is done.", id=match_round.id),
-          "info")
+    flash(
+        _("Round %(id)s started. This page refreshes until it is done.", id=match_round.id), "info"
+    )
     return redirect(url_for(".round_detail", round_id=match_round.id))
 
 
@@ -101,9 +104,9 @@ def filtered_proposals(round_id: int, args: dict[str, str]) -> Select[Any]:
     if region := args.get("region_type"):
         query = query.where(
             Proposal.id.in_(
-                party.join(PesantrenRegionType,
-                           PesantrenRegionType.pesantren_id == Pesantren.id)
-                .where(PesantrenRegionType.region_type == region)
+                party.join(
+                    PesantrenRegionType, PesantrenRegionType.pesantren_id == Pesantren.id
+                ).where(PesantrenRegionType.region_type == region)
             )
         )
     if product := args.get("product", "").strip():
@@ -113,7 +116,8 @@ def filtered_proposals(round_id: int, args: dict[str, str]) -> Select[Any]:
             exists(
                 legs.where(
                     ProposalLeg.proposal_id == Proposal.id,
-                    (Product.slug.ilike(like)) | (Product.name_id.ilike(like))
+                    (Product.slug.ilike(like))
+                    | (Product.name_id.ilike(like))
                     | (Product.name_en.ilike(like)),
                 )
             )
@@ -128,25 +132,39 @@ def round_detail(round_id: int) -> str:
     match_round = db.session.get(MatchRound, round_id) or abort(404)
     if match_round.status == "running":
         return render_template("facilitator/round_running.html", round=match_round)
-    args = {k: request.args.get(k, "") for k in ("kind", "kabupaten", "region_type", "product",
-                                                 "state")}
+    args = {
+        k: request.args.get(k, "") for k in ("kind", "kabupaten", "region_type", "product", "state")
+    }
     if args["kind"] and args["kind"] not in PROPOSAL_KINDS:
         args["kind"] = ""
     query = filtered_proposals(round_id, args)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    total = (
+        db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    )
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     rows = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     regencies = db.session.scalars(select(Regency).order_by(Regency.name)).all()
     others = db.session.scalars(
-        select(MatchRound).where(MatchRound.id != round_id, MatchRound.status != "running",
-                                 MatchRound.status != "failed")
-        .order_by(MatchRound.id.desc()).limit(20)
+        select(MatchRound)
+        .where(
+            MatchRound.id != round_id, MatchRound.status != "running", MatchRound.status != "failed"
+        )
+        .order_by(MatchRound.id.desc())
+        .limit(20)
     ).all()
     return render_template(
-        "facilitator/round_detail.html", round=match_round, proposals=rows, total=total,
-        page=page, pages=pages, args=args, regencies=regencies, kinds=PROPOSAL_KINDS,
-        counts=_counts([round_id])[round_id], others=others,
+        "facilitator/round_detail.html",
+        round=match_round,
+        proposals=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        args=args,
+        regencies=regencies,
+        kinds=PROPOSAL_KINDS,
+        counts=_counts([round_id])[round_id],
+        others=others,
     )
 
 
@@ -173,8 +191,12 @@ def veto(proposal_id: int) -> Any:
         flash(_("The reason is too long (at most 500 characters)."), "error")
         return _back(proposal)
     try:
-        proposal_service.veto(proposal, current_user, reason,  # type: ignore[arg-type]
-                              expected_version=_version())
+        proposal_service.veto(
+            proposal,
+            current_user,
+            reason,  # type: ignore[arg-type]
+            expected_version=_version(),
+        )
     except proposal_service.ProposalError as exc:
         flash(str(exc), "error")
     else:
@@ -201,8 +223,13 @@ def reduce(proposal_id: int) -> Any:
         flash(_("No quantity changed."), "info")
         return _back(proposal)
     try:
-        proposal_service.reduce(proposal, current_user, wanted,  # type: ignore[arg-type]
-                                request.form.get("reason", ""), expected_version=_version())
+        proposal_service.reduce(
+            proposal,
+            current_user,
+            wanted,  # type: ignore[arg-type]
+            request.form.get("reason", ""),
+            expected_version=_version(),
+        )
     except proposal_service.ProposalError as exc:
         flash(str(exc), "error")
     else:
@@ -218,8 +245,9 @@ def publish(round_id: int) -> Any:
     except (round_service.RoundError, proposal_service.ProposalError) as exc:
         flash(str(exc), "error")
     else:
-        flash(_("Round %(id)s published: its proposals now reach the officers.", id=round_id),
-              "info")
+        flash(
+            _("Round %(id)s published: its proposals now reach the officers.", id=round_id), "info"
+        )
     return redirect(url_for(".round_detail", round_id=round_id))
 
 
@@ -235,9 +263,13 @@ def compare() -> Any:
     if a.id > b.id:
         a, b = b, a
     comparison = round_service.compare_rounds(a, b)
-    ids = {pid for group in (comparison.new, comparison.gone, comparison.changed)
-           for c in group for pid in c.pesantren_ids}
-    names = dict(db.session.execute(select(Pesantren.id, Pesantren.name)
-                                    .where(Pesantren.id.in_(ids))).all())
-    return render_template("facilitator/compare.html", a=a, b=b, comparison=comparison,
-                           names=names)
+    ids = {
+        pid
+        for group in (comparison.new, comparison.gone, comparison.changed)
+        for c in group
+        for pid in c.pesantren_ids
+    }
+    names = dict(
+        db.session.execute(select(Pesantren.id, Pesantren.name).where(Pesantren.id.in_(ids))).all()
+    )
+    return render_template("facilitator/compare.html", a=a, b=b, comparison=comparison, names=names)

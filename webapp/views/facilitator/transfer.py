@@ -32,7 +32,9 @@ MAX_AGE_S = 24 * 3600
 
 
 def upload_dir() -> Path:
-    path = Path(current_app.instance_path) / "uploads"
+    # INSTANCE_PATH in the config (tests give each app its own) wins over Flask's folder.
+    base = current_app.config.get("INSTANCE_PATH") or current_app.instance_path
+    path = Path(base) / "uploads"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -55,8 +57,9 @@ def _kind_labels() -> dict[str, str]:
 
 @bp.get("/data")
 def transfer() -> str:
-    return render_template("facilitator/transfer.html", kinds=USER_KINDS,
-                           kind_labels=_kind_labels(), report=None)
+    return render_template(
+        "facilitator/transfer.html", kinds=USER_KINDS, kind_labels=_kind_labels(), report=None
+    )
 
 
 @bp.post("/data/unggah")
@@ -79,15 +82,23 @@ def upload() -> Any:
     token = secrets.token_urlsafe(24)
     path = folder / f"{token}{suffix}"
     upload.save(path)
-    (folder / f"{token}.json").write_text(json.dumps(
-        {"kind": kind, "filename": filename, "user_id": current_user.id, "suffix": suffix}
-    ))
+    (folder / f"{token}.json").write_text(
+        json.dumps(
+            {"kind": kind, "filename": filename, "user_id": current_user.id, "suffix": suffix}
+        )
+    )
     report = importing.import_file(kind, path, filename, dry_run=True)
     if not report.ok:
         _discard(folder, token)
         token = ""
-    return render_template("facilitator/transfer.html", kinds=USER_KINDS,
-                           kind_labels=_kind_labels(), report=report, token=token, kind=kind)
+    return render_template(
+        "facilitator/transfer.html",
+        kinds=USER_KINDS,
+        kind_labels=_kind_labels(),
+        report=report,
+        token=token,
+        kind=kind,
+    )
 
 
 def _discard(folder: Path, token: str) -> None:
@@ -103,8 +114,7 @@ def confirm() -> Any:
     folder = upload_dir()
     meta_path = folder / f"{token}.json"
     if not meta_path.exists():
-        flash(_("That upload has expired or was already imported; upload the file again."),
-              "error")
+        flash(_("That upload has expired or was already imported; upload the file again."), "error")
         return redirect(url_for(".transfer"))
     meta = json.loads(meta_path.read_text())
     if meta.get("user_id") != current_user.id:
@@ -113,13 +123,26 @@ def confirm() -> Any:
     report = importing.import_file(meta["kind"], path, meta["filename"], dry_run=False)
     _discard(folder, token)
     if report.ok:
-        flash(_("%(file)s imported: %(created)s created, %(updated)s updated, %(unchanged)s "
-                "unchanged.", file=meta["filename"], created=report.created,
-                updated=report.updated, unchanged=report.unchanged), "info")
+        flash(
+            _(
+                "%(file)s imported: %(created)s created, %(updated)s updated, %(unchanged)s "
+                "unchanged.",
+                file=meta["filename"],
+                created=report.created,
+                updated=report.updated,
+                unchanged=report.unchanged,
+            ),
+            "info",
+        )
         return redirect(url_for(".transfer"))
-    return render_template("facilitator/transfer.html", kinds=USER_KINDS,
-                           kind_labels=_kind_labels(), report=report, token="",
-                           kind=meta["kind"])
+    return render_template(
+        "facilitator/transfer.html",
+        kinds=USER_KINDS,
+        kind_labels=_kind_labels(),
+        report=report,
+        token="",
+        kind=meta["kind"],
+    )
 
 
 @bp.get("/data/unduh/<kind>.<fmt>")
@@ -127,7 +150,13 @@ def download(kind: str, fmt: str) -> Response:
     if kind not in USER_KINDS or fmt not in exporting.EXPORT_FORMATS:
         abort(404)
     data = exporting.export_bytes(kind, fmt)
-    mimetype = ("text/csv" if fmt == "csv"
-                else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return Response(data, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{kind}.{fmt}"'})
+    mimetype = (
+        "text/csv"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{kind}.{fmt}"'},
+    )
