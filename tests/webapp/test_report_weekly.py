@@ -311,3 +311,36 @@ def test_a_bad_week_is_refused_naming_the_option(app, cli, smtp, week):
     assert repr(week) in result.output
     assert smtp.handler.received == []
     assert db.session.scalars(select(ReportLog)).all() == []
+
+
+@pytest.mark.slow
+def test_seed_week_reaches_every_pesantren_once_in_its_language(app, cli, smtp):
+    from tests.factories import make_user
+    from webapp.models import Pesantren, utcnow
+    from webapp.report import previous_week
+    from webapp.seed import load_seed
+
+    load_seed()
+    make_user("facilitator", None, email="fasilitator@opop.test", language="en")
+    db.session.commit()
+    week = previous_week(utcnow() + dt.timedelta(days=7))  # the week the seed was loaded in
+    pesantren = db.session.scalars(select(Pesantren).where(Pesantren.email != "")).all()
+    language = {p.email.lower(): p.language for p in pesantren}
+
+    result = cli("report", "weekly", "--week", week.label)
+
+    assert result.exit_code == 0, result.output[-2000:]
+    inbox = _inbox(smtp)
+    assert all(len(msgs) == 1 for msgs in inbox.values())
+    network = inbox.pop("fasilitator@opop.test")[0]
+    assert f"{len(pesantren)} new pesantren" in network["Subject"]
+    assert "Top market gaps" in parts(network)[0]
+    # Everyone new gets matches or listings to confirm; whoever has nothing is logged.
+    logged = dict(db.session.execute(select(ReportLog.recipient, ReportLog.status)).all())
+    assert set(logged) == set(language) | {"fasilitator@opop.test"}
+    assert {a for a, st in logged.items() if st == "sent"} == set(inbox) | {"fasilitator@opop.test"}
+    assert len(inbox) > len(language) / 2
+    for address, (msg,) in inbox.items():
+        assert msg["Content-Language"] == language[address]
+    sample = next(p for p in pesantren if p.email.lower() in inbox)
+    assert sample.name in parts(inbox[sample.email.lower()][0])[0]

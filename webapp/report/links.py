@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from werkzeug.routing import BuildError
+from werkzeug.routing import BuildError, MapAdapter
 
 from .weeks import ReportWeek, WeekError, parse_week
 
@@ -42,16 +42,25 @@ def external_url(endpoint: str, *, fallback: str | None = None, **values: object
     ``fallback`` (a path with ``{name}`` fields) is used while another area's endpoint is
     not registered yet, so a report still links somewhere sensible.
     """
-    base = urlsplit(str(current_app.config["BASE_URL"]).rstrip("/"))
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
-    )
     try:
-        return adapter.build(endpoint, values, force_external=True)
+        return _adapter().build(endpoint, values, force_external=True)
     except BuildError:
         if fallback is None:
             raise
         return str(current_app.config["BASE_URL"]).rstrip("/") + fallback.format(**values)
+
+
+def _adapter() -> MapAdapter:
+    """The URL map bound to ``BASE_URL`` (scheme, host, path prefix), made once per app."""
+    base_url = str(current_app.config["BASE_URL"]).rstrip("/")
+    cached = current_app.extensions.get("report_url_adapter")
+    if cached is None or cached[0] != base_url:
+        base = urlsplit(base_url)
+        adapter = current_app.url_map.bind(
+            base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+        )
+        cached = current_app.extensions["report_url_adapter"] = (base_url, adapter)
+    return cached[1]  # type: ignore[no-any-return]
 
 
 def _serializer(salt: str) -> URLSafeSerializer:

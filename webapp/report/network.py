@@ -40,6 +40,42 @@ class NetworkSnapshot:
         """Per offer, its best ``MATCHES_PER_LISTING`` needs."""
         return _top(self.candidates, "offer_id")
 
+    @cached_property
+    def suppliers_by_buyer(self) -> dict[int, pd.DataFrame]:
+        """``best_suppliers`` split by buying pesantren: one lookup per recipient."""
+        return {int(k): g for k, g in self.best_suppliers.groupby("buyer_id", sort=False)}
+
+    @cached_property
+    def buyers_by_supplier(self) -> dict[int, pd.DataFrame]:
+        return {int(k): g for k, g in self.best_buyers.groupby("supplier_id", sort=False)}
+
+    @cached_property
+    def people(self) -> dict[int, tuple[str, str]]:
+        """Pesantren id → (name, kabupaten)."""
+        frame: pd.DataFrame = self.market.pesantren  # type: ignore[attr-defined]
+        return {
+            int(i): (str(name), str(kab))
+            for i, name, kab in zip(
+                frame["pesantren_id"], frame["name"], frame["kabupaten"], strict=True
+            )
+        }
+
+    @cached_property
+    def products(self) -> dict[str, tuple[str, str, str]]:
+        """Slug → (name_id, name_en, base_unit), from the market's catalogue."""
+        cat: pd.DataFrame = self.market.catalogue  # type: ignore[attr-defined]
+        return {
+            str(slug): (str(name_id), str(name_en), str(unit))
+            for slug, name_id, name_en, unit in zip(
+                cat["product"], cat["name_id"], cat["name_en"], cat["base_unit"], strict=True
+            )
+        }
+
+    def product_name(self, slug: str, language: str) -> tuple[str, str]:
+        """(name in ``language``, base unit) of a product slug."""
+        name_id, name_en, unit = self.products.get(slug, (slug, slug, ""))
+        return (name_en if language == "en" else name_id), unit
+
     def gaps(self, limit: int = 8) -> pd.DataFrame:
         """Needs without any candidate: ``product, region_type, pesantren, quantity``."""
         needs: pd.DataFrame = self.market.needs  # type: ignore[attr-defined]

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..formatting import quantity as fmt_qty
-from ..models import Listing, Pesantren, Product, Proposal, ProposalEvent, ProposalParty
+from ..models import Listing, Pesantren, Proposal, ProposalEvent, ProposalParty
 from .labels import DECLINE_LABELS, KIND_LABELS, LISTING_KIND_LABELS
 from .links import external_url, listing_token
 from .network import NetworkSnapshot
@@ -154,7 +154,6 @@ def officer_report(
     window for decisions.
     """
     language = recipient.language
-    products = {p.slug: p for p in session.scalars(select(Product))}
     sections: list[PesantrenSection] = []
     for pesantren_id in recipient.pesantren_ids:
         pesantren = session.get(Pesantren, pesantren_id)
@@ -162,24 +161,10 @@ def officer_report(
             continue
         section = PesantrenSection(pesantren.id, pesantren.name)
         section.suppliers = _matches(
-            snapshot,
-            snapshot.best_suppliers,
-            "buyer_id",
-            "supplier_id",
-            pesantren.id,
-            products,
-            language,
-            seen,
+            snapshot, snapshot.suppliers_by_buyer.get(pesantren.id), True, language, seen
         )
         section.buyers = _matches(
-            snapshot,
-            snapshot.best_buyers,
-            "supplier_id",
-            "buyer_id",
-            pesantren.id,
-            products,
-            language,
-            seen,
+            snapshot, snapshot.buyers_by_supplier.get(pesantren.id), False, language, seen
         )
         section.awaiting = _awaiting(session, pesantren.id, language, seen)
         section.decided = _decided(session, pesantren.id, language, since, week.end)
@@ -192,40 +177,39 @@ def officer_report(
 
 def _matches(
     snapshot: NetworkSnapshot,
-    best: pd.DataFrame,
-    own_col: str,
-    partner_col: str,
-    pesantren_id: int,
-    products: dict[str, Product],
+    rows: pd.DataFrame | None,
+    buying: bool,
     language: str,
     seen: set[str],
 ) -> list[MatchLine]:
-    rows = best.loc[best[own_col] == pesantren_id]
-    if rows.empty:
+    """Match lines not reported before: suppliers for our needs (``buying``) or buyers."""
+    if rows is None or rows.empty:
         return []
     keys = "m:" + rows["need_id"].astype(str) + ":" + rows["offer_id"].astype(str)
-    rows = rows.assign(key=keys.to_numpy()).loc[~keys.isin(seen).to_numpy()]
+    fresh = ~keys.isin(seen)
+    rows = rows.assign(key=keys)[fresh]
     rows = rows.sort_values(["score", "need_id", "offer_id"], ascending=[False, True, True])
-    people = snapshot.market.pesantren.set_index("pesantren_id")  # type: ignore[attr-defined]
+    people = snapshot.people
+    partner_col = "supplier_id" if buying else "buyer_id"
     lines = []
-    buying = own_col == "buyer_id"
     for row in rows.head(MAX_LINES).itertuples(index=False):
         partner = int(getattr(row, partner_col))
-        product = products.get(str(row.product))
+        name, kabupaten = people.get(partner, ("?", ""))
+        product, unit = snapshot.product_name(str(row.product), language)
         price = row.price if buying else row.max_price
         lines.append(
             MatchLine(
                 key=str(row.key),
-                product=product.name(language) if product else str(row.product),
-                partner=str(people.at[partner, "name"]) if partner in people.index else "?",
+                product=product,
+                partner=name,
                 partner_url=external_url(
                     "public.pesantren_detail",
                     pesantren_id=partner,
                     fallback="/pesantren/{pesantren_id}",
                 ),
-                kabupaten=str(people.at[partner, "kabupaten"]) if partner in people.index else "",
+                kabupaten=kabupaten,
                 quantity=float(row.offer_qty if buying else row.need_qty),
-                unit=product.base_unit if product else "",
+                unit=unit,
                 price=None if pd.isna(price) else float(price),
                 distance_km=float(row.distance_km),
                 score=float(row.score),

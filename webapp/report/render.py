@@ -80,7 +80,10 @@ def render_report(report: Report) -> Rendered:
 
 def _render_text(name: str, context: dict[str, object]) -> str:
     """Plain text: block tags must not leave their line breaks behind (``trim_blocks``)."""
-    env = current_app.jinja_env.overlay(trim_blocks=True, lstrip_blocks=True)
+    env = current_app.extensions.get("report_text_env")
+    if env is None:  # one overlay per app, so its compiled templates are cached
+        env = current_app.jinja_env.overlay(trim_blocks=True, lstrip_blocks=True)
+        current_app.extensions["report_text_env"] = env
     values = dict(context)
     current_app.update_template_context(values)
     return env.get_template(name).render(values)
