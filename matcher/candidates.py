@@ -414,11 +414,10 @@ def _block(
         "need_row": nr[keep],
         "offer_row": orow[keep],
         "distance_km": d[keep],
-        "limit": limit[cols][keep],
         "score": final[keep],
     }
     for name in w:
-        out["s_" + name] = comps[name][keep]
+        out["s_" + name] = comps[name][keep].astype(np.float32)  # halves the largest columns
     return out
 
 
@@ -437,9 +436,20 @@ def _assemble(
 ) -> pd.DataFrame:
     names = [*CANDIDATE_COLUMNS, *("s_" + w for w in weights), *EXTRA_COLUMNS]
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=_EMPTY_DTYPES.get(c, "float64")) for c in names})
-    cat = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    nr, orow = cat["need_row"], cat["offer_row"]
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype=_EMPTY_DTYPES.get(c, "float32" if c[:2] == "s_" else "float64"))
+                for c in names
+            }
+        )
+    keys = list(parts[0])
+
+    def take(key: str) -> np.ndarray:
+        # concatenate one column at a time and drop the pieces: memory stays ~1 copy
+        out = np.concatenate([p.pop(key) for p in parts])
+        return out
+
+    nr, orow = take("need_row"), take("offer_row")
     # blocks are already ordered by score within a need; a stable sort by need id finishes
     order = np.argsort(a.n_id[nr], kind="stable")
     nr, orow = nr[order], orow[order]
@@ -451,19 +461,20 @@ def _assemble(
         "supplier_id": a.pes_id[a.o_prow[orow]],
         "product": products[a.o_prod[orow]],
         "need_product": products[a.n_prod[nr]],
-        "distance_km": cat["distance_km"][order],
+        "distance_km": take("distance_km")[order],
         "price": a.o_price[orow],
         "max_price": a.n_max[nr],
         "offer_qty": a.o_qty[orow],
         "need_qty": a.n_qty[nr],
-        "score": cat["score"][order],
+        "score": take("score")[order],
     }
-    for w in weights:
-        data["s_" + w] = cat["s_" + w][order]
+    for key in keys:
+        if key.startswith("s_"):
+            data[key] = take(key)[order]
     data["substitute"] = a.o_prod[orow] != a.n_prod[nr]
-    data["cert_mask"] = a.o_certs[orow]
-    data["max_distance_km"] = cat["limit"][order]
-    return pd.DataFrame(data, columns=names)
+    data["cert_mask"] = a.o_certs[orow].astype(np.int8)
+    data["max_distance_km"] = a.prod_limit[a.o_prod[orow]].astype(np.float32)
+    return pd.DataFrame(data, columns=names, copy=False)
 
 
 _EMPTY_DTYPES = {
@@ -474,7 +485,8 @@ _EMPTY_DTYPES = {
     "product": "object",
     "need_product": "object",
     "substitute": "bool",
-    "cert_mask": "int64",
+    "cert_mask": "int8",
+    "max_distance_km": "float32",
 }
 
 

@@ -136,7 +136,7 @@ class EngineConfig:
         default_factory=lambda: DEFAULT_REGION_COMPLEMENTARITY
     )
     candidate_pool: int = 400
-    graph_partners: int = 10
+    graph_partners: int = 5
     gap_producers: int = 3
 
     def __post_init__(self) -> None:

@@ -137,7 +137,7 @@ def test_every_weight_has_a_component_column_and_scores_are_their_weighted_sum()
     assert set(comps) <= set(c.columns)
     assert c[[*comps, "score"]].apply(lambda s: s.between(0, 1).all()).all()
     weighted = sum(c[f"s_{w}"] * v for w, v in cfg.weights.items())
-    np.testing.assert_allclose(c["score"], weighted, atol=1e-9)
+    np.testing.assert_allclose(c["score"], weighted, atol=1e-6)  # components are float32
 
 
 def test_top_k_keeps_the_best_offers_of_each_need_in_a_stable_order() -> None:
