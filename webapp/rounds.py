@@ -25,19 +25,18 @@ import datetime as dt
 import math
 import threading
 import time
-from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from matcher.config import EngineConfig
 from matcher.market import Market
-from matcher.results import Plan
+from matcher.results import Leg, Plan
 
 from .market_io import DbSession, snapshot_market
 from .models import (
@@ -52,7 +51,7 @@ from .models import (
     db,
     utcnow,
 )
-from .proposals import ProposalError, _, record_transition
+from .proposals import ProposalError, _
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -170,7 +169,8 @@ def run_match_round(
         stored, dropped = store_plans(session, round_, plans, user_id=user_id)
         store_s = time.perf_counter() - t0
         round_.summary = _summary(
-            stored,
+            session,
+            rid,
             result,
             snapshot,
             dropped=dropped,
@@ -227,59 +227,90 @@ def start_match_round(
 
 def store_plans(
     session: DbSession, round_: MatchRound, plans: list[Plan], *, user_id: int | None = None
-) -> tuple[list[Proposal], int]:
-    """Add one ``draft`` proposal per plan (legs, parties, a ``create`` event) to the session.
+) -> tuple[list[int], int]:
+    """Insert one ``draft`` proposal per plan (legs, parties, a ``create`` event).
 
-    Does not commit. Plans with a leg that rounds to no quantity are left out; returns the
-    proposals added and how many plans were left out.
+    Set-based (one multi-row INSERT per table, not the ORM unit of work: a round at
+    provincial scale has thousands of proposals). Does not commit. Plans with a leg that
+    rounds to no quantity are left out; returns the new proposal ids, in plan order, and
+    how many plans were left out. Raises ``KeyError`` for a product not in the catalogue.
     """
     product_ids = dict(session.execute(select(Product.slug, Product.id)).all())
     now = utcnow()
-    stored: list[Proposal] = []
-    dropped = 0
+    kept: list[tuple[Plan, list[dict[str, Any]]]] = []
     for plan in plans:
-        legs = []
-        for seq, leg in enumerate(plan.legs):
-            quantity = _dec(leg.quantity, _QTY)
-            if quantity <= 0:
-                break
-            unit_price = _dec(leg.unit_price, _IDR)
-            reasons: dict[str, Any] = dict(leg.reasons)
-            if leg.components:
-                reasons["components"] = {k: round(float(v), 4) for k, v in leg.components.items()}
-            legs.append(
-                ProposalLeg(
-                    seq=seq,
-                    giver_id=leg.giver_id,
-                    receiver_id=leg.receiver_id,
-                    offer_id=leg.offer_id,
-                    need_id=leg.need_id,
-                    product_id=product_ids[leg.product],
-                    quantity=quantity,
-                    unit_price=unit_price,
-                    value_idr=(quantity * unit_price).quantize(_IDR, ROUND_HALF_UP),
-                    distance_km=float(leg.distance_km),
-                    score=float(leg.score),
-                    reasons=reasons,
-                )
-            )
-        else:
-            proposal = Proposal(
-                kind=plan.kind,
-                state="draft",
-                score=float(plan.score),
-                value_idr=sum((leg.value_idr for leg in legs), Decimal(0)),
-                reasons={lang: [text] for lang, text in plan.reasons.items() if text},
-                legs=legs,
-                parties=[ProposalParty(pesantren_id=pid) for pid in plan.participants],
-                events=[ProposalEvent(at=now, user_id=user_id, action="create", to_state="draft")],
-            )
-            round_.proposals.append(proposal)
-            stored.append(proposal)
-            continue
-        dropped += 1
-    session.flush()
-    return stored, dropped
+        legs = [_leg_row(seq, leg, product_ids) for seq, leg in enumerate(plan.legs)]
+        if legs and all(row["quantity"] > 0 for row in legs):
+            kept.append((plan, legs))
+    dropped = len(plans) - len(kept)
+    if not kept:
+        return [], dropped
+    proposal_rows = [
+        {
+            "round_id": round_.id,
+            "kind": plan.kind,
+            "state": "draft",
+            "score": float(plan.score),
+            "value_idr": sum((row["value_idr"] for row in legs), Decimal(0)),
+            "reasons": {lang: [text] for lang, text in plan.reasons.items() if text},
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for plan, legs in kept
+    ]
+    ids = list(
+        session.scalars(
+            insert(Proposal).returning(Proposal.id, sort_by_parameter_order=True), proposal_rows
+        )
+    )
+    leg_rows: list[dict[str, Any]] = []
+    party_rows: list[dict[str, Any]] = []
+    event_rows: list[dict[str, Any]] = []
+    for pid, (plan, legs) in zip(ids, kept, strict=True):
+        leg_rows.extend({**row, "proposal_id": pid} for row in legs)
+        party_rows.extend(
+            {"proposal_id": pid, "pesantren_id": x, "response": "pending"}
+            for x in plan.participants
+        )
+        event_rows.append(
+            {
+                "proposal_id": pid,
+                "at": now,
+                "user_id": user_id,
+                "action": "create",
+                "from_state": "",
+                "to_state": "draft",
+                "reason": "",
+            }
+        )
+    session.execute(insert(ProposalLeg), leg_rows)
+    session.execute(insert(ProposalParty), party_rows)
+    session.execute(insert(ProposalEvent), event_rows)
+    session.expire(round_, ["proposals"])
+    return ids, dropped
+
+
+def _leg_row(seq: int, leg: Leg, product_ids: dict[str, int]) -> dict[str, Any]:
+    quantity = _dec(leg.quantity, _QTY)
+    unit_price = _dec(leg.unit_price, _IDR)
+    reasons: dict[str, Any] = dict(leg.reasons)
+    if leg.components:
+        reasons["components"] = {k: round(float(v), 4) for k, v in leg.components.items()}
+    return {
+        "seq": seq,
+        "giver_id": leg.giver_id,
+        "receiver_id": leg.receiver_id,
+        "offer_id": leg.offer_id,
+        "need_id": leg.need_id,
+        "product_id": product_ids[leg.product],
+        "quantity": quantity,
+        "unit_price": unit_price,
+        "value_idr": (quantity * unit_price).quantize(_IDR, ROUND_HALF_UP),
+        "distance_km": float(leg.distance_km),
+        "score": float(leg.score),
+        "reasons": reasons,
+    }
 
 
 # -- publishing --------------------------------------------------------------------------
@@ -306,10 +337,13 @@ def publish_round(round_: MatchRound, user: User | None = None) -> MatchRound:
             raise RoundError(
                 _("Round %(id)s is %(status)s, not draft.", id=locked.id, status=locked.status)
             )
-        for p in session.scalars(
-            select(Proposal).where(Proposal.round_id == locked.id, Proposal.state == "draft")
-        ):
-            record_transition(session, p, "publish", "published", user)
+        _bulk_transition(
+            session,
+            (Proposal.round_id == locked.id) & (Proposal.state == "draft"),
+            "publish",
+            "published",
+            user,
+        )
         older = session.scalars(
             select(MatchRound)
             .where(
@@ -319,15 +353,17 @@ def publish_round(round_: MatchRound, user: User | None = None) -> MatchRound:
             )
             .with_for_update(of=MatchRound)
         ).all()
-        reason = f"superseded by round {locked.id}"
         for old in older:
             old.status = "superseded"
-            for p in session.scalars(
-                select(Proposal).where(
-                    Proposal.round_id == old.id, Proposal.state.in_(_OPEN_STATES)
-                )
-            ):
-                record_transition(session, p, "expire", "expired", user, reason=reason)
+        if older:
+            _bulk_transition(
+                session,
+                Proposal.round_id.in_([old.id for old in older]) & Proposal.state.in_(_OPEN_STATES),
+                "expire",
+                "expired",
+                user,
+                reason=f"superseded by round {locked.id}",
+            )
         locked.status = "published"
         locked.published_at = utcnow()
         session.commit()
@@ -335,6 +371,53 @@ def publish_round(round_: MatchRound, user: User | None = None) -> MatchRound:
         session.rollback()
         raise
     return locked
+
+
+def _bulk_transition(
+    session: DbSession,
+    condition: Any,
+    action: str,
+    to_state: str,
+    user: User | None,
+    reason: str = "",
+) -> int:
+    """Move every proposal matching ``condition`` to ``to_state``, recording one event each.
+
+    The rows are locked first (an officer answering one of them at the same moment either
+    finishes before, and the condition is checked again on the new row, or waits).
+    Set-based: a round can hold thousands of proposals.
+    """
+    rows = session.execute(
+        select(Proposal.id, Proposal.state)
+        .where(condition)
+        .order_by(Proposal.id)
+        .with_for_update(of=Proposal)
+    ).all()
+    if not rows:
+        return 0
+    now = utcnow()
+    session.execute(
+        update(Proposal)
+        .where(Proposal.id.in_([pid for pid, _state in rows]))
+        .values(state=to_state, version=Proposal.version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        insert(ProposalEvent),
+        [
+            {
+                "proposal_id": pid,
+                "at": now,
+                "user_id": user.id if user is not None else None,
+                "action": action,
+                "from_state": state,
+                "to_state": to_state,
+                "reason": reason,
+            }
+            for pid, state in rows
+        ],
+    )
+    return len(rows)
 
 
 # -- comparing ---------------------------------------------------------------------------
@@ -544,22 +627,27 @@ def _jsonable(value: Any) -> Any:
 
 
 def _summary(
-    stored: list[Proposal],
+    session: DbSession,
+    round_id: int,
     result: Any,
     snapshot: Any,
     *,
     dropped: int,
     timings: dict[str, float],
 ) -> dict[str, Any]:
-    counts = Counter(p.kind for p in stored)
-    value: defaultdict[str, float] = defaultdict(float)
-    for p in stored:
-        value[p.kind] += float(p.value_idr)
+    counts: dict[str, int] = {}
+    value: dict[str, float] = {}
+    for kind, n, total in session.execute(
+        select(Proposal.kind, func.count(), func.sum(Proposal.value_idr))
+        .where(Proposal.round_id == round_id)
+        .group_by(Proposal.kind)
+    ):
+        counts[kind], value[kind] = int(n), float(total or 0)
     gaps = getattr(result, "gaps", None)
     engine_timings = dict(getattr(result, "timings", {}) or {})
     return _jsonable(  # type: ignore[no-any-return]
         {
-            "proposals": len(stored),
+            "proposals": sum(counts.values()),
             "counts": {
                 kind: counts.get(kind, 0) for kind in ("trade", "barter_pair", "barter_cycle")
             },

@@ -45,7 +45,8 @@ def add_plan(kind: str, legs: list[tuple], state: str = "draft") -> Proposal:
             for offer, need, qty in legs
         ),
     )
-    (proposal,), _ = store_plans(db.session, make_round(), [plan])
+    (proposal_id,), _ = store_plans(db.session, make_round(), [plan])
+    proposal = db.session.get(Proposal, proposal_id)
     proposal.state = state
     db.session.flush()
     return proposal
