@@ -65,6 +65,10 @@ def make_pair(state: str = "published", fish_qty: str = "100") -> Pair:
     db.session.commit()
     if state != "draft":
         proposals.publish(proposal, facilitator)
+    if state in ("accepted_by_some", "confirmed"):
+        proposals.accept(proposal, coast.id)
+    if state == "confirmed":
+        proposals.accept(proposal, hills.id)
     return pair
 
 
@@ -270,6 +274,13 @@ def test_answering_twice_is_refused(app: Flask) -> None:
         ("published", lambda pr: proposals.publish(pr.proposal)),
         ("published", lambda pr: proposals.complete(pr.proposal)),
         ("published", lambda pr: proposals.reduce(pr.proposal, None, {pr.proposal.legs[0].id: 1})),
+        ("accepted_by_some", lambda pr: proposals.publish(pr.proposal)),
+        ("accepted_by_some", lambda pr: proposals.veto(pr.proposal, None, "late")),
+        ("accepted_by_some", lambda pr: proposals.complete(pr.proposal)),
+        ("confirmed", lambda pr: proposals.accept(pr.proposal, pr.coast.id)),
+        ("confirmed", lambda pr: proposals.decline(pr.proposal, pr.hills.id, None, "price")),
+        ("confirmed", lambda pr: proposals.expire(pr.proposal)),
+        ("confirmed", lambda pr: proposals.veto(pr.proposal, None, "late")),
     ],
 )
 def test_transitions_from_the_wrong_state_are_refused(app: Flask, state: str, action) -> None:
