@@ -22,7 +22,6 @@ from ..models import (
     Listing,
     MatchRound,
     Pesantren,
-    Product,
     Proposal,
     ProposalEvent,
     ProposalParty,
@@ -192,17 +191,19 @@ def facilitator_report(
         )
     ) or Decimal(0)
 
-    products = {p.slug: p for p in session.scalars(select(Product))}
-    report.gaps = [
-        GapRow(
-            product=products[g.product].name(language) if g.product in products else str(g.product),
-            region=str(REGION_LABELS.get(str(g.region_type), g.region_type)),
-            pesantren=int(g.pesantren),
-            quantity=float(g.quantity),
-            unit=products[g.product].base_unit if g.product in products else "",
+    report.gaps = []
+    for g in snapshot.gaps().to_dict("records"):
+        product, unit = snapshot.product_name(str(g["product"]), language)
+        region = str(g["region_type"])
+        report.gaps.append(
+            GapRow(
+                product=product,
+                region=str(REGION_LABELS.get(region, region)),
+                pesantren=int(g["pesantren"]),
+                quantity=float(g["quantity"]),
+                unit=unit,
+            )
         )
-        for g in snapshot.gaps().itertuples(index=False)
-    ]
     report.waiting = _waiting(session, end)
     return report
 
@@ -228,7 +229,7 @@ def _waiting(session: Session, end: dt.datetime) -> list[WaitingRow]:
     result = []
     for pesantren_id, pending, oldest in rows:
         p = session.get(Pesantren, pesantren_id)
-        if p is None:
+        if p is None or oldest is None:
             continue
         officers = session.scalars(
             select(User.name)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -43,11 +44,15 @@ class NetworkSnapshot:
     @cached_property
     def suppliers_by_buyer(self) -> dict[int, pd.DataFrame]:
         """``best_suppliers`` split by buying pesantren: one lookup per recipient."""
-        return {int(k): g for k, g in self.best_suppliers.groupby("buyer_id", sort=False)}
+        return {
+            int(cast(int, k)): g for k, g in self.best_suppliers.groupby("buyer_id", sort=False)
+        }
 
     @cached_property
     def buyers_by_supplier(self) -> dict[int, pd.DataFrame]:
-        return {int(k): g for k, g in self.best_buyers.groupby("supplier_id", sort=False)}
+        return {
+            int(cast(int, k)): g for k, g in self.best_buyers.groupby("supplier_id", sort=False)
+        }
 
     @cached_property
     def people(self) -> dict[int, tuple[str, str]]:

@@ -192,14 +192,14 @@ def _matches(
     people = snapshot.people
     partner_col = "supplier_id" if buying else "buyer_id"
     lines = []
-    for row in rows.head(MAX_LINES).itertuples(index=False):
-        partner = int(getattr(row, partner_col))
+    for row in rows.head(MAX_LINES).to_dict("records"):
+        partner = int(row[partner_col])
         name, kabupaten = people.get(partner, ("?", ""))
-        product, unit = snapshot.product_name(str(row.product), language)
-        price = row.price if buying else row.max_price
+        product, unit = snapshot.product_name(str(row["product"]), language)
+        price = row["price"] if buying else row["max_price"]
         lines.append(
             MatchLine(
-                key=str(row.key),
+                key=str(row["key"]),
                 product=product,
                 partner=name,
                 partner_url=external_url(
@@ -208,11 +208,11 @@ def _matches(
                     fallback="/pesantren/{pesantren_id}",
                 ),
                 kabupaten=kabupaten,
-                quantity=float(row.offer_qty if buying else row.need_qty),
+                quantity=float(row["offer_qty"] if buying else row["need_qty"]),
                 unit=unit,
                 price=None if pd.isna(price) else float(price),
-                distance_km=float(row.distance_km),
-                score=float(row.score),
+                distance_km=float(row["distance_km"]),
+                score=float(row["score"]),
             )
         )
     return lines
@@ -344,6 +344,5 @@ def _stale(session: Session, pesantren_id: int, week: ReportWeek, language: str)
 
 
 def _period(period: str) -> str:
-    return {"day": _("day"), "week": _("week"), "month": _("month"), "year": _("year")}.get(
-        period, period
-    )
+    labels = {"day": _("day"), "week": _("week"), "month": _("month"), "year": _("year")}
+    return str(labels.get(period, period))

@@ -20,6 +20,7 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
+from typing import Any
 
 from babel.dates import format_interval
 from flask import current_app, render_template
@@ -58,27 +59,28 @@ def render_report(report: Report) -> Rendered:
     """Subject, text and HTML of ``report`` in its recipient's language."""
     language = report.recipient.language
     with force_locale(language):
-        context = {
+        dates = format_interval(
+            report.week.first_day, report.week.last_day, "yMMMd", locale=str(get_locale())
+        )
+        subject = _subject(report, dates)
+        context: dict[str, Any] = {
+            "subject": subject,
             "report": report,
             "r": report.recipient,
             "week": report.week,
-            "dates": format_interval(
-                report.week.first_day, report.week.last_day, "yMMMd", locale=str(get_locale())
-            ),
+            "dates": dates,
             "unsubscribe_url": unsubscribe_url(report.recipient.address),
             "preferences_url": external_url("report.preferences", fallback="/akun/laporan"),
             "site_url": external_url("public.index", fallback="/"),
             "language": language,
         }
-        subject = _subject(report, context["dates"])
-        context["subject"] = subject
         name = "officer" if isinstance(report, OfficerReport) else "facilitator"
         text = _render_text(f"email/report/{name}.txt", context)
         html = render_template(f"email/report/{name}.html", **context)
     return Rendered(subject, _tidy_text(text), html, language)
 
 
-def _render_text(name: str, context: dict[str, object]) -> str:
+def _render_text(name: str, context: dict[str, Any]) -> str:
     """Plain text: block tags must not leave their line breaks behind (``trim_blocks``)."""
     env = current_app.extensions.get("report_text_env")
     if env is None:  # one overlay per app, so its compiled templates are cached
@@ -86,12 +88,14 @@ def _render_text(name: str, context: dict[str, object]) -> str:
         current_app.extensions["report_text_env"] = env
     values = dict(context)
     current_app.update_template_context(values)
-    return env.get_template(name).render(values)
+    return str(env.get_template(name).render(values))
 
 
 def _subject(report: Report, dates: str) -> str:
     if isinstance(report, FacilitatorReport):
-        return _("OPOP Match network, %(dates)s: %(changes)s", dates=dates, changes=_news(report))
+        return str(
+            _("OPOP Match network, %(dates)s: %(changes)s", dates=dates, changes=_news(report))
+        )
     parts = []
     awaiting = report.count("awaiting")
     matches = report.count("suppliers") + report.count("buyers")
@@ -111,7 +115,7 @@ def _subject(report: Report, dates: str) -> str:
     stale = report.count("stale")
     if stale and not parts:
         parts.append(ngettext("%(num)d listing to confirm", "%(num)d listings to confirm", stale))
-    return _("OPOP Match, %(dates)s: %(news)s", dates=dates, news=", ".join(parts))
+    return str(_("OPOP Match, %(dates)s: %(news)s", dates=dates, news=", ".join(parts)))
 
 
 def _news(report: FacilitatorReport) -> str:

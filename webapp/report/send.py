@@ -26,6 +26,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from flask_babel import force_locale
 from sqlalchemy import select, update
@@ -130,7 +131,7 @@ def send_weekly(
     ``dry_run``: render and hand every due email to ``sender`` (a :class:`FileSender`)
     without reading or writing anything but the log's ``sent`` rows.
     """
-    session = db.session
+    session = cast(Session, db.session)  # the scoped session proxies a Session
     now = now or utcnow()
     result = RunResult(week.label)
     snapshot = SnapshotCache(session, week, snapshot_factory)

@@ -15,6 +15,8 @@ The two emailed links carry signed tokens (:mod:`webapp.report.links`) instead o
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -22,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 from wtforms import RadioField, SelectField, SubmitField
 
 from ..extensions import csrf
@@ -118,6 +121,10 @@ def preferences() -> ResponseReturnValue:
     return render_template("report/preferences.html", form=form), status
 
 
+def _session() -> Session:
+    return cast(Session, db.session)  # the scoped session proxies a Session
+
+
 def _week() -> tuple[str, ReportWeek]:
     label = request.args.get("week", "")
     try:
@@ -137,17 +144,17 @@ def preview_index() -> str:
         ).all()
     )
     return render_template(
-        "report/preview_index.html", week=week, rows=recipients(db.session), sent=sent
+        "report/preview_index.html", week=week, rows=recipients(_session()), sent=sent
     )
 
 
 def _rendered(address: str) -> tuple[Recipient, ReportWeek, Report, Rendered]:
     label, week = _week()
-    found = [r for r in recipients(db.session) if r.address == address.lower()]
+    found = [r for r in recipients(_session()) if r.address == address.lower()]
     if not found:
         abort(404)
     recipient = found[0]
-    report = collect_report(db.session, recipient, week, SnapshotCache(db.session, week))
+    report = collect_report(_session(), recipient, week, SnapshotCache(_session(), week))
     return recipient, week, report, render_report(report)
 
 
