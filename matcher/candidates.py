@@ -33,7 +33,14 @@ import pandas as pd
 from matcher.config import EngineConfig
 from matcher.geo import EARTH_RADIUS_KM
 from matcher.market import Market
-from matcher.scoring import CERT_BITS, combine, component_scores, region_code, region_matrix
+from matcher.scoring import (
+    CERT_BITS,
+    certification_score,
+    combine,
+    component_scores,
+    region_code,
+    region_matrix,
+)
 
 __all__ = [
     "CANDIDATE_COLUMNS",
@@ -360,9 +367,23 @@ def _block(
     rows_by_kind = []
     exact = (o_prod == a.n_prod[need_rows[0]]).astype(float)
     product_gap = w.get("product", 0.0) * (1.0 - cfg.substitute_fit) * (1.0 - exact)
+    base_comps = _offer_components(a, cfg, offer_rows, region=-1, required=0)
+    wr, wc = w.get("region", 0.0), w.get("certification", 0.0)
+    base = (
+        combine(base_comps, w)
+        - wq
+        - wd
+        - product_gap
+        - wr * base_comps["region"]
+        - wc * base_comps["certification"]
+    )
+    o_region, held = a.pes_region[o_p], a.o_certs[offer_rows]
+    matrix = region_matrix(cfg)
     for key in uniq:
-        comps = _offer_components(a, cfg, offer_rows, region=int(key) // 64, required=int(key) % 64)
-        rows_by_kind.append(combine(comps, w) - wq - wd - product_gap)
+        region, required = int(key) // 64, int(key) % 64
+        rows_by_kind.append(
+            base + wr * matrix[o_region, region] + wc * certification_score(held, required)
+        )
     # float32 is plenty to rank; the kept pairs are scored again in float64
     score = np.asarray(rows_by_kind, dtype=np.float32)[kind_of.ravel()]
     qty = (a.o_qty[offer_rows].astype(np.float32) * np.float32(wq))[None, :] * (

@@ -54,6 +54,7 @@ __all__ = [
     "COMPONENTS",
     "combine",
     "cert_mask_of",
+    "certification_score",
     "component_scores",
     "mask_to_kinds",
     "region_code",
@@ -121,6 +122,17 @@ def region_matrix(config: EngineConfig) -> FloatArray:
     return out
 
 
+def certification_score(held_mask: IntArray, required_mask: IntArray | int) -> FloatArray:
+    """Valid certificates held beyond the required ones, as a share of those that could be.
+
+    >>> float(certification_score(np.array([0b0111]), 0b0001)[0])
+    0.6666666666666666
+    """
+    extra = _POPCOUNT[held_mask & ~required_mask & _ALL_CERTS]
+    room = len(CERT_KINDS) - _POPCOUNT[np.asarray(required_mask) & _ALL_CERTS]
+    return np.asarray(np.where(room > 0, extra / np.maximum(room, 1), 1.0), dtype=float)
+
+
 def component_scores(
     *,
     exact: BoolArray,
@@ -169,9 +181,7 @@ def component_scores(
         matrix = region_matrix(cfg)
         region = matrix[supplier_region, buyer_region]  # -1 indexes the "unknown" row
 
-        extra = _POPCOUNT[held_mask & ~required_mask & _ALL_CERTS]
-        room = len(CERT_KINDS) - _POPCOUNT[required_mask & _ALL_CERTS]
-        certification = np.where(room > 0, extra / np.maximum(room, 1), 1.0)
+        certification = certification_score(held_mask, required_mask)
 
         freshness = np.where(
             np.isnan(age_days),
