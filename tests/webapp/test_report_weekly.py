@@ -344,3 +344,29 @@ def test_seed_week_reaches_every_pesantren_once_in_its_language(app, cli, smtp):
         assert msg["Content-Language"] == language[address]
     sample = next(p for p in pesantren if p.email.lower() in inbox)
     assert sample.name in parts(inbox[sample.email.lower()][0])[0]
+
+
+def test_a_report_that_cannot_be_built_is_reported_and_the_others_still_go(
+    app, cli, smtp, monkeypatch
+):
+    import webapp.report.send as send
+
+    s = build_week()
+    real = send.collect_report
+
+    def broken_for_one(session, recipient, week, snapshot):
+        if recipient.address == s.emails["batu"]:
+            raise RuntimeError("template bug")
+        return real(session, recipient, week, snapshot)
+
+    monkeypatch.setattr(send, "collect_report", broken_for_one)
+    first = cli("report", "weekly", "--week", WEEK)
+
+    assert first.exit_code == 1
+    assert f"failed: {s.emails['batu']}: could not build the report" in first.output
+    assert set(_inbox(smtp)) == set(s.emails.values()) - {s.emails["batu"]}
+
+    monkeypatch.setattr(send, "collect_report", real)
+    assert cli("report", "weekly", "--week", WEEK).exit_code == 0
+    assert all(len(msgs) == 1 for msgs in _inbox(smtp).values())
+    assert len(_inbox(smtp)) == 5

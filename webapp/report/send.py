@@ -23,6 +23,7 @@ de-duplicate on it drop a copy they already have).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,8 @@ from .weeks import ReportWeek
 __all__ = ["Report", "RunResult", "SnapshotCache", "collect_report", "send_weekly"]
 
 Report = OfficerReport | FacilitatorReport
+
+logger = logging.getLogger(__name__)
 
 #: How far back "since the last report" reaches for decisions when weeks were missed.
 MAX_LOOKBACK = dt.timedelta(weeks=4)
@@ -147,16 +150,22 @@ def send_weekly(
         if log is not None and log.status == "sending" and not resend_uncertain:
             result.uncertain.append((address, log.message_id))
             continue
-        report = collect_report(session, recipient, week, snapshot)
+        try:
+            report = collect_report(session, recipient, week, snapshot)
+            message_id = (log.message_id if log is not None and log.message_id else None) or (
+                new_message_id(week.label)
+            )
+            msg = build_message(report, render_report(report), message_id=message_id, now=now)
+        except Exception as exc:  # one broken report must not hold up everyone after it
+            session.rollback()
+            logger.exception("weekly report for %s could not be built", address)
+            result.failed.append((address, f"could not build the report: {exc!r}"))
+            continue
         if not report.has_news:
             result.nothing_new.append(address)
             if not dry_run:
                 _record_skipped(session, week, recipient, log)
             continue
-        message_id = (log.message_id if log is not None and log.message_id else None) or (
-            new_message_id(week.label)
-        )
-        msg = build_message(report, render_report(report), message_id=message_id, now=now)
         if dry_run:
             sender.send(msg)
             if isinstance(sender, FileSender) and sender.paths:
@@ -183,12 +192,20 @@ def send_weekly(
 def _record_skipped(
     session: Session, week: ReportWeek, r: Recipient, log: ReportLog | None
 ) -> None:
+    """Record "nothing new" (a rerun checks again); a failed row that has nothing left is skipped."""
     if log is None:
         session.add(ReportLog(week=week.label, recipient=r.address, kind=r.kind, status="skipped"))
         try:
             session.commit()
         except IntegrityError:
             session.rollback()
+    elif log.status == "failed":
+        session.execute(
+            update(ReportLog)
+            .where(ReportLog.id == log.id, ReportLog.status == "failed")
+            .values(status="skipped", error="")
+        )
+        session.commit()
 
 
 def _claim(
