@@ -46,6 +46,10 @@ def _no_store(response: Any) -> Any:
 
 bp.register_error_handler(ApiError, error_response)
 bp.register_error_handler(HTTPException, http_error)
+# By code as well: Flask prefers any handler registered for the code (even the app's HTML
+# ones) over a class handler, and API clients must always get JSON.
+for _code in (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500):
+    bp.register_error_handler(_code, http_error)
 
 
 @bp.get("/openapi.json")

@@ -17,7 +17,7 @@ MAX_PER_PAGE = 100
 
 
 def int_arg(
-    name: str, default: int | None = None, *, minimum: int = 1, maximum: int | None = None
+    name: str, default: int | None = None, *, minimum: int = 1, maximum: int = 2**31 - 1
 ) -> int | None:
     raw = request.args.get(name)
     if raw is None or raw == "":
@@ -30,8 +30,8 @@ def int_arg(
             f"Query parameter '{name}' must be an integer.",
             details={"parameter": name, "value": raw},
         ) from None
-    if value < minimum or (maximum is not None and value > maximum):
-        bound = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
+    if value < minimum or value > maximum:
+        bound = f"between {minimum} and {maximum}"
         raise ApiError(
             400,
             f"Query parameter '{name}' must be {bound}.",

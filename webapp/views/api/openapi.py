@@ -64,10 +64,10 @@ def _param(
 
 
 PAGE = [
-    _param("page", {"type": "integer", "minimum": 1, "default": 1}),
+    _param("page", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1, "default": 1}),
     _param("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
 ]
-ID = {"type": "integer", "minimum": 1}
+ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 AUTH: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"cookieAuth": []}]
 OPTIONAL_AUTH: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}, {"cookieAuth": []}]
 TOKEN_ONLY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
@@ -227,6 +227,13 @@ def _schemas() -> dict[str, Any]:
                 "status": {"type": "string", "enum": ["active", "paused", "archived"]},
                 "note": {"type": "string", "maxLength": 2000},
             },
+        },
+        "ListingCreate": {
+            "allOf": [_ref("ListingWrite")],
+            "type": "object",
+            "required": ["kind", "product", "quantity"],
+            "description": "An offer also needs a `price`; `unit` defaults to the product's "
+            "base unit and must be one of its units.",
         },
         "Leg": {
             "type": "object",
@@ -440,7 +447,7 @@ def document() -> dict[str, Any]:
                         required=True,
                         description="slug, name or alias",
                     ),
-                    _param("quantity", {"type": "integer", "minimum": 1}),
+                    _param("quantity", {"type": "integer", "minimum": 1, "maximum": 10**9}),
                     _param("radius_km", {"type": "integer", "minimum": 1, "maximum": 2000}),
                     _param(
                         "certs",
