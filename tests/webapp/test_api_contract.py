@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from openapi_spec_validator import validate
@@ -41,6 +44,23 @@ def test_every_api_route_is_documented_and_every_documented_path_exists(app, cli
     assert served == documented
 
 
+def _checker(operation: Any, token: str, excluded: list[Any]) -> Callable[[], None]:
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=8,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
+    )
+    def check(case: schemathesis.Case) -> None:
+        case.call_and_validate(
+            headers={"Authorization": f"Bearer {token}"}, excluded_checks=excluded
+        )
+
+    return check
+
+
 def test_the_api_keeps_its_documented_contract(app):
     """Every documented operation, a few generated requests each, as officer A with a token:
     no server error, documented status codes, content types and response bodies."""
@@ -59,20 +79,7 @@ def test_the_api_keeps_its_documented_contract(app):
         # A schema-valid listing may still name a product or unit the catalogue does not
         # have: 422 is the right answer there, so "valid data is accepted" cannot hold.
         excluded = [positive_data_acceptance] if operation.label in CATALOGUE_BOUND else []
-
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=8,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-            phases=[Phase.explicit, Phase.generate],
-        )
-        def check(case: schemathesis.Case, excluded: list = excluded) -> None:
-            case.call_and_validate(
-                headers={"Authorization": f"Bearer {token}"}, excluded_checks=excluded
-            )
-
+        check = _checker(operation, token, excluded)
         try:
             check()
         except Exception as exc:  # collect them all, report together
