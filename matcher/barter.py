@@ -1,0 +1,582 @@
+"""Value-balanced barter clearing: pairs (u ⇄ v) and rings (u → v → w → u), solved exactly.
+
+A barter is a cycle in the pesantren trade graph. Each arc u → v of a cycle is realised by one
+candidate (u's offer serving v's need). In a value-balanced barter every leg carries the same
+value ``V`` (rupiah per month), so every participant gives exactly what it receives, and each
+leg's quantity is ``V / price`` of that leg's offer.
+
+The program, one variable ``V_c ≥ 0`` per candidate cycle ``c``::
+
+    maximise    Σ_c  w_c · V_c,     w_c = LENGTH_DISCOUNT^(len(c) - 2) · Σ_{legs of c} score
+    subject to  Σ_{legs using listing l} V_c / price_leg  ≤  quantity_l   for every offer and need
+                V_c ≥ lot_c · y_c,  V_c ≤ cap_c · y_c,  y_c ∈ {0, 1}       only where lot_c > 0
+
+``w_c`` is the score-weighted value moved per rupiah of ``V`` (every leg moves ``V``), and the
+length discount prefers pairs to rings, rings of three to rings of four: the more parties, the
+likelier one declines. ``lot_c`` is the largest of ``config.min_barter_value`` and each leg's
+``min_lot × price`` (offer or need); ``cap_c`` the smallest ``min(offer_qty, need_qty) × price``
+over the legs. Without minimum lots the program is a linear program; with them a mixed-integer
+one. Both go to ``scipy.optimize.milp`` (HiGHS) with a relative gap of 1e-6.
+
+Tractability, measured (see the E2 notes in the module's tests and the benchmark):
+
+- *one candidate per arc*: the best candidate for u → v (largest ``score × min(offer_qty,
+  need_qty) × price``) realises the arc. Keeping several would multiply the cycles by the
+  product of the choices on each leg; what the barter leaves of u's other offers to v is still
+  sold by the trade allocation.
+- *partner pruning*: each pesantren ranks the pesantren it could trade with (either way),
+  those it could trade with *both* ways first (a possible pair), then by the best arc's
+  ``score × tradable value``; an arc is kept when its two ends are among each other's best
+  ``config.barter_partners``. Every pesantren can supply hundreds of others at national
+  scale; without this the program has tens of thousands of near-equal cycles and HiGHS's
+  simplex slows to tens of seconds (measured: 16,350 cycles at 1,000 pesantren, 25 s).
+- cycles are listed by :func:`matcher.cycles.bounded_cycles`, the same bounded search as
+  :func:`matcher.pack_cycles` uses; with unit prices and quantities and lots equal to the
+  quantities, this program *is* the cycle packing of :func:`matcher.pack_cycles`.
+
+:func:`greedy_barters` is the baseline: cycles by weight, each filled as far as what is left
+allows. The exact program is never worse (a greedy answer is one of its feasible points).
+
+>>> import pandas as pd
+>>> cands = pd.DataFrame({
+...     "need_id": [21, 22], "offer_id": [11, 12], "buyer_id": [2, 1], "supplier_id": [1, 2],
+...     "product": ["kopi", "ikan-asin"], "need_product": ["kopi", "ikan-asin"],
+...     "distance_km": [120.0, 120.0], "price": [50_000.0, 40_000.0],
+...     "max_price": [60_000.0, 45_000.0], "offer_qty": [100.0, 300.0],
+...     "need_qty": [20.0, 200.0], "score": [0.8, 0.7]})
+>>> [plan] = clear_barters(None, cands)
+>>> plan.kind, [round(leg.quantity, 1) for leg in plan.legs], round(plan.legs[0].value)
+('barter_pair', [20.0, 25.0], 1000000)
+>>> plan.balance()
+{1: 0.0, 2: 0.0}
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import scipy.sparse as sp
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from matcher.config import EngineConfig
+from matcher.cycles import MIP_REL_GAP, bounded_cycles
+from matcher.market import Market
+from matcher.results import Leg, Plan
+
+__all__ = [
+    "BARTER_COLUMNS",
+    "LENGTH_DISCOUNT",
+    "BarterResult",
+    "barter_arcs",
+    "barter_objective",
+    "clear_barters",
+    "greedy_barters",
+    "solve_barters",
+]
+
+#: Weight multiplier per extra participant: a pair counts 1, a ring of three 0.9, of four 0.81.
+LENGTH_DISCOUNT = 0.9
+
+#: Candidate columns the barter clearing reads.
+BARTER_COLUMNS: tuple[str, ...] = (
+    "need_id",
+    "offer_id",
+    "buyer_id",
+    "supplier_id",
+    "product",
+    "distance_km",
+    "price",
+    "offer_qty",
+    "need_qty",
+    "score",
+)
+
+#: Variables are in thousands of rupiah, which keeps HiGHS's coefficients near 1.
+_SCALE = 1000.0
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class BarterResult:
+    """Barters and how they were found.
+
+    Attributes
+    ----------
+    plans
+        ``barter_pair`` and ``barter_cycle`` plans, largest value first.
+    stats
+        ``arcs`` (supplier → buyer arcs with a candidate), ``arcs_kept`` (after partner
+        pruning), ``cycles`` (enumerated), ``binaries`` (cycles with a minimum lot),
+        ``enumerate_s``, ``solve_s``, ``status``, ``optimal``, ``gap`` (relative MIP gap; 0 for
+        a pure LP), ``objective`` (score-weighted value, :func:`barter_objective`), ``value``
+        (rupiah per month over all legs).
+    """
+
+    plans: list[Plan]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Problem:
+    arcs: pd.DataFrame  # one row per kept arc, positional index = arc id
+    cycles: list[IntArray]  # arc ids per cycle, in cycle order
+    weight: FloatArray  # objective per rupiah of V
+    cap: FloatArray  # largest V (rupiah) the legs allow on their own
+    lot: FloatArray  # smallest V (rupiah) when the cycle is used
+    listing_qty: dict[int, float]
+    stats: dict[str, Any]
+
+
+def barter_arcs(
+    candidates: pd.DataFrame,
+    market: Market | None = None,
+    *,
+    partners: int = 20,
+    graph: nx.DiGraph | None = None,
+) -> pd.DataFrame:
+    """The supplier → buyer arcs barters may use: one candidate per arc, partner-pruned.
+
+    Parameters
+    ----------
+    candidates
+        Candidate frame (:func:`matcher.find_candidates`); at least :data:`BARTER_COLUMNS`.
+    market
+        When given, each listing's ``min_lot`` is read from it (else 0).
+    partners
+        Partners kept per pesantren (see the module notes); 0 keeps all.
+    graph
+        When given, only arcs that are edges of this graph are used.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per arc, sorted by (supplier_id, buyer_id), with the candidate's columns plus
+        ``cap_value`` (``min(offer_qty, need_qty) × price``), ``offer_lot`` and ``need_lot``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"need_id": [5, 6], "offer_id": [1, 2], "buyer_id": [9, 9],
+    ...                   "supplier_id": [3, 3], "product": ["a", "b"],
+    ...                   "distance_km": [1.0, 1.0], "price": [10.0, 10.0],
+    ...                   "offer_qty": [5.0, 50.0], "need_qty": [50.0, 50.0],
+    ...                   "score": [0.9, 0.8]})
+    >>> barter_arcs(c)[["supplier_id", "buyer_id", "offer_id", "cap_value"]]
+       supplier_id  buyer_id  offer_id  cap_value
+    0            3         9         2      500.0
+    """
+    missing = [c for c in BARTER_COLUMNS if c not in candidates.columns]
+    if missing:
+        raise ValueError(f"candidates: missing columns {missing}")
+    if partners < 0:
+        raise ValueError(f"partners must be >= 0, not {partners}")
+    sup = candidates["supplier_id"].to_numpy(np.int64)
+    buy = candidates["buyer_id"].to_numpy(np.int64)
+    price = candidates["price"].to_numpy(float)
+    offer_qty = candidates["offer_qty"].to_numpy(float)
+    need_qty = candidates["need_qty"].to_numpy(float)
+    valid = (sup != buy) & (price > 0) & (offer_qty > 0) & (need_qty > 0)
+    if graph is not None:
+        edges = pd.MultiIndex.from_tuples(list(graph.edges), names=["s", "b"])
+        valid &= pd.MultiIndex.from_arrays([sup, buy], names=["s", "b"]).isin(edges)
+    rows = np.flatnonzero(valid)
+    cap_value = np.minimum(offer_qty, need_qty)[rows] * price[rows]
+    key = candidates["score"].to_numpy(float)[rows] * cap_value
+    offer_id = candidates["offer_id"].to_numpy(np.int64)[rows]
+    need_id = candidates["need_id"].to_numpy(np.int64)[rows]
+    # Best candidate per (supplier, buyer): sort on numpy keys only, take rows once at the end.
+    order = np.lexsort((need_id, offer_id, -key, buy[rows], sup[rows]))
+    s_sorted, b_sorted = sup[rows][order], buy[rows][order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (s_sorted[1:] != s_sorted[:-1]) | (b_sorted[1:] != b_sorted[:-1])
+    best = order[first]
+    if partners:
+        best = best[_mutual_partners(sup[rows][best], buy[rows][best], key[best], partners)]
+    picked = rows[best]
+    frame = candidates.iloc[picked].reset_index(drop=True)
+    offer_lot = need_lot = np.zeros(len(frame))
+    if market is not None:
+        offer_lot = (
+            frame["offer_id"].map(market.offers.set_index("listing_id")["min_lot"]).fillna(0.0)
+        ).to_numpy(float)
+        need_lot = (
+            frame["need_id"].map(market.needs.set_index("listing_id")["min_lot"]).fillna(0.0)
+        ).to_numpy(float)
+    return frame.assign(cap_value=cap_value[best], offer_lot=offer_lot, need_lot=need_lot)
+
+
+def _mutual_partners(sup: IntArray, buy: IntArray, key: FloatArray, k: int) -> IntArray:
+    """Positions of the arcs between pesantren that are among each other's k best partners.
+
+    A partner is ranked first by whether goods can go both ways (a possible pair), then by
+    the larger of the two arcs' ``score × tradable value``. Each pesantren keeps at most k
+    partners, so it sits on at most 2k arcs and the cycles through it stay few.
+    """
+    arcs = pd.DataFrame({"u": sup, "v": buy, "key": key})
+    both = pd.concat([arcs, arcs.rename(columns={"u": "v", "v": "u"})], ignore_index=True)
+    partner = both.groupby(["u", "v"], sort=True)["key"].agg(["max", "size"]).reset_index()
+    ranked = partner.sort_values(
+        ["u", "size", "max", "v"], ascending=[True, False, False, True], kind="stable"
+    )
+    ranked = ranked[ranked.groupby("u", sort=False).cumcount() < k]
+    top = pd.MultiIndex.from_frame(ranked[["u", "v"]])
+    forward = pd.MultiIndex.from_arrays([sup, buy], names=["u", "v"]).isin(top)
+    backward = pd.MultiIndex.from_arrays([buy, sup], names=["u", "v"]).isin(top)
+    return np.flatnonzero(forward & backward)
+
+
+def _prepare(
+    market: Market | None,
+    candidates: pd.DataFrame,
+    config: EngineConfig,
+    graph: nx.DiGraph | None,
+    length_discount: float,
+) -> _Problem:
+    if not 0 < length_discount <= 1:
+        raise ValueError(f"length_discount must be in (0, 1], not {length_discount}")
+    started = time.perf_counter()
+    arcs = barter_arcs(candidates, market, partners=config.barter_partners, graph=graph)
+    sup = arcs["supplier_id"].to_numpy(dtype=np.int64)
+    buy = arcs["buyer_id"].to_numpy(dtype=np.int64)
+    G = nx.DiGraph()
+    G.add_edges_from(zip(sup.tolist(), buy.tolist(), strict=True))
+    # Arc id lookup by (supplier, buyer) without a Python dict: sorted int64 keys.
+    nodes = np.unique(np.concatenate([sup, buy]))
+    base = np.int64(len(nodes) + 1)
+    arc_key = np.searchsorted(nodes, sup) * base + np.searchsorted(nodes, buy)
+    arc_order = np.argsort(arc_key)
+    sorted_keys = arc_key[arc_order]
+
+    by_length: dict[int, list[list[int]]] = {}
+    for cycle in bounded_cycles(G, config.max_cycle_length):
+        by_length.setdefault(len(cycle), []).append(cycle)  # type: ignore[arg-type]
+    price = arcs["price"].to_numpy(dtype=float)
+    score = arcs["score"].to_numpy(dtype=float)
+    cap_value = arcs["cap_value"].to_numpy(dtype=float)
+    lot_value = (
+        np.maximum(arcs["offer_lot"].to_numpy(float), arcs["need_lot"].to_numpy(float)) * price
+    )
+    cycles: list[IntArray] = []
+    weights, caps, lots = [], [], []
+    for length in sorted(by_length):
+        members = np.searchsorted(nodes, np.array(by_length[length], dtype=np.int64))
+        heads = np.roll(members, -1, axis=1)
+        legs = arc_order[np.searchsorted(sorted_keys, members * base + heads)]
+        cycles.extend(legs)
+        weights.append(length_discount ** (length - 2) * score[legs].sum(axis=1))
+        caps.append(cap_value[legs].min(axis=1))
+        lots.append(np.maximum(lot_value[legs].max(axis=1), config.min_barter_value))
+    weight = np.concatenate(weights) if weights else np.zeros(0)
+    cap = np.concatenate(caps) if caps else np.zeros(0)
+    lot = np.concatenate(lots) if lots else np.zeros(0)
+    listing_qty = {
+        **dict(zip(arcs["offer_id"].tolist(), arcs["offer_qty"].tolist(), strict=True)),
+        **dict(zip(arcs["need_id"].tolist(), arcs["need_qty"].tolist(), strict=True)),
+    }
+    stats: dict[str, Any] = {
+        "arcs": _count_arcs(candidates),
+        "arcs_kept": len(arcs),
+        "cycles": len(cycles),
+        "cycles_by_length": {k: len(v) for k, v in sorted(by_length.items())},
+        "enumerate_s": time.perf_counter() - started,
+    }
+    return _Problem(arcs, cycles, weight, cap, lot, listing_qty, stats)
+
+
+def _count_arcs(candidates: pd.DataFrame) -> int:
+    sup = candidates["supplier_id"].to_numpy(np.int64)
+    buy = candidates["buyer_id"].to_numpy(np.int64)
+    keys = sup * np.int64(2**31) + buy  # pesantren ids are far below 2**31
+    return int(len(pd.unique(keys[sup != buy])))
+
+
+def _usage_matrix(problem: _Problem) -> tuple[sp.csr_array, FloatArray, list[int]]:
+    """Rows: listings; columns: cycles; entry: base units per rupiah of V."""
+    arcs = problem.arcs
+    if not problem.cycles:
+        return sp.csr_array((0, 0)), np.zeros(0), []
+    lengths = np.array([len(c) for c in problem.cycles])
+    leg_arc = np.concatenate(problem.cycles)
+    leg_cycle = np.repeat(np.arange(len(problem.cycles)), lengths)
+    listings = np.concatenate(
+        [arcs["offer_id"].to_numpy(np.int64)[leg_arc], arcs["need_id"].to_numpy(np.int64)[leg_arc]]
+    )
+    ids, rows = np.unique(listings, return_inverse=True)
+    per_rupiah = 1.0 / arcs["price"].to_numpy(dtype=float)[leg_arc]
+    a = sp.csr_array(
+        (np.tile(per_rupiah, 2), (rows, np.tile(leg_cycle, 2))),
+        shape=(len(ids), len(problem.cycles)),
+    )
+    qty = np.array([problem.listing_qty[int(i)] for i in ids])
+    return a, qty, ids.tolist()
+
+
+def _fit(values: FloatArray, a: sp.csr_array, qty: FloatArray) -> FloatArray:
+    """Shrink V where solver tolerance left a listing a hair over its quantity."""
+    usage = a @ values
+    over = np.where(usage > qty, qty / np.maximum(usage, 1e-300), 1.0)
+    per_cycle = np.ones(len(values))
+    coo = a.tocoo()
+    np.minimum.at(per_cycle, coo.col, over[coo.row])
+    return values * per_cycle
+
+
+def solve_barters(
+    market: Market | None,
+    candidates: pd.DataFrame,
+    config: EngineConfig | None = None,
+    *,
+    graph: nx.DiGraph | None = None,
+    length_discount: float = LENGTH_DISCOUNT,
+) -> BarterResult:
+    """Clear value-balanced barters exactly; return the plans and the solver's statistics.
+
+    Parameters
+    ----------
+    market
+        The market (``min_lot`` of each listing); ``None`` treats every lot as 0.
+    candidates
+        Scored candidates (:func:`matcher.find_candidates`).
+    config
+        ``max_cycle_length``, ``barter_partners``, ``min_barter_value``,
+        ``solver_time_limit_s``; defaults to ``EngineConfig()``.
+    graph
+        Optional trade graph; only its edges are used as barter arcs.
+    length_discount
+        Weight multiplier per participant beyond two (:data:`LENGTH_DISCOUNT`).
+
+    Returns
+    -------
+    BarterResult
+
+    Raises
+    ------
+    ValueError
+        Missing candidate columns or a bad ``length_discount``.
+    RuntimeError
+        HiGHS found no feasible solution (it always can: every ``V_c = 0`` is feasible).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ring = pd.DataFrame({
+    ...     "need_id": [21, 22, 23], "offer_id": [11, 12, 13], "buyer_id": [2, 3, 1],
+    ...     "supplier_id": [1, 2, 3], "product": ["kopi", "ikan-asin", "beras"],
+    ...     "distance_km": [80.0, 60.0, 90.0], "price": [50_000.0, 40_000.0, 12_000.0],
+    ...     "offer_qty": [100.0, 100.0, 1000.0], "need_qty": [10.0, 100.0, 1000.0],
+    ...     "score": [0.8, 0.7, 0.9]})
+    >>> result = solve_barters(None, ring)
+    >>> [p.kind for p in result.plans], result.stats["cycles"], result.stats["optimal"]
+    (['barter_cycle'], 1, True)
+    >>> round(result.plans[0].legs[0].value)  # 10 kg of kopi at Rp 50.000 limits the ring
+    500000
+    """
+    cfg = config or EngineConfig()
+    problem = _prepare(market, candidates, cfg, graph, length_discount)
+    stats = dict(problem.stats)
+    started = time.perf_counter()
+    n = len(problem.cycles)
+    if n == 0:
+        stats.update(solve_s=0.0, status="no cycles", optimal=True, gap=0.0, binaries=0)
+        stats.update(objective=0.0, value=0.0)
+        return BarterResult([], stats)
+    a, qty, _ = _usage_matrix(problem)
+    usable = problem.lot <= problem.cap
+    needs_lot = usable & (problem.lot > 0)
+    k = int(needs_lot.sum())
+    lot_cols = np.flatnonzero(needs_lot)
+    # Variables: V_c (thousand rupiah) for every cycle, then y_c for cycles with a lot.
+    cap = np.where(usable, problem.cap, 0.0) / _SCALE
+    objective = np.concatenate([-problem.weight, np.zeros(k)])
+    blocks = [sp.hstack([a * _SCALE, sp.csr_array((a.shape[0], k))])]
+    lower = [np.full(a.shape[0], -np.inf)]
+    upper = [qty]
+    if k:
+        eye = sp.csr_array((np.ones(k), (np.arange(k), lot_cols)), shape=(k, n))
+        blocks += [sp.hstack([eye, -sp.diags(problem.lot[lot_cols] / _SCALE)])]
+        blocks += [sp.hstack([eye, -sp.diags(cap[lot_cols])])]
+        lower += [np.zeros(k), np.full(k, -np.inf)]
+        upper += [np.full(k, np.inf), np.zeros(k)]
+    options: dict[str, Any] = {"mip_rel_gap": MIP_REL_GAP, "disp": False}
+    if cfg.solver_time_limit_s:
+        options["time_limit"] = float(cfg.solver_time_limit_s)
+    res = milp(
+        c=objective,
+        constraints=LinearConstraint(
+            sp.vstack(blocks, format="csr"), np.concatenate(lower), np.concatenate(upper)
+        ),
+        integrality=np.concatenate([np.zeros(n), np.ones(k)]),
+        bounds=Bounds(np.zeros(n + k), np.concatenate([cap, np.ones(k)])),
+        options=options,
+    )
+    if res.x is None:
+        raise RuntimeError(f"barter clearing found no solution: {res.message}")
+    values = np.clip(res.x[:n], 0.0, None) * _SCALE
+    if k:  # a cycle switched off by its binary carries nothing, whatever the LP tolerance
+        values[lot_cols[res.x[n:] < 0.5]] = 0.0
+    values = _fit(values, a, qty)
+    values[values < 1.0] = 0.0  # under one rupiah a month is no barter
+    if k:  # shrinking for tolerance must not push a cycle under its lot
+        values[values < problem.lot * (1 - 1e-9)] = 0.0
+    plans = _plans(problem, values)
+    gap = float(getattr(res, "mip_gap", 0.0) or 0.0) if k else 0.0
+    stats.update(
+        binaries=k,
+        solve_s=time.perf_counter() - started,
+        status=str(res.message),
+        optimal=res.status == 0,
+        gap=gap,
+        objective=float(problem.weight @ values),
+        value=float(sum(p.value for p in plans)),
+    )
+    return BarterResult(plans, stats)
+
+
+def clear_barters(
+    market: Market | None,
+    candidates: pd.DataFrame,
+    config: EngineConfig | None = None,
+    *,
+    graph: nx.DiGraph | None = None,
+) -> list[Plan]:
+    """Value-balanced barters maximising score-weighted value (see :func:`solve_barters`).
+
+    >>> import pandas as pd
+    >>> cands = pd.DataFrame({
+    ...     "need_id": [21, 22], "offer_id": [11, 12], "buyer_id": [2, 1],
+    ...     "supplier_id": [1, 2], "product": ["kopi", "terasi"],
+    ...     "distance_km": [50.0, 50.0], "price": [50_000.0, 30_000.0],
+    ...     "offer_qty": [40.0, 90.0], "need_qty": [40.0, 90.0], "score": [0.8, 0.7]})
+    >>> [round(leg.quantity, 2) for leg in clear_barters(None, cands)[0].legs]
+    [40.0, 66.67]
+    """
+    return solve_barters(market, candidates, config, graph=graph).plans
+
+
+def greedy_barters(
+    market: Market | None,
+    candidates: pd.DataFrame,
+    config: EngineConfig | None = None,
+    *,
+    graph: nx.DiGraph | None = None,
+    length_discount: float = LENGTH_DISCOUNT,
+) -> list[Plan]:
+    """Baseline: heaviest cycle first (``weight × cap``), each filled as far as what is left.
+
+    Same arcs, cycles, lots and balance as :func:`solve_barters`; only the choice is greedy.
+
+    >>> import pandas as pd
+    >>> cands = pd.DataFrame({
+    ...     "need_id": [21, 22], "offer_id": [11, 12], "buyer_id": [2, 1],
+    ...     "supplier_id": [1, 2], "product": ["kopi", "terasi"],
+    ...     "distance_km": [50.0, 50.0], "price": [50_000.0, 30_000.0],
+    ...     "offer_qty": [40.0, 90.0], "need_qty": [40.0, 90.0], "score": [0.8, 0.7]})
+    >>> [p.kind for p in greedy_barters(None, cands)]
+    ['barter_pair']
+    """
+    cfg = config or EngineConfig()
+    problem = _prepare(market, candidates, cfg, graph, length_discount)
+    arcs = problem.arcs
+    offer_ids = arcs["offer_id"].to_numpy(np.int64)
+    need_ids = arcs["need_id"].to_numpy(np.int64)
+    price = arcs["price"].to_numpy(dtype=float)
+    left = dict(problem.listing_qty)
+    values = np.zeros(len(problem.cycles))
+    order = np.lexsort((np.arange(len(values)), -(problem.weight * problem.cap)))
+    for c in order:
+        legs = problem.cycles[c]
+        room = min(min(left[int(offer_ids[i])], left[int(need_ids[i])]) * price[i] for i in legs)
+        room = min(room, float(problem.cap[c]))
+        if room < max(problem.lot[c], 1.0):
+            continue
+        values[c] = room
+        for i in legs:
+            left[int(offer_ids[i])] -= room / price[i]
+            left[int(need_ids[i])] -= room / price[i]
+    return _plans(problem, values)
+
+
+def barter_objective(plans: list[Plan], length_discount: float = LENGTH_DISCOUNT) -> float:
+    """Score-weighted value of barters, the quantity :func:`solve_barters` maximises.
+
+    >>> leg = Leg(1, 2, offer_id=10, need_id=20, product="x", quantity=2.0,
+    ...           unit_price=50.0, distance_km=0.0, score=0.5)
+    >>> back = Leg(2, 1, offer_id=11, need_id=21, product="y", quantity=1.0,
+    ...            unit_price=100.0, distance_km=0.0, score=1.0)
+    >>> barter_objective([Plan(kind="barter_pair", legs=(leg, back), score=0.75)])
+    150.0
+    """
+    total = 0.0
+    for plan in plans:
+        if plan.kind == "trade":
+            continue
+        factor = length_discount ** (len(plan.legs) - 2)
+        total += factor * sum(leg.score * leg.value for leg in plan.legs)
+    return total
+
+
+def _plans(problem: _Problem, values: FloatArray) -> list[Plan]:
+    chosen = np.flatnonzero(values > 0)
+    if len(chosen) == 0:
+        return []
+    used = np.unique(np.concatenate([problem.cycles[c] for c in chosen]))
+    rows = problem.arcs.iloc[used]
+    components = [c for c in rows.columns if c.startswith("s_")]
+    # One column-wise read of the arcs actually used; a row-wise .iloc per leg is 100x slower.
+    legs_of: dict[int, tuple[Any, ...]] = dict(
+        zip(
+            used.tolist(),
+            zip(
+                rows["supplier_id"].astype(int).tolist(),
+                rows["buyer_id"].astype(int).tolist(),
+                rows["offer_id"].astype(int).tolist(),
+                rows["need_id"].astype(int).tolist(),
+                rows["product"].astype(str).tolist(),
+                rows["price"].astype(float).tolist(),
+                rows["distance_km"].astype(float).tolist(),
+                rows["score"].astype(float).tolist(),
+                rows[components].astype(float).to_dict("records")
+                if components
+                else [{}] * len(rows),
+                strict=True,
+            ),
+            strict=True,
+        )
+    )
+    plans: list[Plan] = []
+    for c in chosen:
+        v = float(values[c])
+        legs = []
+        for i in problem.cycles[c].tolist():
+            giver, receiver, offer, need, product, price, km, score, comps = legs_of[i]
+            legs.append(
+                Leg(
+                    giver_id=giver,
+                    receiver_id=receiver,
+                    offer_id=offer,
+                    need_id=need,
+                    product=product,
+                    quantity=v / price,
+                    unit_price=price,
+                    distance_km=km,
+                    score=score,
+                    components={name[2:]: comps[name] for name in components},
+                )
+            )
+        plans.append(
+            Plan(
+                kind="barter_pair" if len(legs) == 2 else "barter_cycle",
+                legs=tuple(legs),
+                score=sum(leg.score for leg in legs) / len(legs),
+            )
+        )
+    plans.sort(key=lambda p: (-round(p.value, 6), p.participants))
+    return plans
