@@ -217,6 +217,8 @@ def start_match_round(
             try:
                 actor = db.session.get(User, user_id) if user_id is not None else None
                 run_match_round(actor, config, round_id=rid, engine=engine)
+            except Exception:  # run_match_round records engine errors; this is anything else
+                app.logger.exception("background match round %s crashed", rid)
             finally:
                 db.session.remove()
 
