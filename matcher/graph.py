@@ -99,16 +99,16 @@ def trade_graph(
     key = sup * (1 << 32) + buy
     keep = np.ones(len(key), dtype=bool)
     if max_partners:
-        # best score per (supplier, buyer), then each buyer's best suppliers
-        order = np.lexsort((-score, key))
-        first = order[np.r_[True, key[order][1:] != key[order][:-1]]]
-        e_buy, e_sup, e_best = buy[first], sup[first], score[first]
-        rank_order = np.lexsort((e_sup, -e_best, e_buy))
-        rb = e_buy[rank_order]
-        starts = np.flatnonzero(np.r_[True, rb[1:] != rb[:-1]])
-        rank = np.arange(len(rb)) - np.repeat(starts, np.diff(np.r_[starts, len(rb)]))
-        kept = np.sort(key[first][rank_order][rank < max_partners])
-        keep = np.isin(key, kept, assume_unique=False)
+        # a buyer's best suppliers are the first distinct suppliers of its candidates in
+        # score order (ties: lower supplier id); hash-based steps keep this linear-ish
+        order = np.lexsort((sup, -score, buy))
+        k_sorted = key[order]
+        first = ~pd.Series(k_sorted).duplicated().to_numpy()
+        e_key, e_buy = k_sorted[first], buy[order][first]
+        starts = np.flatnonzero(np.r_[True, e_buy[1:] != e_buy[:-1]])
+        rank = np.arange(len(e_buy)) - np.repeat(starts, np.diff(np.r_[starts, len(e_buy)]))
+        kept = e_key[rank < max_partners]
+        keep = pd.Series(key).isin(kept).to_numpy()
     idx = np.flatnonzero(keep)
     offer = candidates["offer_id"].to_numpy(np.int64)[idx]
     need = candidates["need_id"].to_numpy(np.int64)[idx]
@@ -128,9 +128,7 @@ def trade_graph(
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     ends = np.r_[starts[1:], len(key)]
     # value: per need the best candidate's potential (first in score order), summed per edge
-    need_key_first = pd.Series(np.arange(len(key))).groupby([key, need], sort=False).transform(
-        "min"
-    ).to_numpy() == np.arange(len(key))
+    need_key_first = ~pd.DataFrame({"k": key, "n": need}).duplicated().to_numpy()
     value: list[float] = (
         np.add.reduceat(np.where(need_key_first, potential, 0.0), starts).tolist()
         if len(key)
