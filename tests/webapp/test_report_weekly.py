@@ -370,3 +370,30 @@ def test_a_report_that_cannot_be_built_is_reported_and_the_others_still_go(
     assert cli("report", "weekly", "--week", WEEK).exit_code == 0
     assert all(len(msgs) == 1 for msgs in _inbox(smtp).values())
     assert len(_inbox(smtp)) == 5
+
+
+def test_two_runs_at_once_cannot_both_claim_an_address(app):
+    from webapp.report import parse_week, recipients
+    from webapp.report.send import _claim
+
+    s = build_week()
+    week = parse_week(WEEK)
+    recipient = next(r for r in recipients(db.session) if r.address == s.emails["batu"])
+    # Both runs read "no log row yet"; the first claims, the second must lose.
+    assert _claim(db.session, week, recipient, "<a@opop-match.test>", None, NOW) is True
+    assert _claim(db.session, week, recipient, "<b@opop-match.test>", None, NOW) is False
+    # Same for a failed row that both runs read as "failed" before either retried it.
+    log = db.session.scalar(select(ReportLog).filter_by(recipient=s.emails["batu"]))
+    log.status = "failed"
+    db.session.commit()
+    assert _claim(db.session, week, recipient, "<c@opop-match.test>", _FailedView(log.id), NOW)
+    assert not _claim(db.session, week, recipient, "<d@opop-match.test>", _FailedView(log.id), NOW)
+    db.session.expire_all()
+    assert db.session.get(ReportLog, log.id).message_id == "<c@opop-match.test>"
+
+
+class _FailedView:
+    """A log row as a slower run read it: still "failed"."""
+
+    def __init__(self, id_: int) -> None:
+        self.id, self.status, self.message_id = id_, "failed", ""
