@@ -1,0 +1,156 @@
+"""Pesantren records and accounts: validated forms, who may create whom, deactivation."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories as f
+from webapp.models import Pesantren, User, db
+from webapp.views.facilitator.manage import normalise_whatsapp
+
+
+@pytest.fixture
+def facilitator(app):
+    f.make_regency("3579")
+    f.make_regency("3529")
+    user = f.make_user("facilitator", email="fas@example.org")
+    db.session.commit()
+    return user
+
+
+GOOD = {
+    "name": "Pondok Pesantren Al-Falah Batu",
+    "nspp": "5120 3579 0042",
+    "regency_code": "3579",
+    "region_types": ["highland_agriculture", "urban"],
+    "latitude": "-7.87",
+    "longitude": "112.52",
+    "santri_count": "850",
+    "whatsapp": "0812-3456-7890",
+    "email": "alfalah@example.org",
+    "curation_status": "curated_domestic",
+    "language": "id",
+}
+
+
+def test_a_facilitator_adds_a_pesantren_with_a_normalised_nspp_and_whatsapp(
+    client, login, facilitator
+):
+    login(facilitator)
+    response = client.post("/fasilitator/pesantren/baru", data=GOOD)
+    assert response.status_code == 302
+    p = db.session.scalar(select(Pesantren).where(Pesantren.name == GOOD["name"]))
+    assert p.nspp == "512035790042"
+    assert p.whatsapp == "6281234567890"
+    assert p.region_types == ["highland_agriculture", "urban"]
+    assert p.curation_status == "curated_domestic"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("nspp", "12345", "12 digits"),
+        ("latitude", "-2.5", "East Java"),
+        ("longitude", "120.0", "East Java"),
+        ("whatsapp", "12345", "0812"),
+        ("email", "not-an-email", "email"),
+        ("region_types", [], "region type"),
+    ],
+)
+def test_bad_pesantren_fields_are_named_next_to_the_field_and_nothing_is_saved(
+    client, login, facilitator, field, value, message
+):
+    login(facilitator)
+    data = {**GOOD, field: value}
+    response = client.post("/fasilitator/pesantren/baru?lang=en", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'class="error"' in page
+    assert message.lower() in page.lower()
+    assert db.session.scalar(select(Pesantren).where(Pesantren.name == GOOD["name"])) is None
+
+
+def test_editing_keeps_the_record_and_changes_its_curation_status(client, login, facilitator):
+    p = f.make_pesantren("3579", nspp="512035790043")
+    db.session.commit()
+    login(facilitator)
+    form = client.get(f"/fasilitator/pesantren/{p.id}/ubah").get_data(as_text=True)
+    assert "512035790043" in form
+    data = {**GOOD, "nspp": "512035790043", "name": p.name, "curation_status": "export_ready"}
+    assert client.post(f"/fasilitator/pesantren/{p.id}/ubah", data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Pesantren, p.id).curation_status == "export_ready"
+    assert db.session.scalar(select(db.func.count()).select_from(Pesantren)) == 1
+
+
+def test_a_duplicate_nspp_is_refused(client, login, facilitator):
+    f.make_pesantren("3579", nspp="512035790042")
+    db.session.commit()
+    login(facilitator)
+    page = client.post("/fasilitator/pesantren/baru?lang=en", data=GOOD).get_data(as_text=True)
+    assert "already has this NSPP" in page or "sudah" in page
+
+
+def test_facilitators_create_officers_only_and_admins_create_facilitators(
+    client, login, facilitator
+):
+    p = f.make_pesantren("3579")
+    db.session.commit()
+    login(facilitator)
+    officer = {
+        "name": "Ust. Hasan",
+        "email": "Hasan@Example.org",
+        "role": "officer",
+        "pesantren_id": str(p.id),
+        "password": "rahasia-panjang",
+        "language": "id",
+    }
+    assert client.post("/fasilitator/pengguna/baru", data=officer).status_code == 302
+    created = db.session.scalar(select(User).where(User.email == "hasan@example.org"))
+    assert created.role == "officer"
+    assert created.pesantren_id == p.id
+    assert created.check_password("rahasia-panjang")
+    sneaky = {**officer, "email": "boss@example.org", "role": "admin"}
+    assert client.post("/fasilitator/pengguna/baru", data=sneaky).status_code == 200
+    assert db.session.scalar(select(User).where(User.email == "boss@example.org")) is None
+    admin = f.make_user("admin", email="root@example.org")
+    db.session.commit()
+    login(admin)
+    assert client.post("/fasilitator/pengguna/baru", data=sneaky).status_code == 302
+    assert db.session.scalar(select(User.role).where(User.email == "boss@example.org")) == "admin"
+
+
+def test_an_officer_account_needs_a_pesantren(client, login, facilitator):
+    login(facilitator)
+    data = {
+        "name": "X",
+        "email": "x@example.org",
+        "role": "officer",
+        "pesantren_id": "0",
+        "password": "rahasia-panjang",
+        "language": "id",
+    }
+    assert client.post("/fasilitator/pengguna/baru", data=data).status_code == 200
+    assert db.session.scalar(select(User).where(User.email == "x@example.org")) is None
+
+
+def test_a_deactivated_officers_api_token_stops_working(client, login, facilitator):
+    from webapp.views.api.auth import issue_token
+
+    officer = f.make_user("officer", email="o@example.org")
+    _, token = issue_token(officer, "kasir")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/listings", headers=headers).status_code == 200
+    login(facilitator)
+    client.post(f"/fasilitator/pengguna/{officer.id}/aktif")
+    db.session.expire_all()
+    assert db.session.get(User, officer.id).active is False
+    assert client.get("/api/v1/listings", headers=headers).status_code == 401
+
+
+def test_whatsapp_numbers_are_written_as_wa_me_wants_them():
+    assert normalise_whatsapp("0812-3456-7890") == "6281234567890"
+    assert normalise_whatsapp("+62 812 3456 7890") == "6281234567890"
+    assert normalise_whatsapp("6281234567890") == "6281234567890"
