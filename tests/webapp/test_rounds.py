@@ -338,6 +338,7 @@ def test_the_real_engine_on_a_small_market_stores_a_barter_and_a_trade(app: Flas
             assert max(values) - min(values) <= 0.01 * max(values)
 
 
+@pytest.mark.slow
 def test_match_on_the_seed_data_finds_highland_coastal_barters_cycles_and_trades(
     app: Flask, cli
 ) -> None:
