@@ -53,7 +53,8 @@ def _print_report(report: ImportReport, show_changes: bool = False) -> None:
     if show_changes:
         for change in report.changes:
             fields = f" ({', '.join(change.fields)})" if change.fields else ""
-            click.echo(f"  row {change.row}: {change.action} {change.key}{fields}")
+            action = f"would be {change.action}" if report.dry_run else change.action
+            click.echo(f"  row {change.row}: {action}: {change.key}{fields}")
 
 
 @click.command("import")
