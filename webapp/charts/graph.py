@@ -28,7 +28,16 @@ from .svg import LINE_STYLES, esc, fmt, region_colour, svg_document, tag
 
 __all__ = ["circular_layout", "render_graph"]
 
-_ORDER = {region: i for i, region in enumerate(REGION_TYPES)}
+#: Clockwise from the top: highland and coastal face each other across the circle, so the
+#: trades between them cross it where they are easy to see.
+GRAPH_ORDER = (
+    "highland_agriculture",
+    "lowland_farming",
+    "coastal_fisheries",
+    "island",
+    "urban",
+)
+_ORDER = {region: i for i, region in enumerate(GRAPH_ORDER)}
 _KIND_ORDER = {"trade": 0, "barter_pair": 1, "barter_cycle": 2}
 
 
@@ -61,10 +70,10 @@ def render_graph(
 ) -> Markup:
     """Nodes need ``name`` and ``region_type``; edges ``kind`` (a proposal kind) and
     optionally ``confirmed``. ``legend`` maps region types and kinds to translated labels."""
-    label_room = 190.0
-    width, height = size + 2 * label_room, size
+    label_room = 175.0
+    width = height = size + 2 * label_room
     centre = (width / 2, height / 2)
-    radius = size / 2 - 40
+    radius = size / 2 - 10
     pos = circular_layout(G, centre, radius)
     parts: list[str] = [
         "<defs>"
@@ -74,10 +83,11 @@ def render_graph(
                 {
                     "id": f"arrow-{kind}",
                     "viewBox": "0 0 10 10",
-                    "refX": 16,
+                    "refX": 18,  # the tip stops at the node's edge
                     "refY": 5,
-                    "markerWidth": 7,
-                    "markerHeight": 7,
+                    "markerUnits": "userSpaceOnUse",
+                    "markerWidth": 9,
+                    "markerHeight": 9,
                     "orient": "auto-start-reverse",
                 },
                 tag("path", {"d": "M 0 0 L 10 5 L 0 10 z", "fill": style["stroke"]}),
@@ -137,17 +147,18 @@ def render_graph(
             )
         )
         right = math.cos(angle) >= 0
-        lx = x + (12 if right else -12) * abs(math.cos(angle)) + (4 if right else -4)
-        ly = y + 14 * math.sin(angle) + 4
+        degrees = math.degrees(angle) if right else math.degrees(angle) + 180
+        lx, ly = x + 11 * math.cos(angle), y + 11 * math.sin(angle)
         parts.append(
             tag(
                 "text",
                 {
                     "x": fmt(lx),
-                    "y": fmt(ly),
+                    "y": fmt(ly + 3.5),
                     "font_size": 11,
                     "text_anchor": "start" if right else "end",
                     "fill": "#263238",
+                    "transform": f"rotate({degrees:.1f} {fmt(lx)} {fmt(ly)})",
                 },
                 esc(_short(str(attrs.get("name", node)))),
             )

@@ -149,9 +149,10 @@ def render_map(
                     "x2": fmt(x2),
                     "y2": fmt(y2),
                     "stroke": style["stroke"],
-                    "stroke_width": "3.5" if line.confirmed else "1.4",
-                    "stroke_dasharray": "" if line.confirmed else style["dash"],
-                    "stroke_opacity": "0.95" if line.confirmed else "0.7",
+                    # Confirmed: solid and bold; proposed: thin and dashed, whatever the kind.
+                    "stroke_width": "3.5" if line.confirmed else "1.3",
+                    "stroke_dasharray": "" if line.confirmed else "5 3",
+                    "stroke_opacity": "0.95" if line.confirmed else "0.75",
                     "class": f"trade {line.kind} {'confirmed' if line.confirmed else 'proposed'}",
                 },
                 f"<title>{esc(a.name)} → {esc(b.name)}</title>",
@@ -172,7 +173,10 @@ def render_map(
                     "x": fmt(x + 4),
                     "y": fmt(y - 3),
                     "font_size": 10,
-                    "fill": "#37474f",
+                    "fill": "#263238",
+                    "stroke": "#ffffff",
+                    "stroke_width": 3,
+                    "paint_order": "stroke",
                     "class": "capital",
                 },
                 esc(cap.name),
@@ -213,52 +217,52 @@ def _fit(points: list[MapPoint], capitals: list[MapLabel]) -> Projection:
 
 
 def _legend(legend: dict[str, str], proj: Projection) -> str:
-    rows: list[str] = []
-    y = proj.height - 14 - 16 * (len(REGION_TYPES) + 2)
+    """Dot colours by region type; line colours by proposal kind; dashed = proposed,
+    bold = confirmed."""
+    items: list[tuple[str, str]] = [("dot", r) for r in REGION_TYPES]
+    items += [("kind", k) for k in LINE_STYLES]
+    items += [("proposed", "proposed"), ("confirmed", "confirmed")]
+    step = 16
     x = 16.0
-    rows.append(
+    y = 26.0  # top left: open sea north-west of the province on every crop
+    rows = [
         tag(
             "rect",
             {
                 "x": x - 8,
                 "y": fmt(y - 14),
-                "width": 230,
-                "height": 16 * (len(REGION_TYPES) + 2) + 12,
+                "width": 250,
+                "height": step * len(items) + 10,
                 "fill": "#ffffff",
-                "fill_opacity": "0.9",
+                "fill_opacity": "0.92",
                 "stroke": "#b0bec5",
             },
         )
-    )
-    for region in REGION_TYPES:
-        rows.append(
-            tag("circle", {"cx": fmt(x), "cy": fmt(y - 4), "r": 5, "fill": region_colour(region)})
-        )
-        rows.append(
-            tag(
-                "text",
-                {"x": fmt(x + 12), "y": fmt(y), "font_size": 12},
-                esc(legend.get(region, region)),
+    ]
+    for what, key in items:
+        if what == "dot":
+            rows.append(
+                tag("circle", {"cx": fmt(x), "cy": fmt(y - 4), "r": 5, "fill": region_colour(key)})
             )
-        )
-        y += 16
-    for confirmed, key in ((False, "proposed"), (True, "confirmed")):
-        rows.append(
-            tag(
-                "line",
-                {
-                    "x1": fmt(x - 6),
-                    "y1": fmt(y - 4),
-                    "x2": fmt(x + 8),
-                    "y2": fmt(y - 4),
-                    "stroke": "#e65100" if not confirmed else "#6d4c41",
-                    "stroke_width": "3.5" if confirmed else "1.4",
-                    "stroke_dasharray": "" if confirmed else "5 4",
-                },
+        else:
+            confirmed = what == "confirmed"
+            stroke = LINE_STYLES[key]["stroke"] if what == "kind" else "#546e7a"
+            rows.append(
+                tag(
+                    "line",
+                    {
+                        "x1": fmt(x - 7),
+                        "y1": fmt(y - 4),
+                        "x2": fmt(x + 8),
+                        "y2": fmt(y - 4),
+                        "stroke": stroke,
+                        "stroke_width": "3.5" if confirmed else "2",
+                        "stroke_dasharray": "5 3" if what == "proposed" else "",
+                    },
+                )
             )
-        )
         rows.append(
-            tag("text", {"x": fmt(x + 12), "y": fmt(y), "font_size": 12}, esc(legend.get(key, key)))
+            tag("text", {"x": fmt(x + 14), "y": fmt(y), "font_size": 12}, esc(legend.get(key, key)))
         )
-        y += 16
+        y += step
     return '<g class="legend">' + "".join(rows) + "</g>"

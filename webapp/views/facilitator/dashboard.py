@@ -6,10 +6,12 @@ import csv
 import io
 from typing import Any
 
-from flask import Response, abort, render_template
+from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 
 from ...charts import render_bars, render_graph, render_map
+from ...market_io import build_market
+from ...models import db
 from . import bp, network
 from .labels import REGION_LABELS
 
@@ -27,19 +29,21 @@ def _legend() -> dict[str, str]:
 
 @bp.get("/")
 def dashboard() -> str:
-    points, lines, capitals = network.map_data()
+    data = network.map_data()
     legend = _legend()
     graph = network.trade_graph()
-    totals = network.category_totals()
-    gaps = network.market_gaps().head(15)
+    market = build_market(db.session)
+    totals = network.category_totals(market)
+    gaps = network.market_gaps(market).head(15)
     return render_template(
         "facilitator/dashboard.html",
         figures=network.figures(),
         latest=network.latest_round(),
+        map_data=data,
         map_svg=render_map(
-            points,
-            lines,
-            capitals,
+            data.points,
+            data.lines,
+            data.capitals,
             legend=legend,
             title=_("Map of pesantren and trades in East Java"),
         ),
@@ -59,11 +63,12 @@ def dashboard() -> str:
 @bp.get("/peta.svg")
 def map_svg() -> Response:
     """The map on its own (to save, print or embed)."""
-    points, lines, capitals = network.map_data()
+    limit = min(max(request.args.get("limit", 250, type=int), 0), 10_000)
+    data = network.map_data(limit=limit)
     svg = render_map(
-        points,
-        lines,
-        capitals,
+        data.points,
+        data.lines,
+        data.capitals,
         legend=_legend(),
         title=_("Map of pesantren and trades in East Java"),
     )

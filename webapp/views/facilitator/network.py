@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from matcher.geo import haversine_km
+from matcher.market import Market
 
 from ...charts import MapLabel, MapLine, MapPoint
 from ...market_io import build_market
@@ -36,6 +37,7 @@ from ...models import (
 __all__ = [
     "GAP_COLUMNS",
     "Figures",
+    "MapData",
     "category_totals",
     "figures",
     "latest_round",
@@ -134,24 +136,53 @@ def figures(today: dt.date | None = None) -> Figures:
     )
 
 
-def map_data() -> tuple[list[MapPoint], list[MapLine], list[MapLabel]]:
-    """Every pesantren, the standing trades (confirmed ones marked), regency capitals."""
+@dataclass(frozen=True)
+class MapData:
+    points: list[MapPoint]
+    lines: list[MapLine]
+    capitals: list[MapLabel]
+    proposed_total: int  # pesantren pairs with a proposed (unconfirmed) trade
+    proposed_shown: int
+
+
+def map_data(limit: int = 250) -> MapData:
+    """Every pesantren, regency capitals, every confirmed trade and the ``limit`` most
+    valuable proposed ones (thousands of lines would hide each other)."""
     points = [
         MapPoint(p.id, p.name, p.latitude, p.longitude, p.region_types[0] if p.region_types else "")
         for p in db.session.scalars(select(Pesantren).order_by(Pesantren.id))
     ]
     latest = latest_round()
-    lines: dict[tuple[int, int], MapLine] = {}
-    for leg, state, kind in db.session.execute(_live_legs(latest.id if latest else None)):
-        key = (leg.giver_id, leg.receiver_id)
-        confirmed = state in RESERVING_STATES
-        if key not in lines or (confirmed and not lines[key].confirmed):
-            lines[key] = MapLine(leg.giver_id, leg.receiver_id, kind, confirmed)
+    condition = Proposal.state.in_(RESERVING_STATES)
+    if latest is not None:
+        condition = condition | ((Proposal.round_id == latest.id) & Proposal.state.in_(LIVE_STATES))
+    rows = db.session.execute(
+        select(
+            ProposalLeg.giver_id,
+            ProposalLeg.receiver_id,
+            Proposal.state,
+            Proposal.kind,
+            Proposal.value_idr,
+        )
+        .join(Proposal)
+        .where(condition)
+        .order_by(Proposal.value_idr.desc(), Proposal.id, ProposalLeg.seq)
+    ).all()
+    confirmed: dict[tuple[int, int], MapLine] = {}
+    proposed: dict[tuple[int, int], MapLine] = {}
+    for giver, receiver, state, kind, _value in rows:
+        key = (giver, receiver)
+        if state in RESERVING_STATES:
+            confirmed.setdefault(key, MapLine(giver, receiver, kind, True))
+        else:
+            proposed.setdefault(key, MapLine(giver, receiver, kind, False))
+    proposed = {k: v for k, v in proposed.items() if k not in confirmed}
+    shown = list(proposed.values())[:limit]
     capitals = [
         MapLabel(r.capital or r.short_name, r.latitude, r.longitude)
         for r in db.session.scalars(select(Regency).order_by(Regency.code))
     ]
-    return points, list(lines.values()), capitals
+    return MapData(points, [*shown, *confirmed.values()], capitals, len(proposed), len(shown))
 
 
 _KIND_RANK = {"trade": 0, "barter_pair": 1, "barter_cycle": 2}
@@ -184,12 +215,12 @@ def trade_graph(limit: int = 60) -> nx.DiGraph:
     return G
 
 
-def category_totals(language: str = "id") -> list[tuple[str, float, float]]:
+def category_totals(market: Market | None = None) -> list[tuple[str, float, float]]:
     """(category, supply value, demand value) in rupiah per month, largest first.
 
     Demand is valued at the buyer's ceiling, or the catalogue's top price when it has none.
     """
-    market = build_market(db.session)
+    market = market if market is not None else build_market(db.session)
     cat = market.catalogue.set_index("product")
     offers = market.offers.assign(value=market.offers["quantity"] * market.offers["price"])
     needs = market.needs.assign(
@@ -205,7 +236,7 @@ def category_totals(language: str = "id") -> list[tuple[str, float, float]]:
     return [(str(name), float(row.supply), float(row.demand)) for name, row in table.iterrows()]
 
 
-def market_gaps(limit_producers: int = 3) -> pd.DataFrame:
+def market_gaps(market: Market | None = None, limit_producers: int = 3) -> pd.DataFrame:
     """Unmet demand by product × region type × kabupaten, with the nearest possible producers.
 
     Unmet = what active needs ask for (after confirmed reservations) minus what the latest
@@ -213,7 +244,7 @@ def market_gaps(limit_producers: int = 3) -> pd.DataFrame:
     product; when none does, the nearest pesantren in a region type that typically produces
     it (``produced_in``), marked as potential.
     """
-    market = build_market(db.session)
+    market = market if market is not None else build_market(db.session)
     needs, offers, people = market.needs, market.offers, market.pesantren
     if needs.empty:
         return pd.DataFrame(columns=GAP_COLUMNS)
