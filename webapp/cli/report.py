@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 from flask import current_app
@@ -57,6 +58,13 @@ def weekly(
         week = parse_week(week_label) if week_label else previous_week(now)
     except WeekError as exc:
         raise click.BadParameter(str(exc), param_hint="--week") from None
+    base_url = str(current_app.config["BASE_URL"])
+    if not dry_run and urlsplit(base_url).hostname in ("127.0.0.1", "localhost", None):
+        click.echo(
+            f"warning: OPOP_BASE_URL is {base_url}: the links in the emails will not work for "
+            "their readers; set it to the public https address",
+            err=True,
+        )
     sender: MailSender = FileSender(dry_run) if dry_run else sender_from_config(current_app.config)
     try:
         result = send_weekly(
