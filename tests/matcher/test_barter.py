@@ -1,0 +1,206 @@
+"""Barter clearing: balanced pairs and rings, listings never over-committed, exact beats greedy."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from matcher.barter import (
+    barter_arcs,
+    barter_objective,
+    clear_barters,
+    greedy_barters,
+    solve_barters,
+)
+from matcher.candidates import find_candidates
+from matcher.config import EngineConfig
+from matcher.engine import committed_quantities
+from tests.matcher.engine_markets import market, need, offer
+
+
+def _cands(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """(supplier, buyer, offer_id, need_id, price, offer_qty, need_qty, score) per row."""
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "supplier_id",
+            "buyer_id",
+            "offer_id",
+            "need_id",
+            "price",
+            "offer_qty",
+            "need_qty",
+            "score",
+        ],
+    )
+    return frame.assign(
+        product=[f"p{o}" for o in frame["offer_id"]],
+        need_product=[f"p{o}" for o in frame["offer_id"]],
+        distance_km=50.0,
+        max_price=float("nan"),
+        s_distance=0.5,
+    )
+
+
+def _usage_ok(plans: list[Any], cands: pd.DataFrame) -> bool:
+    qty = {
+        **dict(zip(cands["offer_id"], cands["offer_qty"], strict=True)),
+        **dict(zip(cands["need_id"], cands["need_qty"], strict=True)),
+    }
+    return all(v <= qty[k] * (1 + 1e-9) + 1e-9 for k, v in committed_quantities(plans).items())
+
+
+PAIR = _cands([(1, 2, 11, 21, 50_000.0, 100.0, 20.0, 0.8), (2, 1, 12, 22, 40_000.0, 300, 200, 0.7)])
+
+
+def test_no_candidates_no_barters() -> None:
+    result = solve_barters(None, PAIR.iloc[:0])
+    assert result.plans == []
+    assert result.stats["cycles"] == 0
+
+
+def test_one_way_trade_is_not_a_barter() -> None:
+    assert clear_barters(None, PAIR.iloc[:1]) == []
+
+
+def test_a_pair_exchanges_equal_value_limited_by_the_scarcer_side() -> None:
+    [plan] = clear_barters(None, PAIR)
+    assert plan.kind == "barter_pair"
+    kopi, fish = plan.legs
+    assert (kopi.giver_id, kopi.receiver_id, fish.giver_id, fish.receiver_id) == (1, 2, 2, 1)
+    assert kopi.quantity == pytest.approx(20.0)  # buyer 2 needs only 20
+    assert fish.quantity == pytest.approx(25.0)  # Rp 1.000.000 of fish at Rp 40.000
+    assert all(abs(v) < 1.0 for v in plan.balance().values())
+    assert kopi.components == {"distance": 0.5}
+
+
+def test_a_ring_of_three_clears_when_no_pair_exists() -> None:
+    ring = _cands(
+        [
+            (1, 2, 11, 21, 50_000.0, 100.0, 10.0, 0.8),
+            (2, 3, 12, 22, 40_000.0, 100.0, 100.0, 0.7),
+            (3, 1, 13, 23, 12_000.0, 1000.0, 1000.0, 0.9),
+        ]
+    )
+    [plan] = clear_barters(None, ring)
+    assert plan.kind == "barter_cycle"
+    assert [leg.giver_id for leg in plan.legs] == [1, 2, 3]
+    assert [leg.value for leg in plan.legs] == pytest.approx([500_000.0] * 3)
+    pairs_only = dataclasses.replace(EngineConfig(), max_cycle_length=2)
+    assert clear_barters(None, ring, pairs_only) == []
+
+
+def test_a_ring_of_four_needs_max_cycle_length_four() -> None:
+    ring = _cands([(i, i % 4 + 1, 10 + i, 20 + i, 1000.0, 10.0, 10.0, 0.9) for i in range(1, 5)])
+    assert clear_barters(None, ring) == []
+    four = dataclasses.replace(EngineConfig(), max_cycle_length=4)
+    [plan] = clear_barters(None, ring, four)
+    assert len(plan.legs) == 4
+
+
+def test_a_shared_offer_is_split_between_barters_never_over_committed() -> None:
+    # Pesantren 1 offers 30 kg to both 2 and 3; each wants 30 kg and can pay back in kind.
+    cands = _cands(
+        [
+            (1, 2, 11, 21, 1000.0, 30.0, 30.0, 0.9),
+            (1, 3, 11, 31, 1000.0, 30.0, 30.0, 0.9),
+            (2, 1, 12, 22, 1000.0, 100.0, 100.0, 0.9),
+            (3, 1, 13, 23, 1000.0, 100.0, 100.0, 0.9),
+        ]
+    )
+    plans = clear_barters(None, cands)
+    assert sum(leg.quantity for p in plans for leg in p.legs if leg.offer_id == 11) <= 30 + 1e-6
+    assert _usage_ok(plans, cands)
+
+
+def test_the_length_discount_trades_a_longer_ring_against_a_surer_pair() -> None:
+    # 1 and 2 can swap directly, or go round through 3 (which serves one more need).
+    cands = _cands(
+        [
+            (1, 2, 11, 21, 100.0, 1.0, 1.0, 0.8),
+            (2, 1, 12, 22, 100.0, 1.0, 1.0, 0.8),
+            (2, 3, 12, 32, 100.0, 1.0, 1.0, 0.8),
+            (3, 1, 13, 23, 100.0, 1.0, 1.0, 0.8),
+        ]
+    )
+    [ring] = solve_barters(None, cands).plans  # 3 legs x 0.9 beat 2 legs x 1
+    assert ring.kind == "barter_cycle"
+    [pair] = solve_barters(None, cands, length_discount=0.6).plans
+    assert pair.kind == "barter_pair"
+
+
+def test_minimum_barter_value_drops_small_barters() -> None:
+    small = dataclasses.replace(EngineConfig(), min_barter_value=2_000_000.0)
+    assert clear_barters(None, PAIR, small) == []
+    result = solve_barters(None, PAIR, dataclasses.replace(small, min_barter_value=500_000.0))
+    assert len(result.plans) == 1
+    assert result.stats["binaries"] == 1
+    assert result.stats["optimal"]
+    assert result.stats["gap"] <= 1e-4
+
+
+def test_min_lot_of_a_listing_is_respected() -> None:
+    m = market(
+        [
+            offer(11, 1, "kopi-bubuk", quantity=50.0, price=100_000.0, min_lot=40.0),
+            offer(12, 2, "ikan-asin", quantity=500.0, price=40_000.0),
+        ],
+        [need(21, 2, "kopi-bubuk", quantity=30.0), need(22, 1, "ikan-asin", quantity=500.0)],
+    )
+    cands = find_candidates(m)
+    assert len(cands) == 2
+    assert clear_barters(m, cands) == []  # 2 needs 30 kg, 1 sells at least 40
+    m2 = m.with_frames(needs=m.needs.assign(quantity=[45.0, 500.0]))
+    [plan] = clear_barters(m2, find_candidates(m2))
+    assert plan.legs[0].quantity >= 40.0 - 1e-6
+
+
+def test_barters_never_join_a_pesantren_to_itself() -> None:
+    cands = pd.concat([PAIR, _cands([(1, 1, 11, 22, 50_000.0, 100.0, 20.0, 1.0)])])
+    for plan in clear_barters(None, cands):
+        assert all(leg.giver_id != leg.receiver_id for leg in plan.legs)
+
+
+def test_the_best_candidate_realises_each_arc() -> None:
+    two_offers = pd.concat([PAIR, _cands([(1, 2, 13, 21, 60_000.0, 100.0, 20.0, 0.3)])])
+    arcs = barter_arcs(two_offers, partners=0)
+    assert len(arcs) == 2
+    assert set(arcs["offer_id"]) == {11, 12}
+
+
+def test_missing_columns_are_named() -> None:
+    with pytest.raises(ValueError, match="missing columns.*score"):
+        clear_barters(None, PAIR.drop(columns="score"))
+
+
+def test_bad_length_discount_is_refused() -> None:
+    with pytest.raises(ValueError, match="length_discount"):
+        solve_barters(None, PAIR, length_discount=0.0)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_exact_clearing_is_never_worse_than_greedy_on_a_generated_market(seed: int) -> None:
+    from matcher.synthetic import synthetic_market
+
+    m = synthetic_market(120, seed=seed)
+    cands = find_candidates(m)
+    for length in (2, 3, 4):
+        cfg = dataclasses.replace(EngineConfig(), max_cycle_length=length)
+        exact = solve_barters(m, cands, cfg)
+        greedy = greedy_barters(m, cands, cfg)
+        assert exact.stats["optimal"]
+        assert barter_objective(exact.plans) >= barter_objective(greedy) - 1e-6
+        assert exact.stats["objective"] == pytest.approx(barter_objective(exact.plans))
+        assert _usage_ok(exact.plans, cands)
+        assert _usage_ok(greedy, cands)
+
+
+def test_the_same_candidates_give_the_same_barters() -> None:
+    from matcher.synthetic import synthetic_market
+
+    m = synthetic_market(80, seed=5)
+    cands = find_candidates(m)
+    assert clear_barters(m, cands) == clear_barters(m, cands.sample(frac=1.0, random_state=1))
