@@ -217,52 +217,63 @@ def _fit(points: list[MapPoint], capitals: list[MapLabel]) -> Projection:
 
 
 def _legend(legend: dict[str, str], proj: Projection) -> str:
-    """Dot colours by region type; line colours by proposal kind; dashed = proposed,
-    bold = confirmed."""
-    items: list[tuple[str, str]] = [("dot", r) for r in REGION_TYPES]
-    items += [("kind", k) for k in LINE_STYLES]
-    items += [("proposed", "proposed"), ("confirmed", "confirmed")]
-    step = 16
-    x = 16.0
-    y = 26.0  # top left: open sea north-west of the province on every crop
+    """Two columns in the Indian Ocean south of Java: dot colours by region type; line
+    colours by proposal kind, dashed = proposed, bold = confirmed."""
+    columns: list[list[tuple[str, str]]] = [
+        [("dot", r) for r in REGION_TYPES],
+        [("kind", k) for k in LINE_STYLES] + [("proposed", "proposed"), ("confirmed", "confirmed")],
+    ]
+    step, col_w = 16, 230
+    rows_n = max(len(c) for c in columns)
+    left = proj.width * 0.27
+    top = proj.height - 12 - step * rows_n
     rows = [
         tag(
             "rect",
             {
-                "x": x - 8,
-                "y": fmt(y - 14),
-                "width": 250,
-                "height": step * len(items) + 10,
+                "x": fmt(left - 10),
+                "y": fmt(top - 14),
+                "width": col_w * len(columns) + 10,
+                "height": step * rows_n + 10,
                 "fill": "#ffffff",
                 "fill_opacity": "0.92",
                 "stroke": "#b0bec5",
             },
         )
     ]
-    for what, key in items:
-        if what == "dot":
-            rows.append(
-                tag("circle", {"cx": fmt(x), "cy": fmt(y - 4), "r": 5, "fill": region_colour(key)})
-            )
-        else:
-            confirmed = what == "confirmed"
-            stroke = LINE_STYLES[key]["stroke"] if what == "kind" else "#546e7a"
+    for i, column in enumerate(columns):
+        x, y = left + i * col_w, top
+        for what, key in column:
+            if what == "dot":
+                rows.append(
+                    tag(
+                        "circle",
+                        {"cx": fmt(x), "cy": fmt(y - 4), "r": 5, "fill": region_colour(key)},
+                    )
+                )
+            else:
+                confirmed = what == "confirmed"
+                stroke = LINE_STYLES[key]["stroke"] if what == "kind" else "#546e7a"
+                rows.append(
+                    tag(
+                        "line",
+                        {
+                            "x1": fmt(x - 7),
+                            "y1": fmt(y - 4),
+                            "x2": fmt(x + 8),
+                            "y2": fmt(y - 4),
+                            "stroke": stroke,
+                            "stroke_width": "3.5" if confirmed else "2",
+                            "stroke_dasharray": "5 3" if what == "proposed" else "",
+                        },
+                    )
+                )
             rows.append(
                 tag(
-                    "line",
-                    {
-                        "x1": fmt(x - 7),
-                        "y1": fmt(y - 4),
-                        "x2": fmt(x + 8),
-                        "y2": fmt(y - 4),
-                        "stroke": stroke,
-                        "stroke_width": "3.5" if confirmed else "2",
-                        "stroke_dasharray": "5 3" if what == "proposed" else "",
-                    },
+                    "text",
+                    {"x": fmt(x + 14), "y": fmt(y), "font_size": 12},
+                    esc(legend.get(key, key)),
                 )
             )
-        rows.append(
-            tag("text", {"x": fmt(x + 14), "y": fmt(y), "font_size": 12}, esc(legend.get(key, key)))
-        )
-        y += step
+            y += step
     return '<g class="legend">' + "".join(rows) + "</g>"

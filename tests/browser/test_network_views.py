@@ -1,0 +1,224 @@
+"""The facilitator's network views in headless Chromium, on the seed data after a real round.
+
+The server here is this module's own (the seed, a round run by the engine, one
+highland ↔ coastal barter confirmed), so the pictures show the seed network's trades.
+Screenshots are kept under ``test-artifacts/`` (git-ignored) for people to look at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from webapp import create_app
+from webapp.models import MatchRound, Pesantren, Proposal, User, db
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "sandi-uji-coba-1"
+EMAIL = "fasilitator.peta@opop.test"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@dataclass
+class Network:
+    base_url: str
+    app: Any
+    round_id: int
+    pesantren: int
+    confirmed: tuple[str, str]  # the highland and the coastal pesantren of the confirmed pair
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("OPOP_TEST_DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(tmp_path_factory.mktemp("network") / "network.sqlite3")
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import _recreate_postgres_database
+    from webapp.config import _driver_url
+
+    parsed = make_url(_driver_url(url))
+    suffix = "_network_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+    url = parsed.set(database=f"{parsed.database}{suffix}").render_as_string(hide_password=False)
+    _recreate_postgres_database(url)
+    return url
+
+
+def _region(p: Pesantren) -> str:
+    return p.region_types[0] if p.region_types else ""
+
+
+def _prepare() -> tuple[int, tuple[str, str]]:
+    """Seed, run a round with the engine, publish it, confirm one highland ↔ coastal pair."""
+    from webapp import proposals, rounds
+    from webapp.seed import load_seed
+
+    load_seed()
+    user = User(email=EMAIL, name="Fasilitator Peta", role="facilitator")
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    db.session.commit()
+    match_round = rounds.run_match_round(user)
+    assert match_round.status == "draft", match_round.error
+    rounds.publish_round(match_round, user)
+    pairs = db.session.scalars(
+        select(Proposal).where(Proposal.round_id == match_round.id, Proposal.kind == "barter_pair")
+    ).all()
+    for pair in pairs:
+        people = {_region(party.pesantren): party.pesantren for party in pair.parties}
+        if {"highland_agriculture", "coastal_fisheries"} <= set(people):
+            for party in pair.parties:
+                proposals.accept(pair, party.pesantren_id, None)
+            return match_round.id, (
+                people["highland_agriculture"].name,
+                people["coastal_fisheries"].name,
+            )
+    raise AssertionError("the seed round has no highland ↔ coastal barter pair")
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
+    from webapp import migrate
+
+    app = create_app(
+        {
+            "TESTING": False,
+            "DATABASE_URL": _database_url(tmp_path_factory),
+            "SECRET_KEY": "network-views-secret",
+            "RATELIMIT_ENABLED": False,
+            "INSTANCE_PATH": str(tmp_path_factory.mktemp("network-instance")),
+        }
+    )
+    migrate.upgrade(app)
+    with app.app_context():
+        round_id, confirmed = _prepare()
+        count = db.session.scalar(select(db.func.count()).select_from(Pesantren))
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Network(f"http://127.0.0.1:{server.server_port}", app, round_id, count, confirmed)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+def _signed_in(chromium: Any, network: Network, **options: Any) -> Any:
+    context = chromium.new_context(
+        base_url=network.base_url, viewport={"width": 1280, "height": 900}, **options
+    )
+    page = context.new_page()
+    page.goto("/masuk")
+    page.fill("input[name=email]", EMAIL)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form:has(input[name=password]) button[type=submit]").first.click()
+    page.wait_for_load_state()
+    return page
+
+
+def _shoot(target: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    target.screenshot(path=str(path))
+    return path
+
+
+def test_the_map_shows_every_pesantren_and_the_highland_coast_trades(chromium, network):
+    page = _signed_in(chromium, network)
+    page.goto("/fasilitator/", timeout=180_000)
+    svg = page.locator("svg.map")
+    box = svg.bounding_box()
+    assert box is not None
+    assert box["width"] > 600
+    assert page.locator("svg.map circle.pesantren").count() == network.pesantren
+    assert page.locator("svg.map line.trade.confirmed").count() >= 2  # the pair, both ways
+    assert page.locator("svg.map line.trade.proposed").count() > 50
+    highland, coastal = network.confirmed
+    titles = page.locator("svg.map line.trade.confirmed title").all_text_contents()
+    assert f"{highland} → {coastal}" in titles
+    assert f"{coastal} → {highland}" in titles
+    assert page.locator("svg.map text.capital").count() >= 38
+    assert _shoot(svg, "network-map").stat().st_size > 20_000
+    _shoot(page, "network-dashboard")
+    page.context.close()
+
+
+def test_the_trade_graph_draws_barter_cycles_between_region_groups(chromium, network):
+    page = _signed_in(chromium, network)
+    page.goto("/fasilitator/", timeout=180_000)
+    graph = page.locator("svg.graph")
+    assert graph.bounding_box()["width"] > 600
+    assert page.locator("svg.graph circle.node").count() > 20
+    assert page.locator("svg.graph path.edge.barter_cycle").count() >= 3
+    assert page.locator("svg.graph path.edge.barter_pair").count() >= 2
+    fills = set(
+        page.locator("svg.graph circle.node").evaluate_all(
+            "nodes => nodes.map(n => n.getAttribute('fill'))"
+        )
+    )
+    assert {"#2e7d32", "#1565c0"} <= fills  # highland and coastal pesantren both there
+    assert _shoot(graph, "network-graph").stat().st_size > 20_000
+    page.context.close()
+
+
+def test_the_round_review_lists_pairs_cycles_and_trades(chromium, network):
+    page = _signed_in(chromium, network)
+    page.goto(f"/fasilitator/putaran/{network.round_id}?lang=en", timeout=120_000)
+    figures = page.locator(".figures").inner_text()
+    assert "Barter pairs" in figures
+    assert "Barter cycles" in figures
+    page.goto(f"/fasilitator/putaran/{network.round_id}?kind=barter_cycle&lang=en")
+    legs = page.locator("article.proposal").first.locator("ol.legs li")
+    assert legs.count() >= 3
+    _shoot(page, "network-round-review")
+    page.context.close()
+
+
+def test_the_progress_page_refreshes_itself_without_javascript(chromium, network):
+    with network.app.app_context():
+        running = MatchRound(status="running", as_of=dt.date.today(), progress="engine: uji")
+        db.session.add(running)
+        db.session.commit()
+        running_id = running.id
+    page = _signed_in(chromium, network, java_script_enabled=False)
+    page.goto(f"/fasilitator/putaran/{running_id}")
+    assert "engine: uji" in page.locator(".progress-text").inner_text()
+    with network.app.app_context():
+        row = db.session.get(MatchRound, running_id)
+        row.status, row.progress = "failed", "failed"
+        row.error = "stopped by the test"
+        db.session.commit()
+        db.session.remove()
+    page.wait_for_selector("text=stopped by the test", timeout=15_000)
+    page.context.close()
