@@ -1,0 +1,184 @@
+"""Trade allocation: limited supply shared network-wide, never promised twice, exact."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+from scipy.optimize import linprog
+
+from matcher.allocation import (
+    allocate,
+    allocation_value,
+    solve_allocation,
+    unpruned_allocation_value,
+)
+from matcher.candidates import find_candidates
+from matcher.config import EngineConfig
+from matcher.engine import committed_quantities
+from tests.matcher.engine_markets import market, need, offer
+
+
+def _cands(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """(supplier, buyer, offer_id, need_id, price, offer_qty, need_qty, score, km) per row."""
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "supplier_id",
+            "buyer_id",
+            "offer_id",
+            "need_id",
+            "price",
+            "offer_qty",
+            "need_qty",
+            "score",
+            "distance_km",
+        ],
+    )
+    return frame.assign(product="beras", need_product="beras", max_price=float("nan"))
+
+
+def _lp_optimum(cands: pd.DataFrame, cost: float = 2.0) -> float:
+    """The same transportation problem as a plain LP (independent check)."""
+    profit = cands["score"] * cands["price"] - cost * cands["distance_km"]
+    c = cands[(profit > 0) & (cands["supplier_id"] != cands["buyer_id"])]
+    p = (c["score"] * c["price"] - cost * c["distance_km"]).to_numpy()
+    rows, rhs = [], []
+    for col, qty in (("offer_id", "offer_qty"), ("need_id", "need_qty")):
+        for lid, grp in c.groupby(col):
+            rows.append((c[col] == lid).to_numpy(float))
+            rhs.append(float(grp[qty].iloc[0]))
+    if not len(c):
+        return 0.0
+    res = linprog(-p, A_ub=rows, b_ub=rhs, bounds=(0, None), method="highs")
+    return float(-res.fun)
+
+
+COMPETING = _cands(
+    [
+        # one offer of 500 kg, two buyers of 300 and 400 kg: never both promised in full
+        (1, 2, 11, 21, 12_000.0, 500.0, 300.0, 0.8, 10.0),
+        (1, 3, 11, 22, 12_000.0, 500.0, 400.0, 0.8, 200.0),
+    ]
+)
+
+
+def test_no_candidates_no_trades() -> None:
+    result = solve_allocation(None, COMPETING.iloc[:0])
+    assert result.plans == []
+    assert result.stats["value"] == 0.0
+
+
+def test_two_buyers_are_never_promised_the_same_supply() -> None:
+    plans = allocate(None, COMPETING)
+    assert sum(p.legs[0].quantity for p in plans) == pytest.approx(500.0)
+    assert {p.legs[0].need_id: p.legs[0].quantity for p in plans} == {21: 300.0, 22: 200.0}
+    assert all(p.kind == "trade" and len(p.legs) == 1 for p in plans)
+
+
+def test_used_quantities_from_barters_are_taken_out_first() -> None:
+    plans = allocate(None, COMPETING, used={11: 450.0})
+    assert sum(p.legs[0].quantity for p in plans) == pytest.approx(50.0)
+    assert allocate(None, COMPETING, used={11: 500.0}) == []
+
+
+def test_a_trade_that_costs_more_to_carry_than_it_is_worth_is_not_proposed() -> None:
+    far = _cands([(1, 2, 11, 21, 1000.0, 10.0, 10.0, 0.5, 400.0)])  # 500 < 2 x 400
+    assert allocate(None, far) == []
+
+
+def test_no_trade_inside_one_pesantren() -> None:
+    own = _cands([(1, 1, 11, 21, 12_000.0, 10.0, 10.0, 1.0, 0.0)])
+    assert allocate(None, own) == []
+
+
+def test_a_need_served_by_substitutes_is_never_over_served() -> None:
+    m = market(
+        [offer(11, 1, "ikan-asin", quantity=300.0), offer(12, 3, "teri-asin", quantity=300.0)],
+        [need(21, 2, "ikan-asin", quantity=400.0)],
+    )
+    cands = find_candidates(m)
+    assert set(cands["offer_id"]) == {11, 12}
+    plans = allocate(m, cands)
+    assert sum(p.legs[0].quantity for p in plans) == pytest.approx(400.0)
+
+
+def test_allocation_is_the_lp_optimum_on_random_frames() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        n = int(rng.integers(1, 25))
+        offers = rng.integers(0, 6, n)
+        needs = rng.integers(0, 6, n)
+        frame = _cands(
+            [
+                (
+                    int(o),
+                    int(d) + 10,
+                    100 + int(o),
+                    200 + int(d),
+                    float(rng.integers(1, 50) * 1000),
+                    float(rng.integers(1, 50) * 10),
+                    float(rng.integers(1, 50) * 10),
+                    float(rng.uniform(0.2, 1)),
+                    float(rng.uniform(0, 300)),
+                )
+                for o, d in zip(offers, needs, strict=True)
+            ]
+        ).drop_duplicates(["offer_id", "need_id"])
+        # listing quantities are per listing, not per row
+        frame["offer_qty"] = frame.groupby("offer_id")["offer_qty"].transform("first")
+        frame["need_qty"] = frame.groupby("need_id")["need_qty"].transform("first")
+        result = solve_allocation(None, frame)
+        assert result.stats["value"] == pytest.approx(_lp_optimum(frame), rel=1e-4, abs=1.0)
+        used = committed_quantities(result.plans)
+        qty = {
+            **dict(zip(frame["offer_id"], frame["offer_qty"], strict=True)),
+            **dict(zip(frame["need_id"], frame["need_qty"], strict=True)),
+        }
+        assert all(v <= qty[k] + 1e-6 for k, v in used.items())
+
+
+def test_allocation_value_counts_score_weighted_value_minus_transport() -> None:
+    plans = allocate(None, COMPETING)
+    expected = (0.8 * 12_000 - 2 * 10) * 300 + (0.8 * 12_000 - 2 * 200) * 200
+    assert allocation_value(plans) == pytest.approx(expected)
+    cheap = EngineConfig(transport_cost_per_kg_km=0.0)
+    assert allocation_value(plans, cheap) == pytest.approx(0.8 * 12_000 * 500)
+
+
+def test_flows_below_a_min_lot_are_dropped() -> None:
+    m = market(
+        [offer(11, 1, "kentang", quantity=100.0, price=9000.0, min_lot=80.0)],
+        [need(21, 2, "kentang", quantity=50.0)],
+    )
+    result = solve_allocation(m, find_candidates(m))
+    assert result.plans == []
+    assert result.stats["dropped_for_min_lot"] == 1
+
+
+def test_bad_input_is_named() -> None:
+    with pytest.raises(ValueError, match="missing columns.*price"):
+        allocate(None, COMPETING.drop(columns="price"))
+    with pytest.raises(ValueError, match="negative"):
+        allocate(None, COMPETING, used={11: -1.0})
+
+
+def test_the_same_candidates_give_the_same_trades_in_any_row_order() -> None:
+    from matcher.synthetic import synthetic_market
+
+    m = synthetic_market(80, seed=2)
+    cands = find_candidates(m)
+    assert allocate(m, cands) == allocate(m, cands.sample(frac=1.0, random_state=4))
+
+
+def test_top_k_candidates_never_beat_the_unpruned_optimum() -> None:
+    from matcher.synthetic import synthetic_market
+
+    m = synthetic_market(60, seed=4)
+    pruned = solve_allocation(m, find_candidates(m)).stats["value"]
+    full = unpruned_allocation_value(m)
+    assert full["arcs"] >= len(find_candidates(m))
+    assert 0 < pruned <= full["value"] + 1e-6
