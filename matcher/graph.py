@@ -45,7 +45,7 @@ def trade_graph(
         ``need_qty``).
     max_partners
         Keep, for each buyer, only the edges from its ``max_partners`` best suppliers (by
-        best score; ties by supplier id). ``None`` or 0 keeps every edge.
+        best score; ties in candidate order). ``None`` or 0 keeps every edge.
 
     Returns
     -------
@@ -100,8 +100,9 @@ def trade_graph(
     keep = np.ones(len(key), dtype=bool)
     if max_partners:
         # a buyer's best suppliers are the first distinct suppliers of its candidates in
-        # score order (ties: lower supplier id); hash-based steps keep this linear-ish
-        order = np.lexsort((sup, -score, buy))
+        # score order; one stable float sort (buyer, then score descending; ties keep the
+        # candidates' own order) and hash-based steps keep this fast
+        order = np.argsort(buy.astype(float) * 4.0 + (1.0 - score), kind="stable")
         k_sorted = key[order]
         first = ~pd.Series(k_sorted).duplicated().to_numpy()
         e_key, e_buy = k_sorted[first], buy[order][first]
