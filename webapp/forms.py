@@ -46,7 +46,12 @@ __all__ = [
 MAX_NOTE_LENGTH = 500
 MIN_PASSWORD_LENGTH = 8
 
-CERT_LABELS = {"halal": _l("Halal"), "pirt": _l("P-IRT"), "bpom_md": _l("BPOM MD"), "sni": _l("SNI")}
+CERT_LABELS = {
+    "halal": _l("Halal"),
+    "pirt": _l("P-IRT"),
+    "bpom_md": _l("BPOM MD"),
+    "sni": _l("SNI"),
+}
 REGION_LABELS = {
     "highland_agriculture": _l("Highland agriculture"),
     "coastal_fisheries": _l("Coastal fisheries"),
@@ -54,7 +59,12 @@ REGION_LABELS = {
     "urban": _l("Urban"),
     "island": _l("Island"),
 }
-PERIOD_LABELS = {"day": _l("per day"), "week": _l("per week"), "month": _l("per month"), "year": _l("per year")}
+PERIOD_LABELS = {
+    "day": _l("per day"),
+    "week": _l("per week"),
+    "month": _l("per month"),
+    "year": _l("per year"),
+}
 DECLINE_LABELS = {
     "price": _l("Price"),
     "quantity": _l("Quantity"),
@@ -107,9 +117,7 @@ class PasswordForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(
-        _l("Language"), choices=[("id", "Bahasa Indonesia"), ("en", "English")]
-    )
+    language = SelectField(_l("Language"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])
     submit = SubmitField(_l("Save"))
 
     def validate_language(self, field: SelectField) -> None:
@@ -122,7 +130,11 @@ class ListingForm(FlaskForm):
 
     product = StringField(
         _l("Product"),
-        validators=[DataRequired(message=_l("Type a product.")), Length(max=120), _no_control_characters],
+        validators=[
+            DataRequired(message=_l("Type a product.")),
+            Length(max=120),
+            _no_control_characters,
+        ],
         render_kw={"autocomplete": "off", "data-suggest": "1"},
     )
     quantity = StringField(
@@ -136,7 +148,9 @@ class ListingForm(FlaskForm):
         validators=[Optional(), Length(max=20)],
         render_kw={"inputmode": "decimal"},
     )
-    period = SelectField(_l("Period"), choices=[(p, PERIOD_LABELS[p]) for p in PERIODS], default="month")
+    period = SelectField(
+        _l("Period"), choices=[(p, PERIOD_LABELS[p]) for p in PERIODS], default="month"
+    )
     price = StringField(
         _l("Price per base unit (Rp)"),
         validators=[Optional(), Length(max=20)],
@@ -174,15 +188,25 @@ class SearchForm(FlaskForm):
         validators=[Optional(), Length(max=120)],
         render_kw={"autocomplete": "off", "data-suggest": "1"},
     )
-    quantity = StringField(_l("Quantity"), validators=[Optional(), Length(max=20)], render_kw={"inputmode": "decimal"})
+    quantity = StringField(
+        _l("Quantity"), validators=[Optional(), Length(max=20)], render_kw={"inputmode": "decimal"}
+    )
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=16)])
     radius = SelectField(
         _l("Within"),
-        choices=[("", _l("any distance")), ("25", "25 km"), ("50", "50 km"), ("100", "100 km"), ("200", "200 km")],
+        choices=[
+            ("", _l("any distance")),
+            ("25", "25 km"),
+            ("50", "50 km"),
+            ("100", "100 km"),
+            ("200", "200 km"),
+        ],
         default="",
         validate_choice=False,
     )
-    certs = MultiCheckboxField(_l("Required certificates"), choices=[(c, CERT_LABELS[c]) for c in CERT_KINDS])
+    certs = MultiCheckboxField(
+        _l("Required certificates"), choices=[(c, CERT_LABELS[c]) for c in CERT_KINDS]
+    )
     region_type = SelectField(
         _l("Region type"),
         choices=[("", _l("any"))] + [(r, REGION_LABELS[r]) for r in REGION_TYPES],

@@ -95,18 +95,33 @@ def proposal(
     kind: str = "barter_pair",
 ) -> Proposal:
     """A proposal whose legs give each offer to the need of the other side."""
-    p = Proposal(round_id=rnd.id, kind=kind, state=state, score=0.8, value_idr=Decimal("500000"),
-                 reasons={"id": ["Saling melengkapi"], "en": ["Complementary"]})
+    p = Proposal(
+        round_id=rnd.id,
+        kind=kind,
+        state=state,
+        score=0.8,
+        value_idr=Decimal("500000"),
+        reasons={"id": ["Saling melengkapi"], "en": ["Complementary"]},
+    )
     db.session.add(p)
     db.session.flush()
     parties: set[int] = set()
     for seq, (offer, need, _) in enumerate(legs):
         db.session.add(
             ProposalLeg(
-                proposal_id=p.id, seq=seq, giver_id=offer.pesantren_id, receiver_id=need.pesantren_id,
-                offer_id=offer.id, need_id=need.id, product_id=offer.product_id,
-                quantity=Decimal("10"), unit_price=Decimal("50000"), value_idr=Decimal("500000"),
-                distance_km=12.5, score=0.8, reasons={"id": "Dekat", "en": "Close by"},
+                proposal_id=p.id,
+                seq=seq,
+                giver_id=offer.pesantren_id,
+                receiver_id=need.pesantren_id,
+                offer_id=offer.id,
+                need_id=need.id,
+                product_id=offer.product_id,
+                quantity=Decimal("10"),
+                unit_price=Decimal("50000"),
+                value_idr=Decimal("500000"),
+                distance_km=12.5,
+                score=0.8,
+                reasons={"id": "Dekat", "en": "Close by"},
             )
         )
         parties.update({offer.pesantren_id, need.pesantren_id})
@@ -139,8 +154,14 @@ def _build_world() -> World:
     b = f.make_pesantren("3529", name="Pondok Bahari Sumenep")
     c = f.make_pesantren("3578", name="Pondok Kota Surabaya")
     f.make_product("ikan-asin", name_id="Ikan asin", name_en="Salted fish")
-    f.make_product("keripik-apel", name_id="Keripik apel", name_en="Apple chips", category="snacks",
-                   price_min=80000.0, price_max=120000.0)
+    f.make_product(
+        "keripik-apel",
+        name_id="Keripik apel",
+        name_en="Apple chips",
+        category="snacks",
+        price_min=80000.0,
+        price_max=120000.0,
+    )
     offer_a = f.make_listing(a, "offer", "keripik-apel", price=Decimal("90000"))
     need_a = f.make_listing(a, "need", "ikan-asin")
     offer_b = f.make_listing(b, "offer", "ikan-asin")
@@ -160,7 +181,9 @@ def _build_world() -> World:
     draft = proposal(rnd, [(offer_a, need_b, ""), (offer_b, need_a, "")], state="draft")
     trade = proposal(rnd, [(offer_c, need_b, "")], kind="trade")
     db.session.commit()
-    return World(a, b, c, users, offer_a, need_a, offer_b, need_b, offer_c, rnd, barter, draft, trade)
+    return World(
+        a, b, c, users, offer_a, need_a, offer_b, need_b, offer_c, rnd, barter, draft, trade
+    )
 
 
 def fingerprint() -> list[Any]:
@@ -202,48 +225,133 @@ MATRIX: list[Route] = [
     Route("auth.login", "GET", lambda w: "/masuk", expect(302, visitor=200)),
     Route("auth.logout", "POST", lambda w: "/keluar", expect(302)),
     Route("auth.account", "GET", lambda w: "/akun", expect()),
-    Route("auth.change_password", "POST", lambda w: "/akun/sandi", expect(400),
-          data=lambda w: {"current": "wrong", "new": "x", "confirm": "y"}, label="(bad input)"),
-    Route("auth.set_language", "POST", lambda w: "/akun/bahasa", expect(302),
-          data=lambda w: {"language": "en"}),
+    Route(
+        "auth.change_password",
+        "POST",
+        lambda w: "/akun/sandi",
+        expect(400),
+        data=lambda w: {"current": "wrong", "new": "x", "confirm": "y"},
+        label="(bad input)",
+    ),
+    Route(
+        "auth.set_language",
+        "POST",
+        lambda w: "/akun/bahasa",
+        expect(302),
+        data=lambda w: {"language": "en"},
+    ),
     # officer pages: only for officers, about their own pesantren
-    Route("officer.dashboard", "GET", lambda w: "/saya", expect(officer_a=200, facilitator=403, admin=403)),
+    Route(
+        "officer.dashboard",
+        "GET",
+        lambda w: "/saya",
+        expect(officer_a=200, facilitator=403, admin=403),
+    ),
     Route("officer.listings", "GET", lambda w: "/saya/listing", expect(facilitator=403, admin=403)),
-    Route("officer.listing_new", "GET", lambda w: "/saya/listing/baru/offer",
-          expect(facilitator=403, admin=403)),
-    Route("officer.listing_new", "POST", lambda w: "/saya/listing/baru/need",
-          expect(302, officer_a=400, facilitator=403, admin=403),  # A already needs ikan-asin
-          data=lambda w: dict(_new_listing), label="(duplicate for A, new for B)"),
-    Route("officer.listing_edit", "GET", lambda w: f"/saya/listing/{w.offer_a.id}/ubah",
-          expect(officer_b=404)),
-    Route("officer.listing_edit", "POST", lambda w: f"/saya/listing/{w.offer_a.id}/ubah",
-          expect(302, officer_b=404), data=_listing_form(lambda w: w.offer_a)),
-    Route("officer.listing_edit", "GET", lambda w: "/saya/listing/999999/ubah",
-          expect(404), label="(no such listing)"),
-    Route("officer.listing_pause", "POST", lambda w: f"/saya/listing/{w.need_a.id}/jeda",
-          expect(302, officer_b=404)),
-    Route("officer.listing_delete", "POST", lambda w: f"/saya/listing/{w.need_a.id}/hapus",
-          expect(302, officer_b=404)),
-    Route("officer.listing_confirm", "POST", lambda w: f"/saya/listing/{w.offer_a.id}/konfirmasi",
-          expect(302, officer_b=404)),
+    Route(
+        "officer.listing_new",
+        "GET",
+        lambda w: "/saya/listing/baru/offer",
+        expect(facilitator=403, admin=403),
+    ),
+    Route(
+        "officer.listing_new",
+        "POST",
+        lambda w: "/saya/listing/baru/need",
+        expect(302, officer_a=400, facilitator=403, admin=403),  # A already needs ikan-asin
+        data=lambda w: dict(_new_listing),
+        label="(duplicate for A, new for B)",
+    ),
+    Route(
+        "officer.listing_edit",
+        "GET",
+        lambda w: f"/saya/listing/{w.offer_a.id}/ubah",
+        expect(officer_b=404),
+    ),
+    Route(
+        "officer.listing_edit",
+        "POST",
+        lambda w: f"/saya/listing/{w.offer_a.id}/ubah",
+        expect(302, officer_b=404),
+        data=_listing_form(lambda w: w.offer_a),
+    ),
+    Route(
+        "officer.listing_edit",
+        "GET",
+        lambda w: "/saya/listing/999999/ubah",
+        expect(404),
+        label="(no such listing)",
+    ),
+    Route(
+        "officer.listing_pause",
+        "POST",
+        lambda w: f"/saya/listing/{w.need_a.id}/jeda",
+        expect(302, officer_b=404),
+    ),
+    Route(
+        "officer.listing_delete",
+        "POST",
+        lambda w: f"/saya/listing/{w.need_a.id}/hapus",
+        expect(302, officer_b=404),
+    ),
+    Route(
+        "officer.listing_confirm",
+        "POST",
+        lambda w: f"/saya/listing/{w.offer_a.id}/konfirmasi",
+        expect(302, officer_b=404),
+    ),
     Route("officer.product_suggest", "GET", lambda w: "/produk/saran?q=ikan", expect()),
     Route("officer.search", "GET", lambda w: "/cari", expect()),
     # proposals: parties see published ones; facilitators see all; only parties answer
     Route("officer.proposals", "GET", lambda w: "/usulan", expect()),
     Route("officer.proposal_detail", "GET", lambda w: f"/usulan/{w.barter_ab.id}", expect()),
-    Route("officer.proposal_detail", "GET", lambda w: f"/usulan/{w.draft_ab.id}",
-          expect(officer_a=404, officer_b=404), label="(draft)"),
-    Route("officer.proposal_detail", "GET", lambda w: f"/usulan/{w.trade_bc.id}",
-          expect(officer_a=404), label="(A not a party)"),
-    Route("officer.proposal_accept", "POST", lambda w: f"/usulan/{w.barter_ab.id}/terima",
-          expect(302, facilitator=403, admin=403)),
-    Route("officer.proposal_accept", "POST", lambda w: f"/usulan/{w.trade_bc.id}/terima",
-          expect(302, officer_a=404, facilitator=403, admin=403), label="(A not a party)"),
-    Route("officer.proposal_accept", "POST", lambda w: f"/usulan/{w.draft_ab.id}/terima",
-          expect(404, facilitator=403, admin=403), label="(draft)"),
-    Route("officer.proposal_decline", "POST", lambda w: f"/usulan/{w.barter_ab.id}/tolak",
-          expect(302, facilitator=403, admin=403), data=lambda w: {"reason": "price"}),
-    Route("officer.proposal_decline", "POST", lambda w: f"/usulan/{w.trade_bc.id}/tolak",
-          expect(302, officer_a=404, facilitator=403, admin=403), data=lambda w: {"reason": "price"},
-          label="(A not a party)"),
+    Route(
+        "officer.proposal_detail",
+        "GET",
+        lambda w: f"/usulan/{w.draft_ab.id}",
+        expect(officer_a=404, officer_b=404),
+        label="(draft)",
+    ),
+    Route(
+        "officer.proposal_detail",
+        "GET",
+        lambda w: f"/usulan/{w.trade_bc.id}",
+        expect(officer_a=404),
+        label="(A not a party)",
+    ),
+    Route(
+        "officer.proposal_accept",
+        "POST",
+        lambda w: f"/usulan/{w.barter_ab.id}/terima",
+        expect(302, facilitator=403, admin=403),
+    ),
+    Route(
+        "officer.proposal_accept",
+        "POST",
+        lambda w: f"/usulan/{w.trade_bc.id}/terima",
+        expect(302, officer_a=404, facilitator=403, admin=403),
+        label="(A not a party)",
+    ),
+    Route(
+        "officer.proposal_accept",
+        "POST",
+        lambda w: f"/usulan/{w.draft_ab.id}/terima",
+        expect(404, facilitator=403, admin=403),
+        label="(draft)",
+    ),
+    Route(
+        "officer.proposal_decline",
+        "POST",
+        lambda w: f"/usulan/{w.barter_ab.id}/tolak",
+        expect(302, facilitator=403, admin=403),
+        data=lambda w: {"reason": "price"},
+    ),
+    Route(
+        "officer.proposal_decline",
+        "POST",
+        lambda w: f"/usulan/{w.trade_bc.id}/tolak",
+        expect(302, officer_a=404, facilitator=403, admin=403),
+        data=lambda w: {"reason": "price"},
+        label="(A not a party)",
+    ),
 ]

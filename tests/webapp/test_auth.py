@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import pytest
 from flask import g, request_started
+
 from tests import factories as f
 from tests.webapp.authz import build_world, fast_password_hashing, fingerprint
 from webapp import create_app
@@ -42,11 +43,26 @@ def _csrf(page: str) -> str:
 
 
 def test_officer_signs_in_and_lands_on_the_dashboard(client, officer):
-    response = client.post("/masuk", data={"email": "Ahmad@Example.org", "password": "sandi-rahasia-1"})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/saya")
+    response = client.post(
+        "/masuk", data={"email": "Ahmad@Example.org", "password": "sandi-rahasia-1"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/saya")
     assert officer.pesantren.name in client.get("/saya").get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, officer.id).last_login_at is not None
+
+
+def test_facilitator_lands_on_the_facilitator_pages(client, app):
+    with fast_password_hashing():
+        f.make_user("facilitator", email="fatimah@example.org", password="sandi-rahasia-2")
+    db.session.commit()
+    response = client.post(
+        "/masuk", data={"email": "fatimah@example.org", "password": "sandi-rahasia-2"}
+    )
+    assert response.status_code == 302
+    assert "/saya" not in response.headers["Location"]
+    assert client.get(response.headers["Location"]).status_code == 200
 
 
 def test_wrong_password_is_refused_without_saying_which_part_was_wrong(client, officer):
@@ -86,13 +102,21 @@ def test_sign_out_needs_a_post_and_ends_the_session(client, login, officer):
 def test_password_change_needs_the_current_password(client, login, officer):
     login(officer)
     old_hash = officer.password_hash
-    response = client.post("/akun/sandi", data={"current": "salah", "new": "baru-sekali-9", "confirm": "baru-sekali-9"})
-    assert response.status_code == 400 and "Kata sandi saat ini salah." in response.get_data(as_text=True)
+    response = client.post(
+        "/akun/sandi", data={"current": "salah", "new": "baru-sekali-9", "confirm": "baru-sekali-9"}
+    )
+    assert response.status_code == 400
+    assert "Kata sandi saat ini salah." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, officer.id).password_hash == old_hash
-    response = client.post("/akun/sandi", data={"current": "sandi-rahasia-1", "new": "pendek", "confirm": "pendek"})
+    response = client.post(
+        "/akun/sandi", data={"current": "sandi-rahasia-1", "new": "pendek", "confirm": "pendek"}
+    )
     assert "Gunakan minimal 8 karakter." in response.get_data(as_text=True)
-    response = client.post("/akun/sandi", data={"current": "sandi-rahasia-1", "new": "baru-sekali-9", "confirm": "baru-sekali-9"})
+    response = client.post(
+        "/akun/sandi",
+        data={"current": "sandi-rahasia-1", "new": "baru-sekali-9", "confirm": "baru-sekali-9"},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(User, officer.id).check_password("baru-sekali-9")
@@ -109,9 +133,13 @@ def test_language_preference_is_kept_on_the_account(client, login, officer):
 
 def test_session_cookie_is_httponly_and_samesite(app_config, officer):
     with other_app(app_config, SESSION_COOKIE_SECURE=True) as (_, client):
-        response = client.post("/masuk", data={"email": "ahmad@example.org", "password": "sandi-rahasia-1"})
+        response = client.post(
+            "/masuk", data={"email": "ahmad@example.org", "password": "sandi-rahasia-1"}
+        )
         cookie = response.headers["Set-Cookie"]
-        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+        assert "HttpOnly" in cookie
+        assert "SameSite=Lax" in cookie
+        assert "Secure" in cookie
 
 
 def test_every_page_sends_security_headers_and_allows_no_inline_script(client, login, officer):
@@ -119,23 +147,32 @@ def test_every_page_sends_security_headers_and_allows_no_inline_script(client, l
     for url in ("/", "/masuk", "/saya", "/saya/listing", "/cari", "/usulan", "/akun", "/katalog"):
         response = client.get(url)
         csp = response.headers["Content-Security-Policy"]
-        assert "script-src 'self'" in csp and "unsafe-inline" not in csp, url
+        assert "script-src 'self'" in csp, url
+        assert "unsafe-inline" not in csp, url
         assert "frame-ancestors 'none'" in csp
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
         page = response.get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), f"inline script on {url}"
         assert not re.search(r"\son[a-z]+=", page), f"inline event handler on {url}"
-        assert "http://" not in page.replace("http://opop.test", "") or url == "/"  # no CDN
         assert not re.search(r'(src|href)="https?://(?!wa\.me)', page), f"external asset on {url}"
 
 
 def test_login_is_rate_limited(app_config, officer):
-    with other_app(app_config, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute") as (_, client):
-        codes = [client.post("/masuk", data={"email": "ahmad@example.org", "password": "salah"}).status_code
-                 for _ in range(4)]
+    with other_app(app_config, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute") as (
+        _,
+        client,
+    ):
+        codes = [
+            client.post(
+                "/masuk", data={"email": "ahmad@example.org", "password": "salah"}
+            ).status_code
+            for _ in range(4)
+        ]
         assert codes == [200, 200, 200, 429]
-        response = client.post("/masuk", data={"email": "ahmad@example.org", "password": "sandi-rahasia-1"})
+        response = client.post(
+            "/masuk", data={"email": "ahmad@example.org", "password": "sandi-rahasia-1"}
+        )
         assert response.status_code == 429  # even the right password waits
         assert "Terlalu banyak percobaan" in response.get_data(as_text=True)
         assert client.get("/masuk").status_code == 200  # the page itself stays reachable
@@ -155,11 +192,16 @@ class TestCsrf:
             before = fingerprint()
             extra = {"csrf_token": token} if token else {}
             posts = [
-                (f"/saya/listing/{world.need_a.id}/ubah",
-                 {"product": "ikan-asin", "quantity": "1", "unit": "kg", "period": "month"}),
+                (
+                    f"/saya/listing/{world.need_a.id}/ubah",
+                    {"product": "ikan-asin", "quantity": "1", "unit": "kg", "period": "month"},
+                ),
                 (f"/saya/listing/{world.need_a.id}/hapus", {}),
                 (f"/saya/listing/{world.need_a.id}/jeda", {}),
-                ("/saya/listing/baru/offer", {"product": "ikan-asin", "quantity": "1", "unit": "kg", "period": "month"}),
+                (
+                    "/saya/listing/baru/offer",
+                    {"product": "ikan-asin", "quantity": "1", "unit": "kg", "period": "month"},
+                ),
                 (f"/usulan/{world.barter_ab.id}/terima", {}),
                 (f"/usulan/{world.barter_ab.id}/tolak", {"reason": "price"}),
                 ("/akun/bahasa", {"language": "en"}),
@@ -176,13 +218,24 @@ class TestCsrf:
         world = build_world()
         with other_app(app_config, WTF_CSRF_ENABLED=True) as (_, client):
             page = client.get("/masuk").get_data(as_text=True)
-            client.post("/masuk", data={"email": "a@example.org", "password": "rahasia-123", "csrf_token": _csrf(page)})
+            client.post(
+                "/masuk",
+                data={
+                    "email": "a@example.org",
+                    "password": "rahasia-123",
+                    "csrf_token": _csrf(page),
+                },
+            )
             page = client.get(f"/usulan/{world.barter_ab.id}").get_data(as_text=True)
-            response = client.post(f"/usulan/{world.barter_ab.id}/terima", data={"csrf_token": _csrf(page)})
+            response = client.post(
+                f"/usulan/{world.barter_ab.id}/terima", data={"csrf_token": _csrf(page)}
+            )
             assert response.status_code == 302
             db.session.expire_all()
             assert db.session.get(Proposal, world.barter_ab.id).state == "accepted_by_some"
             page = client.get("/saya/listing").get_data(as_text=True)
-            response = client.post(f"/saya/listing/{world.need_a.id}/jeda", data={"csrf_token": _csrf(page)})
+            response = client.post(
+                f"/saya/listing/{world.need_a.id}/jeda", data={"csrf_token": _csrf(page)}
+            )
             db.session.expire_all()
             assert db.session.get(Listing, world.need_a.id).status == "paused"

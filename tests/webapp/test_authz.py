@@ -23,7 +23,9 @@ def _collect() -> list[Route]:
 
 
 MATRIX = _collect()
-CASES = [pytest.param(route, role, id=f"{route.id} as {role}") for route in MATRIX for role in ROLES]
+CASES = [
+    pytest.param(route, role, id=f"{route.id} as {role}") for route in MATRIX for role in ROLES
+]
 
 
 @pytest.mark.parametrize(("route", "role"), CASES)
@@ -53,21 +55,29 @@ def test_officer_cannot_move_a_listing_to_another_pesantren_through_the_form(cli
     login(world.users["officer_b"])
     response = client.post(
         f"/saya/listing/{world.need_b.id}/ubah",
-        data={"product": "keripik-apel", "quantity": "7", "unit": "kg", "period": "month",
-              "pesantren_id": str(world.a.id)},
+        data={
+            "product": "keripik-apel",
+            "quantity": "7",
+            "unit": "kg",
+            "period": "month",
+            "pesantren_id": str(world.a.id),
+        },
     )
     assert response.status_code == 302
     from webapp.models import Listing, db
 
     db.session.expire_all()
     listing = db.session.get(Listing, world.need_b.id)
-    assert listing.pesantren_id == world.b.id and listing.quantity == 7
+    assert listing.pesantren_id == world.b.id
+    assert listing.quantity == 7
 
 
 def test_visitor_sees_no_contact_but_a_signed_in_officer_does(client, login):
     world = build_world()
     page = client.get(f"/pesantren/{world.b.id}").get_data(as_text=True)
-    assert world.b.whatsapp not in page and world.b.email not in page
+    assert world.b.whatsapp not in page
+    assert world.b.email not in page
     login(world.users["officer_a"])
     page = client.get(f"/pesantren/{world.b.id}").get_data(as_text=True)
-    assert f"https://wa.me/{world.b.whatsapp}" in page and world.b.email in page
+    assert f"https://wa.me/{world.b.whatsapp}" in page
+    assert world.b.email in page

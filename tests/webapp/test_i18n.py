@@ -59,7 +59,8 @@ def _extracted(area: str) -> set[str]:
 def test_every_string_in_the_area_has_an_indonesian_translation(area):
     catalogue = _po(area)
     untranslated = sorted(
-        msgid for msgid in _extracted(area)
+        msgid
+        for msgid in _extracted(area)
         if not (catalogue.get(msgid) and catalogue.get(msgid).string)
     )
     assert not untranslated, f"{area}: translate {untranslated}"
@@ -68,8 +69,12 @@ def test_every_string_in_the_area_has_an_indonesian_translation(area):
 @pytest.mark.parametrize("area", AREAS)
 def test_translations_keep_every_placeholder(area):
     wrong = [
-        m.id for m in _po(area)
-        if m.id and m.string and isinstance(m.id, str) and isinstance(m.string, str)
+        m.id
+        for m in _po(area)
+        if m.id
+        and m.string
+        and isinstance(m.id, str)
+        and isinstance(m.string, str)
         and set(PLACEHOLDER.findall(m.id)) != set(PLACEHOLDER.findall(m.string))
     ]
     assert not wrong, f"{area}: placeholders differ in {wrong}"
@@ -86,9 +91,11 @@ def test_compiled_catalogue_matches_the_po_file(area):
 
 def test_pages_speak_indonesian_by_default_and_english_on_request(client):
     page = client.get("/masuk").get_data(as_text=True)
-    assert "Kata sandi" in page and 'lang="id"' in page
+    assert "Kata sandi" in page
+    assert 'lang="id"' in page
     page = client.get("/masuk?lang=en").get_data(as_text=True)
-    assert "Password" in page and 'lang="en"' in page
+    assert "Password" in page
+    assert 'lang="en"' in page
     page = client.get("/katalog").get_data(as_text=True)  # the choice sticks for the session
     assert "Product catalogue" in page
 

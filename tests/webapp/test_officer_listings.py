@@ -22,7 +22,13 @@ def net(app, client, login):
 
 
 def _form(**fields):
-    data = {"product": "gereh", "quantity": "2", "unit": "kwintal", "period": "month", "price": "55.000"}
+    data = {
+        "product": "gereh",
+        "quantity": "2",
+        "unit": "kwintal",
+        "period": "month",
+        "price": "55.000",
+    }
     data.update(fields)
     return data
 
@@ -30,17 +36,30 @@ def _form(**fields):
 def test_new_offer_by_alias_is_saved_in_the_chosen_unit(client, net):
     response = client.post("/saya/listing/baru/offer", data=_form(note="Gereh kering dari Sumenep"))
     assert response.status_code == 302
-    offer = db.session.scalar(select(Listing).where(Listing.pesantren_id == net.a.id, Listing.kind == "offer",
-                                                    Listing.product.has(slug="ikan-asin")))
-    assert offer.unit == "kwintal" and offer.quantity == 2 and offer.price == 55000
+    offer = db.session.scalar(
+        select(Listing).where(
+            Listing.pesantren_id == net.a.id,
+            Listing.kind == "offer",
+            Listing.product.has(slug="ikan-asin"),
+        )
+    )
+    assert offer.unit == "kwintal"
+    assert offer.quantity == 2
+    assert offer.price == 55000
     assert "Ikan asin" in client.get("/saya/listing").get_data(as_text=True)
 
 
 def test_karung_takes_its_size_from_the_catalogue_or_the_form(client, net):
     assert client.post("/saya/listing/baru/offer", data=_form(unit="karung")).status_code == 302
-    offer = db.session.scalar(select(Listing).where(Listing.pesantren_id == net.a.id, Listing.kind == "offer",
-                                                    Listing.product.has(slug="ikan-asin")))
-    assert offer.unit == "karung" and offer.unit_size == 25  # "karung 25 kg" in the catalogue
+    offer = db.session.scalar(
+        select(Listing).where(
+            Listing.pesantren_id == net.a.id,
+            Listing.kind == "offer",
+            Listing.product.has(slug="ikan-asin"),
+        )
+    )
+    assert offer.unit == "karung"
+    assert offer.unit_size == 25
 
 
 def test_editing_a_need_changes_its_quantity_and_confirms_it(client, net):
@@ -48,13 +67,17 @@ def test_editing_a_need_changes_its_quantity_and_confirms_it(client, net):
     db.session.commit()
     page = client.get(f"/saya/listing/{net.need_a.id}/ubah").get_data(as_text=True)
     assert 'value="300"' in page
-    response = client.post(f"/saya/listing/{net.need_a.id}/ubah",
-                           data=_form(product="ikan asin", quantity="450", unit="kg", price="62000",
-                                      required_certs="halal"))
+    response = client.post(
+        f"/saya/listing/{net.need_a.id}/ubah",
+        data=_form(
+            product="ikan asin", quantity="450", unit="kg", price="62000", required_certs="halal"
+        ),
+    )
     assert response.status_code == 302
     db.session.expire_all()
     need = db.session.get(Listing, net.need_a.id)
-    assert need.quantity == 450 and need.required_certs == "halal"
+    assert need.quantity == 450
+    assert need.required_certs == "halal"
     assert need.last_confirmed_at > utcnow() - dt.timedelta(minutes=5)
 
 
@@ -76,7 +99,9 @@ def test_editing_a_need_changes_its_quantity_and_confirms_it(client, net):
         ({"unit_size": "-3", "unit": "karung"}, "unit_size", "lebih dari nol"),
     ],
 )
-def test_bad_input_is_refused_next_to_the_field_and_changes_nothing(client, net, fields, field, message):
+def test_bad_input_is_refused_next_to_the_field_and_changes_nothing(
+    client, net, fields, field, message
+):
     before = fingerprint()
     response = client.post("/saya/listing/baru/offer", data=_form(**fields))
     page = response.get_data(as_text=True)
@@ -88,7 +113,9 @@ def test_bad_input_is_refused_next_to_the_field_and_changes_nothing(client, net,
 
 def test_bad_edit_of_a_listing_changes_nothing(client, net):
     before = fingerprint()
-    response = client.post(f"/saya/listing/{net.need_a.id}/ubah", data=_form(quantity="-1", unit="kg"))
+    response = client.post(
+        f"/saya/listing/{net.need_a.id}/ubah", data=_form(quantity="-1", unit="kg")
+    )
     assert response.status_code == 400
     assert fingerprint() == before
 
@@ -99,13 +126,23 @@ def test_message_comes_in_english_for_an_english_reader(client, net):
 
 
 def test_ambiguous_product_can_be_settled_by_choosing_one(client, net):
-    page = client.post("/saya/listing/baru/need", data=_form(product="beras", unit="kg")).get_data(as_text=True)
+    page = client.post("/saya/listing/baru/need", data=_form(product="beras", unit="kg")).get_data(
+        as_text=True
+    )
     assert 'value="beras-premium"' in page
-    response = client.post("/saya/listing/baru/need",
-                           data=_form(product="beras", unit="kg", product_slug="beras-premium"))
+    response = client.post(
+        "/saya/listing/baru/need",
+        data=_form(product="beras", unit="kg", product_slug="beras-premium"),
+    )
     assert response.status_code == 302
-    assert db.session.scalar(select(func.count()).select_from(Listing).where(
-        Listing.pesantren_id == net.a.id, Listing.product.has(slug="beras-premium"))) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Listing)
+            .where(Listing.pesantren_id == net.a.id, Listing.product.has(slug="beras-premium"))
+        )
+        == 1
+    )
 
 
 def test_second_listing_of_the_same_product_is_refused(client, net):
@@ -115,15 +152,19 @@ def test_second_listing_of_the_same_product_is_refused(client, net):
 
 
 def test_script_typed_into_a_note_is_shown_as_text(client, net):
-    client.post(f"/saya/listing/{net.offer_a.id}/ubah",
-                data=_form(product="keripik apel", unit="kg", note="<script>alert('x')</script>"))
+    client.post(
+        f"/saya/listing/{net.offer_a.id}/ubah",
+        data=_form(product="keripik apel", unit="kg", note="<script>alert('x')</script>"),
+    )
     page = client.get("/saya/listing").get_data(as_text=True)
     assert "<script>alert(" not in page
     assert "&lt;script&gt;alert(" in page
 
 
 def test_script_typed_as_a_product_is_echoed_escaped(client, net):
-    page = client.post("/saya/listing/baru/offer", data=_form(product="<script>alert(1)</script>")).get_data(as_text=True)
+    page = client.post(
+        "/saya/listing/baru/offer", data=_form(product="<script>alert(1)</script>")
+    ).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
@@ -140,7 +181,9 @@ def test_pause_resume_and_confirm(client, net):
     assert "Masih tersedia?" in client.get("/saya").get_data(as_text=True)
     client.post(f"/saya/listing/{net.need_a.id}/konfirmasi", data={"back": "dashboard"})
     db.session.expire_all()
-    assert db.session.get(Listing, net.need_a.id).last_confirmed_at > utcnow() - dt.timedelta(minutes=5)
+    assert db.session.get(Listing, net.need_a.id).last_confirmed_at > utcnow() - dt.timedelta(
+        minutes=5
+    )
     assert "Masih tersedia?" not in client.get("/saya").get_data(as_text=True)
 
 
@@ -162,8 +205,13 @@ def test_delete_removes_a_listing_but_keeps_one_that_proposals_refer_to(client, 
     assert "Ikan asin sudah dihapus" in client.get("/saya/listing").get_data(as_text=True)
     assert "Ikan asin" not in client.get("/saya/listing").get_data(as_text=True)
     # listing the product again brings the archived need back
-    assert client.post("/saya/listing/baru/need", data=_form(product="ikan-asin", unit="kg",
-                                                             quantity="10")).status_code == 302
+    assert (
+        client.post(
+            "/saya/listing/baru/need", data=_form(product="ikan-asin", unit="kg", quantity="10")
+        ).status_code
+        == 302
+    )
     db.session.expire_all()
     need = db.session.get(Listing, net.need_a.id)
-    assert need.status == "active" and need.quantity == Decimal("10")
+    assert need.status == "active"
+    assert need.quantity == Decimal("10")

@@ -19,17 +19,23 @@ def test_search_by_alias_finds_the_suppliers_with_a_whatsapp_request(client, log
     response = client.get("/cari", query_string={"q": "gereh", "quantity": "3", "unit": "kwintal"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Pondok Bahari Sumenep" in page and "Pondok Nelayan Tuban" in page
+    assert "Pondok Bahari Sumenep" in page
+    assert "Pondok Nelayan Tuban" in page
     assert "Pondok Apel Batu</a>" not in page  # never my own pesantren
     link = next(part for part in page.split('"') if part.startswith("https://wa.me/6281234500002"))
     text = parse_qs(urlsplit(link.replace("&amp;", "&")).query)["text"][0]
-    assert "Ikan asin" in text and "300" in text and "Pondok Apel Batu" in text and "Ahmad" in text
+    assert "Ikan asin" in text
+    assert "300" in text
+    assert "Pondok Apel Batu" in text
+    assert "Ahmad" in text
     assert "mailto:" in page
 
 
 def test_search_in_english_writes_the_request_in_english(client, login, net):
     login(net.officer_a)
-    page = client.get("/cari", query_string={"q": "salted fish", "lang": "en"}).get_data(as_text=True)
+    page = client.get("/cari", query_string={"q": "salted fish", "lang": "en"}).get_data(
+        as_text=True
+    )
     link = next(part for part in page.split('"') if part.startswith("https://wa.me/"))
     text = parse_qs(urlsplit(link.replace("&amp;", "&")).query)["text"][0]
     assert "We are looking for Salted fish" in text
@@ -37,15 +43,20 @@ def test_search_in_english_writes_the_request_in_english(client, login, net):
 
 def test_required_certificate_leaves_out_the_supplier_whose_halal_expired(client, login, net):
     login(net.officer_a)
-    page = client.get("/cari", query_string={"q": "ikan-asin", "certs": "halal"}).get_data(as_text=True)
+    page = client.get("/cari", query_string={"q": "ikan-asin", "certs": "halal"}).get_data(
+        as_text=True
+    )
     assert "Pondok Bahari Sumenep" in page
     assert "Pondok Nelayan Tuban" not in page
 
 
 def test_radius_leaves_out_far_suppliers(client, login, net):
     login(net.officer_a)
-    page = client.get("/cari", query_string={"q": "ikan-asin", "radius": "25"}).get_data(as_text=True)
-    assert "Pondok Bahari Sumenep" not in page and "Pondok Nelayan Tuban" not in page
+    page = client.get("/cari", query_string={"q": "ikan-asin", "radius": "25"}).get_data(
+        as_text=True
+    )
+    assert "Pondok Bahari Sumenep" not in page
+    assert "Pondok Nelayan Tuban" not in page
 
 
 def test_ambiguous_text_offers_the_choices(client, login, net):
@@ -53,7 +64,8 @@ def test_ambiguous_text_offers_the_choices(client, login, net):
     response = client.get("/cari", query_string={"q": "beras"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Beras medium" in page and "Beras premium" in page
+    assert "Beras medium" in page
+    assert "Beras premium" in page
 
 
 def test_unknown_product_says_so_next_to_the_field(client, login, net):
@@ -65,7 +77,9 @@ def test_unknown_product_says_so_next_to_the_field(client, login, net):
 
 def test_a_unit_that_does_not_fit_the_product_is_refused(client, login, net):
     login(net.officer_a)
-    response = client.get("/cari", query_string={"q": "ikan-asin", "quantity": "5", "unit": "liter"})
+    response = client.get(
+        "/cari", query_string={"q": "ikan-asin", "quantity": "5", "unit": "liter"}
+    )
     assert response.status_code == 400
     assert "liter" in response.get_data(as_text=True)
 
@@ -80,9 +94,11 @@ def test_facilitator_can_search_without_a_pesantren(client, login, net):
 def test_product_suggestions_come_as_json(client, login, net):
     login(net.officer_a)
     data = client.get("/produk/saran", query_string={"q": "ger"}).get_json()
-    assert data[0]["slug"] == "ikan-asin" and "kg" in data[0]["units"]
+    assert data[0]["slug"] == "ikan-asin"
+    assert "kg" in data[0]["units"]
 
 
 def test_visitors_cannot_search(client, net):
     response = client.get("/cari", query_string={"q": "gereh"})
-    assert response.status_code == 302 and "/masuk" in response.headers["Location"]
+    assert response.status_code == 302
+    assert "/masuk" in response.headers["Location"]

@@ -44,7 +44,7 @@ CONTENT_SECURITY_POLICY = (
 
 def home_url(user: User) -> str:
     """Where a user lands after signing in: officers on their dashboard, others their area."""
-    endpoints = ["officer.dashboard"] if user.role == "officer" else ["facilitator.index"]
+    endpoints = ["officer.dashboard"] if user.role == "officer" else ["facilitator.dashboard"]
     for endpoint in [*endpoints, "officer.search", "public.index"]:
         try:
             return url_for(endpoint)
@@ -166,5 +166,7 @@ def too_many_requests(error: Exception) -> tuple[str | dict[str, str], int]:
 
 @bp.app_errorhandler(CSRFError)
 def csrf_failed(error: CSRFError) -> tuple[str, int]:
-    message = _("This form has expired or was not sent from this site. Reload the page and try again.")
+    message = _(
+        "This form has expired or was not sent from this site. Reload the page and try again."
+    )
     return render_template("auth/error.html", title=_("Form not accepted"), message=message), 400

@@ -8,6 +8,15 @@
     return function () { var a = arguments, self = this; clearTimeout(t); t = setTimeout(function () { fn.apply(self, a); }, ms); };
   }
 
+  function fill(list, values) {
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    values.forEach(function (value) {
+      var option = document.createElement("option");
+      option.value = value;
+      list.appendChild(option);
+    });
+  }
+
   function wireSuggest(input) {
     var listId = input.getAttribute("list");
     var list = listId && document.getElementById(listId);
@@ -19,12 +28,11 @@
       fetch(url + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (r) { return r.ok ? r.json() : []; })
         .then(function (items) {
-          while (list.firstChild) { list.removeChild(list.firstChild); }
-          items.forEach(function (item) {
-            var option = document.createElement("option");
-            option.value = item.name;
-            list.appendChild(option);
-          });
+          fill(list, items.map(function (item) { return item.name; }));
+          // A unit box tied to this field offers the units of the best suggestion.
+          var units = document.querySelector("input[data-units-for='" + input.name + "']");
+          var unitList = units && units.list;
+          if (unitList && items.length) { fill(unitList, items[0].units); }
         })
         .catch(function () { /* offline: the server still resolves what was typed */ });
     }, 200));

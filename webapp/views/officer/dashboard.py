@@ -14,7 +14,7 @@ from ...forms import PERIOD_LABELS, PostForm
 from ...models import Listing, Pesantren, Product, Proposal, ProposalParty, db, utcnow
 from ...security import roles_required
 from . import bp
-from .common import localised, locale, my_pesantren
+from .common import locale, localised, my_pesantren
 from .engine import buyers_for_offers, suppliers_for
 from .proposals import OPEN_STATES
 
@@ -109,4 +109,8 @@ def _names(ids: list[Any]) -> dict[int, str]:
     wanted = {int(i) for i in ids}
     if not wanted:
         return {}
-    return dict(db.session.execute(select(Pesantren.id, Pesantren.name).where(Pesantren.id.in_(wanted))).all())  # type: ignore[arg-type]
+    return dict(
+        db.session.execute(
+            select(Pesantren.id, Pesantren.name).where(Pesantren.id.in_(wanted))
+        ).all()
+    )  # type: ignore[arg-type]

@@ -39,8 +39,9 @@ def market_version() -> tuple[Any, ...]:
         if hasattr(model, "updated_at"):
             parts.append(func.max(model.updated_at))
     row = db.session.execute(
-        select(*[select(p).scalar_subquery() for p in parts])
-        .add_columns(select(func.max(ProposalParty.responded_at)).scalar_subquery())
+        select(*[select(p).scalar_subquery() for p in parts]).add_columns(
+            select(func.max(ProposalParty.responded_at)).scalar_subquery()
+        )
     ).one()
     return tuple(str(v) for v in row)
 

@@ -9,7 +9,7 @@ field and nothing is saved.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -119,7 +119,9 @@ def _plain(value: Decimal | None) -> str:
     return text
 
 
-def _edit(form: ListingForm, kind: str, pesantren: Pesantren, listing: Listing | None) -> str | Response:
+def _edit(
+    form: ListingForm, kind: str, pesantren: Pesantren, listing: Listing | None
+) -> str | Response:
     product: Product | None = listing.product if listing is not None else None
     choices: list[Product] = []
     if request.method == "POST":
@@ -134,6 +136,8 @@ def _edit(form: ListingForm, kind: str, pesantren: Pesantren, listing: Listing |
             )
             return redirect(_back_to(pesantren.id))
     units = units_for_product(product) if product is not None else []
+    if units and form.unit.data and form.unit.data not in units:
+        units = [*units, form.unit.data]  # keep what was typed or stored, so it is not lost
     form.unit.choices = [(u, u) for u in units] or [(form.unit.data or "", form.unit.data or "—")]
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -272,7 +276,10 @@ def _check(
             duplicate = archived
     if duplicate is not None and (listing is None or duplicate.id != listing.id):
         form.product.errors = [
-            _("You already list %(product)s; edit that listing instead.", product=product.name(locale()))
+            _(
+                "You already list %(product)s; edit that listing instead.",
+                product=product.name(locale()),
+            )
         ]
         return None
     return {
@@ -303,7 +310,9 @@ def _stated_size(product: Product, unit: str) -> float | None:
     return None
 
 
-def _save(values: dict[str, Any], kind: str, pesantren: Pesantren, listing: Listing | None) -> Listing:
+def _save(
+    values: dict[str, Any], kind: str, pesantren: Pesantren, listing: Listing | None
+) -> Listing:
     if listing is None:
         # A deleted (archived) listing of the same product comes back rather than colliding
         # with the one-listing-per-product rule.
@@ -393,7 +402,10 @@ def listing_confirm(listing_id: int) -> Response:
         abort(400)
     listing.last_confirmed_at = utcnow()
     db.session.commit()
-    flash(_("Thank you: %(product)s is still available.", product=listing.product.name(locale())), "info")
+    flash(
+        _("Thank you: %(product)s is still available.", product=listing.product.name(locale())),
+        "info",
+    )
     target = request.form.get("back", "")
     if target == "dashboard" and current_user.role == "officer":
         return redirect(url_for("officer.dashboard"))
@@ -408,7 +420,12 @@ def product_suggest() -> Response:
     language = locale()
     return jsonify(
         [
-            {"slug": p.slug, "name": p.name(language), "base_unit": p.base_unit, "units": units_for_product(p)}
+            {
+                "slug": p.slug,
+                "name": p.name(language),
+                "base_unit": p.base_unit,
+                "units": units_for_product(p),
+            }
             for p in suggest_products(text)
         ]
     )

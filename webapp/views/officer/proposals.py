@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from ...forms import DECLINE_LABELS, AcceptForm, DeclineForm
 from ...models import Proposal, ProposalParty, db
 from ...security import is_network_user, roles_required
 from . import bp
-from .common import localised, locale
+from .common import locale, localised
 
 #: States in which a party may still answer.
 OPEN_STATES = ("published", "accepted_by_some")
@@ -49,7 +50,9 @@ def balances(proposal: Proposal) -> list[Balance]:
         names.setdefault(leg.giver_id, leg.giver.name)
         names.setdefault(leg.receiver_id, leg.receiver.name)
         gives[leg.giver_id] = gives.get(leg.giver_id, Decimal(0)) + Decimal(leg.value_idr)
-        receives[leg.receiver_id] = receives.get(leg.receiver_id, Decimal(0)) + Decimal(leg.value_idr)
+        receives[leg.receiver_id] = receives.get(leg.receiver_id, Decimal(0)) + Decimal(
+            leg.value_idr
+        )
     return [
         Balance(pid, names[pid], gives.get(pid, Decimal(0)), receives.get(pid, Decimal(0)))
         for pid in names
@@ -69,7 +72,11 @@ def _load(proposal_id: int) -> Proposal:
     proposal = db.session.scalar(
         _visible()
         .where(Proposal.id == proposal_id)
-        .options(selectinload(Proposal.legs), selectinload(Proposal.parties), selectinload(Proposal.events))
+        .options(
+            selectinload(Proposal.legs),
+            selectinload(Proposal.parties),
+            selectinload(Proposal.events),
+        )
     )
     if proposal is None:
         abort(404)
@@ -94,9 +101,15 @@ def proposals() -> str:
     query = _visible().order_by(Proposal.id.desc())
     if state:
         query = query.where(Proposal.state == state)
-    rows = db.session.scalars(
-        query.options(selectinload(Proposal.legs), selectinload(Proposal.parties)).limit(PAGE_SIZE)
-    ).unique().all()
+    rows = (
+        db.session.scalars(
+            query.options(selectinload(Proposal.legs), selectinload(Proposal.parties)).limit(
+                PAGE_SIZE
+            )
+        )
+        .unique()
+        .all()
+    )
     return render_template(
         "officer/proposals.html", rows=rows, state=state, awaiting_me=awaiting_me, my_party=my_party
     )
@@ -123,6 +136,7 @@ def _render_detail(
         decline_labels=DECLINE_LABELS,
         reasons=localised(proposal.reasons or {}, locale()) or [],
         localised=localised,
+        when=lambda moment: format_datetime(moment, "short"),
     ), status  # type: ignore[return-value]
 
 
@@ -161,7 +175,9 @@ def _answer(proposal_id: int, action: str) -> str | Response:
         flash(_("This proposal cannot be answered now: %(why)s", why=str(error)), "error")
         return redirect(url_for("officer.proposal_detail", proposal_id=proposal_id))
     flash(
-        _("You accepted this proposal.") if action == "accept" else _("You declined this proposal."),
+        _("You accepted this proposal.")
+        if action == "accept"
+        else _("You declined this proposal."),
         "info",
     )
     return redirect(url_for("officer.proposal_detail", proposal_id=proposal_id))

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ...forms import CERT_LABELS, REGION_LABELS, SearchForm
 from ...models import Pesantren, Product, db
 from . import bp
-from .common import localised, locale, mailto_link, whatsapp_link
+from .common import locale, localised, mailto_link, whatsapp_link
 from .engine import resolve_product, suppliers_for, units_for_product
 
 RESULTS = 20
@@ -44,7 +44,9 @@ def search() -> tuple[str, int]:
                     text=form.q.data,
                 )
             else:
-                message = _("We do not know the product “%(text)s”. Try another name.", text=form.q.data)
+                message = _(
+                    "We do not know the product “%(text)s”. Try another name.", text=form.q.data
+                )
             form.q.errors = [message]
         else:
             base_quantity = _base_quantity(form, product)
@@ -118,7 +120,9 @@ def _results(
     if frame.empty:
         return []
     ids = [int(i) for i in frame["pesantren_id"].tolist()]
-    suppliers = {p.id: p for p in db.session.scalars(select(Pesantren).where(Pesantren.id.in_(ids)))}
+    suppliers = {
+        p.id: p for p in db.session.scalars(select(Pesantren).where(Pesantren.id.in_(ids)))
+    }
     language = locale()
     products = {
         p.slug: p
@@ -140,7 +144,9 @@ def _results(
                 "distance_km": record.get("distance_km"),
                 "certs": _certs(record.get("certs")),
                 "score": record.get("score"),
-                "why": localised({"id": record.get("why_id"), "en": record.get("why_en")}, language),
+                "why": localised(
+                    {"id": record.get("why_id"), "en": record.get("why_en")}, language
+                ),
                 "whatsapp": whatsapp_link(supplier.whatsapp, text),
                 "mailto": mailto_link(
                     supplier.email, _("Request: %(product)s", product=offered.name(language)), text

@@ -1,0 +1,51 @@
+"""The officer's dashboard: needs with suppliers, offers with buyers, listings to confirm."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.webapp.officer_data import build_network
+from webapp.models import db, utcnow
+
+
+def test_dashboard_shows_best_suppliers_and_likely_buyers(app, client, login):
+    net = build_network()
+    login(net.officer_a)
+    page = client.get("/saya").get_data(as_text=True)
+    needs = page[page.index('id="needs"') : page.index('id="offers"')]
+    offers = page[page.index('id="offers"') :]
+    assert "Ikan asin" in needs
+    assert "Pondok Nelayan Tuban" in needs
+    assert "Pondok Bahari Sumenep" in needs
+    assert "Keripik apel" in offers
+    assert "Pondok Bahari Sumenep" in offers
+    assert "Pencocokan sedang tidak tersedia" not in page
+
+
+def test_a_new_buyer_shows_up_in_the_next_dashboard(app, client, login):
+    net = build_network()
+    login(net.officer_a)
+    page = client.get("/saya").get_data(as_text=True)
+    assert "Pondok Nelayan Tuban" not in page[page.index('id="offers"') :]
+    login(net.officer_c)
+    client.post(
+        "/saya/listing/baru/need",
+        data={"product": "keripik apel", "quantity": "80", "unit": "kg", "period": "month"},
+    )
+    login(net.officer_a)
+    page = client.get("/saya").get_data(as_text=True)
+    assert (
+        "Pondok Nelayan Tuban" in page[page.index('id="offers"') :]
+    )  # the cached market was rebuilt
+
+
+def test_stale_listing_asks_still_available(app, client, login):
+    net = build_network()
+    net.offer_a.last_confirmed_at = utcnow() - dt.timedelta(days=61)
+    db.session.commit()
+    login(net.officer_a)
+    page = client.get("/saya").get_data(as_text=True)
+    stale = page[page.index('id="stale"') : page.index('id="needs"')]
+    assert "Masih tersedia?" in stale
+    assert "Keripik apel" in stale
+    assert f"/saya/listing/{net.offer_a.id}/konfirmasi" in stale
