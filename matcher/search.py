@@ -356,14 +356,14 @@ class SupplierIndex:
         }
         for c, values in comps.items():
             data["s_" + c] = values
-        frame = pd.DataFrame(data)
         why: dict[str, list[str]] = {"id": [], "en": []}
-        for i in range(len(frame)):
+        need_product = products[prod]
+        for i in range(len(rows)):
             row = {
                 "supplier_id": int(data["pesantren_id"][i]),
                 "buyer_id": buyer,
                 "product": data["product"][i],
-                "need_product": products[prod],
+                "need_product": need_product,
                 "distance_km": float(dist[i]),
                 "price": float(data["price"][i]),
                 "offer_qty": float(data["quantity"][i]),
@@ -371,7 +371,8 @@ class SupplierIndex:
             }
             why["id"].append(explain_candidate(row, self.market, "id"))
             why["en"].append(explain_candidate(row, self.market, "en"))
-        return frame.assign(why_id=why["id"], why_en=why["en"])
+        data["why_id"], data["why_en"] = why["id"], why["en"]
+        return pd.DataFrame(data, copy=False)
 
     def _quantity(self, q: SupplierQuery, prod: int) -> float:
         if q.quantity is None:
