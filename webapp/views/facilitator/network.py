@@ -292,15 +292,22 @@ def market_gaps(market: Market | None = None, limit_producers: int = 3) -> pd.Da
     )
     produced_in = dict(db.session.execute(select(Product.slug, Product.produced_in)).all())
     makers = offers.merge(people[["pesantren_id", "name", "lat", "lon"]], on="pesantren_id")
+    by_product = {slug: frame for slug, frame in makers.groupby("product")}  # noqa: C416
+    regions_of = people["region_types"].str.split(";").map(set)
+    potential_cache: dict[str, pd.DataFrame] = {}
+
+    def possible(product: str) -> tuple[pd.DataFrame, bool]:
+        """Who makes it; else who lives where it is typically made (potential)."""
+        if product in by_product:
+            return by_product[product], False
+        if product not in potential_cache:
+            regions = {r for r in str(produced_in.get(product, "")).split(";") if r}
+            potential_cache[product] = people[regions_of.map(regions.intersection).astype(bool)]
+        return potential_cache[product], True
+
     producers: list[str] = []
     for row in grouped.itertuples():
-        candidates = makers[makers["product"] == row.product]
-        potential = False
-        if candidates.empty:
-            regions = {r for r in str(produced_in.get(row.product, "")).split(";") if r}
-            mask = people["region_types"].str.split(";").map(regions.intersection).astype(bool)
-            candidates = people[mask]
-            potential = True
+        candidates, potential = possible(str(row.product))
         if candidates.empty:
             producers.append("")
             continue
