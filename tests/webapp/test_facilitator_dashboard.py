@@ -90,3 +90,13 @@ def test_gaps_download_as_csv_and_xlsx_with_the_same_rows(client, login, net):
     assert sheet.max_row == len(rows) + 1
     assert [c.value for c in sheet[1]][:3] == ["product", "product_name", "region_type"]
     db.session.rollback()
+
+
+def test_the_main_menu_leads_facilitators_to_the_network_and_not_officers(client, login, net):
+    login(net.facilitator)
+    page = client.get("/pesantren").get_data(as_text=True)
+    assert 'href="/fasilitator/"' in page
+    assert 'href="/fasilitator/putaran"' in page
+    assert 'href="/akun/token"' in client.get("/akun").get_data(as_text=True)
+    login(net.officers["batu"])
+    assert 'href="/fasilitator/"' not in client.get("/pesantren").get_data(as_text=True)
