@@ -193,10 +193,10 @@ def barter_arcs(
     offer_id = candidates["offer_id"].to_numpy(np.int64)[rows]
     need_id = candidates["need_id"].to_numpy(np.int64)[rows]
     # Best candidate per (supplier, buyer): sort on numpy keys only, take rows once at the end.
-    order = np.lexsort((need_id, offer_id, -key, buy[rows], sup[rows]))
-    s_sorted, b_sorted = sup[rows][order], buy[rows][order]
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = (s_sorted[1:] != s_sorted[:-1]) | (b_sorted[1:] != b_sorted[:-1])
+    arc = sup[rows] * np.int64(2**31) + buy[rows]  # pesantren and listing ids < 2**31
+    order = np.lexsort((offer_id * np.int64(2**31) + need_id, -key, arc))
+    arc_sorted = arc[order]
+    first = np.r_[True, arc_sorted[1:] != arc_sorted[:-1]]
     best = order[first]
     if partners:
         best = best[_mutual_partners(sup[rows][best], buy[rows][best], key[best], partners)]
@@ -220,17 +220,25 @@ def _mutual_partners(sup: IntArray, buy: IntArray, key: FloatArray, k: int) -> I
     the larger of the two arcs' ``score × tradable value``. Each pesantren keeps at most k
     partners, so it sits on at most 2k arcs and the cycles through it stay few.
     """
-    arcs = pd.DataFrame({"u": sup, "v": buy, "key": key})
-    both = pd.concat([arcs, arcs.rename(columns={"u": "v", "v": "u"})], ignore_index=True)
-    partner = both.groupby(["u", "v"], sort=True)["key"].agg(["max", "size"]).reset_index()
-    ranked = partner.sort_values(
-        ["u", "size", "max", "v"], ascending=[True, False, False, True], kind="stable"
-    )
-    ranked = ranked[ranked.groupby("u", sort=False).cumcount() < k]
-    top = pd.MultiIndex.from_frame(ranked[["u", "v"]])
-    forward = pd.MultiIndex.from_arrays([sup, buy], names=["u", "v"]).isin(top)
-    backward = pd.MultiIndex.from_arrays([buy, sup], names=["u", "v"]).isin(top)
-    return np.flatnonzero(forward & backward)
+    lo, hi = np.minimum(sup, buy), np.maximum(sup, buy)
+    base = np.int64(max(int(hi.max(initial=0)), 0) + 1)
+    pairs, pair_of_arc = np.unique(lo * base + hi, return_inverse=True)
+    both_ways = np.bincount(pair_of_arc, minlength=len(pairs))  # 2 when a pair is possible
+    by_pair = np.lexsort((-key, pair_of_arc))
+    first = np.r_[True, pair_of_arc[by_pair][1:] != pair_of_arc[by_pair][:-1]]
+    best = key[by_pair[first]]  # the larger arc of each partnership
+    p_lo, p_hi = pairs // base, pairs % base
+    # Each partnership seen from both ends; rank an end's partners, keep its first k.
+    end = np.concatenate([p_lo, p_hi])
+    other = np.concatenate([p_hi, p_lo])
+    order = np.lexsort((other, -np.tile(best, 2), end * 3 + (2 - np.tile(both_ways, 2))))
+    end_sorted = end[order]
+    starts = np.flatnonzero(np.r_[True, end_sorted[1:] != end_sorted[:-1]])
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    kept = np.zeros(len(order), dtype=bool)
+    kept[order[rank < k]] = True
+    pair_kept = kept[: len(pairs)] & kept[len(pairs) :]
+    return np.flatnonzero(pair_kept[pair_of_arc])
 
 
 def _prepare(
