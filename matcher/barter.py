@@ -196,7 +196,8 @@ def barter_arcs(
     arc = sup[rows] * np.int64(2**31) + buy[rows]  # pesantren and listing ids < 2**31
     order = np.lexsort((offer_id * np.int64(2**31) + need_id, -key, arc))
     arc_sorted = arc[order]
-    first = np.r_[True, arc_sorted[1:] != arc_sorted[:-1]]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = arc_sorted[1:] != arc_sorted[:-1]
     best = order[first]
     if partners:
         best = best[_mutual_partners(sup[rows][best], buy[rows][best], key[best], partners)]
@@ -220,12 +221,15 @@ def _mutual_partners(sup: IntArray, buy: IntArray, key: FloatArray, k: int) -> I
     the larger of the two arcs' ``score × tradable value``. Each pesantren keeps at most k
     partners, so it sits on at most 2k arcs and the cycles through it stay few.
     """
+    if len(sup) == 0:
+        return np.zeros(0, dtype=np.int64)
     lo, hi = np.minimum(sup, buy), np.maximum(sup, buy)
     base = np.int64(max(int(hi.max(initial=0)), 0) + 1)
     pairs, pair_of_arc = np.unique(lo * base + hi, return_inverse=True)
     both_ways = np.bincount(pair_of_arc, minlength=len(pairs))  # 2 when a pair is possible
     by_pair = np.lexsort((-key, pair_of_arc))
-    first = np.r_[True, pair_of_arc[by_pair][1:] != pair_of_arc[by_pair][:-1]]
+    first = np.ones(len(by_pair), dtype=bool)
+    first[1:] = pair_of_arc[by_pair][1:] != pair_of_arc[by_pair][:-1]
     best = key[by_pair[first]]  # the larger arc of each partnership
     p_lo, p_hi = pairs // base, pairs % base
     # Each partnership seen from both ends; rank an end's partners, keep its first k.
