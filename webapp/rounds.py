@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from flask import current_app
 from sqlalchemy import JSON, func, insert, select, text, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from matcher.config import EngineConfig
 from matcher.market import Market
@@ -523,7 +523,7 @@ def compare_rounds(a: MatchRound, b: MatchRound, *, tolerance: float = 0.005) ->
     since = a.created_at
     products = dict(session.execute(select(Product.id, Product.slug)).all())
 
-    def reasons_for(old: Proposal | None, new: Proposal | None) -> list[dict[str, str]]:
+    def reasons_for(old: _Brief | None, new: _Brief | None) -> list[dict[str, str]]:
         out: list[dict[str, str]] = []
         if old is not None and old.state in ("confirmed", "completed"):
             out.append(
@@ -575,7 +575,7 @@ def compare_rounds(a: MatchRound, b: MatchRound, *, tolerance: float = 0.005) ->
         return out
 
     def change(
-        kind: ChangeKind, key: tuple[Any, ...], old: Proposal | None, new: Proposal | None
+        kind: ChangeKind, key: tuple[Any, ...], old: _Brief | None, new: _Brief | None
     ) -> ProposalChange:
         ref = new or old
         assert ref is not None
@@ -712,23 +712,64 @@ def _dec(value: float, step: Decimal) -> Decimal:
     return Decimal(repr(float(value))).quantize(step, ROUND_HALF_UP)
 
 
-def _proposals_by_key(session: DbSession, round_id: int) -> dict[tuple[Any, ...], Proposal]:
-    proposals = session.scalars(
-        select(Proposal).where(Proposal.round_id == round_id).options(selectinload(Proposal.legs))
-    ).all()
+@dataclass(frozen=True)
+class _BriefLeg:
+    giver_id: int
+    receiver_id: int
+    product_id: int
+    offer_id: int
+    need_id: int
+    quantity: float
+
+
+@dataclass
+class _Brief:
+    """What comparing needs of a proposal (plain rows: no ORM objects for thousands)."""
+
+    id: int
+    kind: str
+    state: str
+    value_idr: float
+    legs: list[_BriefLeg] = field(default_factory=list)
+
+
+def _proposals_by_key(session: DbSession, round_id: int) -> dict[tuple[Any, ...], _Brief]:
+    briefs = {
+        pid: _Brief(pid, kind, state, float(value))
+        for pid, kind, state, value in session.execute(
+            select(Proposal.id, Proposal.kind, Proposal.state, Proposal.value_idr)
+            .where(Proposal.round_id == round_id)
+            .order_by(Proposal.id)
+        )
+    }
+    for pid, giver, receiver, product, offer, need, quantity in session.execute(
+        select(
+            ProposalLeg.proposal_id,
+            ProposalLeg.giver_id,
+            ProposalLeg.receiver_id,
+            ProposalLeg.product_id,
+            ProposalLeg.offer_id,
+            ProposalLeg.need_id,
+            ProposalLeg.quantity,
+        )
+        .join(Proposal, Proposal.id == ProposalLeg.proposal_id)
+        .where(Proposal.round_id == round_id)
+        .order_by(ProposalLeg.proposal_id, ProposalLeg.seq)
+    ):
+        briefs[pid].legs.append(_BriefLeg(giver, receiver, product, offer, need, float(quantity)))
     return {
         tuple(sorted((leg.giver_id, leg.receiver_id, leg.product_id) for leg in p.legs)): p
-        for p in proposals
+        for p in briefs.values()
     }
 
 
-def _listings(p: Proposal | None) -> set[int]:
+def _listings(p: _Brief | None) -> set[int]:
     if p is None:
         return set()
     return {lid for leg in p.legs for lid in (leg.offer_id, leg.need_id)}
 
 
-def _same_quantities(a: Proposal, b: Proposal, tolerance: float) -> bool:
+def _same_quantities(a: _Brief, b: _Brief, tolerance: float) -> bool:
     qa = {(leg.giver_id, leg.receiver_id, leg.product_id): float(leg.quantity) for leg in a.legs}
     qb = {(leg.giver_id, leg.receiver_id, leg.product_id): float(leg.quantity) for leg in b.legs}
     return all(abs(qa[k] - qb[k]) <= tolerance * max(qa[k], qb[k]) for k in qa)
