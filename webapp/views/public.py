@@ -1,4 +1,7 @@
-"""Public pages: the pesantren directory and the product catalogue (no contact details)."""
+"""Public pages: the pesantren directory, the product catalogue and pesantren profiles.
+
+Contact details (WhatsApp, email) only for signed-in users.
+"""
 
 from __future__ import annotations
 
