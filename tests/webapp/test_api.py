@@ -230,20 +230,19 @@ def test_a_second_listing_of_the_same_product_and_kind_is_a_conflict(client, net
     assert_error(response, 409, "conflict")
 
 
-def test_supplier_search_lists_offers_nearest_first_with_contact(client, net):
-    found = client.get(
-        f"{API}/suppliers?product=ikan asin", headers=bearer(net.officers["surabaya"])
-    )
+def test_supplier_search_ranks_offers_with_their_reasons_and_contact(client, net):
+    headers = bearer(net.officers["surabaya"])
+    found = client.get(f"{API}/suppliers?product=Ikan asin&quantity=100", headers=headers)
     assert found.status_code == 200, found.get_json()
     rows = found.get_json()["data"]
     assert [r["pesantren"]["name"] for r in rows] == ["Pondok Bahari Sumenep"]
     assert rows[0]["distance_km"] > 100
+    assert 0 < rows[0]["score"] <= 1
+    assert rows[0]["why"]["id"]
+    assert rows[0]["why"]["en"]
     assert rows[0]["pesantren"]["contact"]["whatsapp"]
-    assert_error(
-        client.get(f"{API}/suppliers?product=xyzzy", headers=bearer(net.officers["surabaya"])),
-        404,
-        "unknown_product",
-    )
+    unknown = client.get(f"{API}/suppliers?product=xyzzy", headers=headers)
+    assert_error(unknown, 404, "unknown_product")
 
 
 # -- proposals and rounds ----------------------------------------------------------------

@@ -67,6 +67,8 @@ PAGE = [
     _param("page", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1, "default": 1}),
     _param("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
 ]
+_KINDS = "|".join(CERT_KINDS)
+CERTS_PATTERN = f"^(({_KINDS})(,({_KINDS}))*)?$"
 ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 AUTH: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"cookieAuth": []}]
 OPTIONAL_AUTH: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}, {"cookieAuth": []}]
@@ -319,7 +321,11 @@ def _schemas() -> dict[str, Any]:
                 "pesantren": _ref("Pesantren"),
                 "distance_km": nullable_num,
                 "certificates": {"type": "array", "items": {"type": "string"}},
-                "covers_quantity": {"type": "boolean", "nullable": True},
+                "score": {"type": "number", "minimum": 0, "maximum": 1},
+                "why": {
+                    "type": "object",
+                    "properties": {"id": {"type": "string"}, "en": {"type": "string"}},
+                },
             },
         },
     }
@@ -425,7 +431,7 @@ def document() -> dict[str, Any]:
         "/suppliers": {
             "get": _op(
                 "searchSuppliers",
-                "Active offers of a product, nearest to your pesantren first",
+                "Suppliers of a product ranked by the engine, with their reasons",
                 {
                     "200": _json(
                         {
@@ -451,7 +457,7 @@ def document() -> dict[str, Any]:
                     _param("radius_km", {"type": "integer", "minimum": 1, "maximum": 2000}),
                     _param(
                         "certs",
-                        {"type": "string"},
+                        {"type": "string", "pattern": CERTS_PATTERN},
                         description="comma-separated: " + ", ".join(CERT_KINDS),
                     ),
                     _param("region_type", {"type": "string", "enum": list(REGION_TYPES)}),

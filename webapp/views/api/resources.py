@@ -10,10 +10,9 @@ from flask import Response, jsonify
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from matcher.geo import haversine_km
 from matcher.market import CERT_KINDS, REGION_TYPES
 
-from ...models import PERIODS, Certificate, Listing, Pesantren, Product, ProductAlias, db, utcnow
+from ...models import PERIODS, Listing, Pesantren, Product, ProductAlias, db, utcnow
 from ...security import can_act_for
 from . import bp
 from .auth import require_user
@@ -319,37 +318,20 @@ def _field_errors(errors: dict[str, str]) -> list[dict[str, str]]:
 # -- supplier search ---------------------------------------------------------------------
 
 
-def resolve_product(text: str) -> Product | None:
-    """Slug, name or alias (case-insensitive); the catalogue resolver when it is there."""
-    lowered = text.strip().lower()
-    row = db.session.scalar(
-        select(Product).where(
-            or_(
-                Product.slug == lowered,
-                Product.name_id.ilike(lowered),
-                Product.name_en.ilike(lowered),
-            )
-        )
-    )
-    if row is None:
-        row = db.session.scalar(
-            select(Product).join(ProductAlias).where(ProductAlias.alias.ilike(lowered))
-        )
-    return row
-
-
 @bp.get("/suppliers")
 def suppliers() -> Any:
-    """Active offers of a product, nearest first, with the filters of the search page."""
+    """The engine's ranked supplier search (as on the officer's search page): active offers
+    of a product that pass the hard rules, best score first, each with its reasons."""
+    from matcher import SupplierQuery
+
+    from ..officer import engine
+
     user = require_user()
     text = str_arg("product")
     if not text:
         raise ApiError(
             400, "Query parameter 'product' is required.", details={"parameter": "product"}
         )
-    product = resolve_product(text)
-    if product is None:
-        raise ApiError(404, f"No product matches '{text}'.", code="unknown_product")
     radius = int_arg("radius_km", None, minimum=1, maximum=2000)
     quantity = int_arg("quantity", None, minimum=1, maximum=10**9)
     region = str_arg("region_type", REGION_TYPES)
@@ -361,52 +343,55 @@ def suppliers() -> Any:
             details={"parameter": "certs"},
         )
     limit = int_arg("limit", 10, maximum=50) or 10
-    origin = db.session.get(Pesantren, user.pesantren_id) if user.pesantren_id else None
-    offers = db.session.scalars(
-        select(Listing).where(
-            Listing.kind == "offer", Listing.status == "active", Listing.product_id == product.id
+    resolved = engine.resolve_product(text)
+    if resolved.product is None:
+        raise ApiError(
+            404,
+            f"No product matches '{text}'.",
+            code="unknown_product",
+            details={"candidates": [p.slug for p in resolved.choices[:5]]},
         )
-    ).all()
-    today = utcnow().date()
+    product = resolved.product
+    query = SupplierQuery(
+        product=product.slug,
+        quantity=float(quantity) if quantity else None,
+        pesantren_id=user.pesantren_id,
+        radius_km=float(radius) if radius and user.pesantren_id else None,
+        required_certs=tuple(certs),
+        region_type=region or None,
+    )
+    frame = engine.suppliers_for(query, k=limit)
+    offers = {
+        li.id: li
+        for li in db.session.scalars(
+            select(Listing).where(Listing.id.in_([int(i) for i in frame.get("offer_id", [])]))
+        )
+    }
     rows: list[dict[str, Any]] = []
-    for offer in offers:
-        p = offer.pesantren
-        if origin is not None and p.id == origin.id:
+    for record in frame.to_dict("records"):
+        offer = offers.get(int(record["offer_id"]))
+        if offer is None:
             continue
-        if region and region not in p.region_types:
-            continue
-        held = {
-            c.kind
-            for c in db.session.scalars(
-                select(Certificate).where(
-                    Certificate.pesantren_id == p.id, Certificate.product_id == product.id
-                )
-            )
-            if c.valid_on(today)
-        }
-        if not set(certs) <= held:
-            continue
-        distance = (
-            float(haversine_km(origin.latitude, origin.longitude, p.latitude, p.longitude))
-            if origin is not None
-            else None
-        )
-        if radius is not None and distance is not None and distance > radius:
-            continue
+        distance = record.get("distance_km")
         rows.append(
             {
                 "offer": listing_json(offer),
-                "pesantren": pesantren_json(p, with_contact=True),
-                "distance_km": None if distance is None else round(distance, 1),
-                "certificates": sorted(held),
-                "covers_quantity": None if quantity is None else float(offer.quantity) >= quantity,
+                "pesantren": pesantren_json(offer.pesantren, with_contact=True),
+                "distance_km": None
+                if distance is None or not math.isfinite(float(distance))
+                else round(float(distance), 1),
+                "certificates": _cert_list(record.get("certs")),
+                "score": round(float(record.get("score", 0.0)), 4),
+                "why": {"id": str(record.get("why_id", "")), "en": str(record.get("why_en", ""))},
             }
         )
-    rows.sort(
-        key=lambda r: (
-            math.inf if r["distance_km"] is None else r["distance_km"],
-            r["offer"]["price"] or 0.0,
-            r["offer"]["id"],
-        )
-    )
-    return jsonify({"product": product_json(product), "data": rows[:limit]})
+    return jsonify({"product": product_json(product), "data": rows})
+
+
+def _cert_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [c for c in value.replace(",", ";").split(";") if c]
+    try:
+        return sorted(str(c) for c in value)
+    except TypeError:  # None or NaN: no certificates
+        return []
