@@ -302,7 +302,9 @@ def _coerce(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     unfillable = [c for c in missing if c not in defaults]
     if unfillable:
         raise MarketError([f"{name}: missing columns {unfillable}"])
-    out = frame.assign(**cast(dict[str, Any], {c: defaults[c] for c in missing}))
+    out = frame.reset_index(drop=True).assign(
+        **cast(dict[str, Any], {c: defaults[c] for c in missing})
+    )
     converted: dict[str, pd.Series] = {}
     for col, dtype in columns.items():
         series = out[col]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -25,6 +25,8 @@ def select_locale() -> str:
     from flask import session
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI jobs and background threads
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     chosen = request.args.get("lang")
     if chosen in languages:
         session["lang"] = chosen
