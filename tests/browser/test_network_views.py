@@ -65,9 +65,7 @@ def _region(p: Pesantren) -> str:
     return p.region_types[0] if p.region_types else ""
 
 
-def _prepare() -> tuple[int, tuple[str, str]]:
-    """Seed, run a round with the engine, publish it, confirm one highland ↔ coastal pair."""
-    from webapp import proposals, rounds
+def _seed() -> None:
     from webapp.seed import load_seed
 
     load_seed()
@@ -75,52 +73,39 @@ def _prepare() -> tuple[int, tuple[str, str]]:
     user.set_password(PASSWORD)
     db.session.add(user)
     db.session.commit()
-    match_round = rounds.run_match_round(user)
-    assert match_round.status == "draft", match_round.error
-    rounds.publish_round(match_round, user)
+
+
+def _run_and_publish_in_the_browser(chromium: Any, base_url: str) -> int:
+    """Click "run a new round", let the progress page refresh itself until the round is
+    done, then publish it: all through the browser, as a facilitator would."""
+    context = chromium.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page)
+    page.goto("/fasilitator/putaran")
+    page.locator("form[action$='/putaran/jalankan'] button[type=submit]").click()
+    page.wait_for_selector(".figures", timeout=600_000)  # the finished round's page
+    round_id = int(page.url.rstrip("/").split("/")[-1].split("?")[0].split("#")[0])
+    page.locator("form[action$='/terbitkan'] button[type=submit]").click()
+    page.wait_for_load_state()
+    context.close()
+    return round_id
+
+
+def _confirm_a_highland_coast_pair(round_id: int) -> tuple[str, str]:
+    from webapp import proposals
+
+    match_round = db.session.get(MatchRound, round_id)
+    assert match_round.status == "published", (match_round.status, match_round.error)
     pairs = db.session.scalars(
-        select(Proposal).where(Proposal.round_id == match_round.id, Proposal.kind == "barter_pair")
+        select(Proposal).where(Proposal.round_id == round_id, Proposal.kind == "barter_pair")
     ).all()
     for pair in pairs:
         people = {_region(party.pesantren): party.pesantren for party in pair.parties}
         if {"highland_agriculture", "coastal_fisheries"} <= set(people):
             for party in pair.parties:
                 proposals.accept(pair, party.pesantren_id, None)
-            return match_round.id, (
-                people["highland_agriculture"].name,
-                people["coastal_fisheries"].name,
-            )
+            return (people["highland_agriculture"].name, people["coastal_fisheries"].name)
     raise AssertionError("the seed round has no highland ↔ coastal barter pair")
-
-
-@pytest.fixture(scope="module")
-def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
-    from webapp import migrate
-
-    app = create_app(
-        {
-            "TESTING": False,
-            "DATABASE_URL": _database_url(tmp_path_factory),
-            "SECRET_KEY": "network-views-secret",
-            "RATELIMIT_ENABLED": False,
-            "INSTANCE_PATH": str(tmp_path_factory.mktemp("network-instance")),
-        }
-    )
-    migrate.upgrade(app)
-    with app.app_context():
-        round_id, confirmed = _prepare()
-        count = db.session.scalar(select(db.func.count()).select_from(Pesantren))
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Network(f"http://127.0.0.1:{server.server_port}", app, round_id, count, confirmed)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -134,17 +119,56 @@ def chromium() -> Iterator[Any]:
         browser.close()
 
 
+@pytest.fixture(scope="module")
+def network(tmp_path_factory: pytest.TempPathFactory, chromium: Any) -> Iterator[Network]:
+    from webapp import migrate
+
+    app = create_app(
+        {
+            "TESTING": False,
+            "DATABASE_URL": _database_url(tmp_path_factory),
+            "SECRET_KEY": "network-views-secret",
+            "RATELIMIT_ENABLED": False,
+            "INSTANCE_PATH": str(tmp_path_factory.mktemp("network-instance")),
+        }
+    )
+    migrate.upgrade(app)
+    with app.app_context():
+        _seed()
+        count = db.session.scalar(select(db.func.count()).select_from(Pesantren))
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        round_id = _run_and_publish_in_the_browser(chromium, base_url)
+        with app.app_context():
+            confirmed = _confirm_a_highland_coast_pair(round_id)
+            db.session.remove()
+        yield Network(base_url, app, round_id, count, confirmed)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
+
+
 def _signed_in(chromium: Any, network: Network, **options: Any) -> Any:
     context = chromium.new_context(
         base_url=network.base_url, viewport={"width": 1280, "height": 900}, **options
     )
     page = context.new_page()
+    _sign_in(page)
+    return page
+
+
+def _sign_in(page: Any) -> None:
     page.goto("/masuk")
     page.fill("input[name=email]", EMAIL)
     page.fill("input[name=password]", PASSWORD)
     page.locator("form:has(input[name=password]) button[type=submit]").first.click()
     page.wait_for_load_state()
-    return page
 
 
 def _shoot(target: Any, name: str) -> Path:
@@ -192,12 +216,16 @@ def test_the_trade_graph_draws_barter_cycles_between_region_groups(chromium, net
     page.context.close()
 
 
-def test_the_round_review_lists_pairs_cycles_and_trades(chromium, network):
+def test_a_round_run_in_the_browser_shows_barter_pairs_cycles_of_three_and_trades(
+    chromium, network
+):
     page = _signed_in(chromium, network)
     page.goto(f"/fasilitator/putaran/{network.round_id}?lang=en", timeout=120_000)
-    figures = page.locator(".figures").inner_text()
-    assert "Barter pairs" in figures
-    assert "Barter cycles" in figures
+    counts = page.locator(".figures .figure b").all_inner_texts()[:3]
+    pairs, cycles, trades = (int(c.replace(",", "").replace(".", "")) for c in counts)
+    assert pairs > 0
+    assert cycles > 0
+    assert trades > 0
     page.goto(f"/fasilitator/putaran/{network.round_id}?kind=barter_cycle&lang=en")
     legs = page.locator("article.proposal").first.locator("ol.legs li")
     assert legs.count() >= 3
