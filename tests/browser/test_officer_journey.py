@@ -44,7 +44,7 @@ def test_officer_edits_a_need(page, live_server):
 def test_two_officers_accept_a_barter_pair_and_it_is_confirmed(browser, live_server):
     for email, expected in (
         (live_server.officer_a, "diterima sebagian"),
-        (live_server.officer_b, "disepakati"),
+        (live_server.officer_b, "terkonfirmasi"),
     ):
         context = browser.new_context(
             base_url=live_server.base_url, viewport={"width": 1280, "height": 900}

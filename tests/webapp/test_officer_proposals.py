@@ -50,7 +50,7 @@ def test_two_officers_accept_and_the_barter_is_confirmed(client, login, world):
     db.session.expire_all()
     assert db.session.get(Proposal, world.barter_ab.id).state == "confirmed"
     page = client.get(f"/usulan/{world.barter_ab.id}").get_data(as_text=True)
-    assert "disepakati" in page
+    assert "terkonfirmasi" in page
     assert world.users["officer_a"].name in page
     assert world.users["officer_b"].name in page
 
