@@ -223,7 +223,7 @@ def _legend(legend: dict[str, str], proj: Projection) -> str:
         [("dot", r) for r in REGION_TYPES],
         [("kind", k) for k in LINE_STYLES] + [("proposed", "proposed"), ("confirmed", "confirmed")],
     ]
-    step, col_w = 16, 230
+    step, col_w = 16, 255
     rows_n = max(len(c) for c in columns)
     left = proj.width * 0.27
     top = proj.height - 12 - step * rows_n
