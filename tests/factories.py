@@ -18,10 +18,31 @@ _seq = itertools.count(1)
 REGENCIES = {
     # code: (name, short, kind, lat, lon, region types)
     "3579": ("Kota Batu", "Batu", "kota", -7.8707, 112.5264, "highland_agriculture;urban"),
-    "3529": ("Kabupaten Sumenep", "Sumenep", "kabupaten", -7.0057, 113.8594, "island;coastal_fisheries"),
+    "3529": (
+        "Kabupaten Sumenep",
+        "Sumenep",
+        "kabupaten",
+        -7.0057,
+        113.8594,
+        "island;coastal_fisheries",
+    ),
     "3578": ("Kota Surabaya", "Surabaya", "kota", -7.2575, 112.7521, "urban;coastal_fisheries"),
-    "3511": ("Kabupaten Bondowoso", "Bondowoso", "kabupaten", -7.9135, 113.8215, "highland_agriculture;lowland_farming"),
-    "3523": ("Kabupaten Tuban", "Tuban", "kabupaten", -6.8970, 112.0500, "coastal_fisheries;lowland_farming"),
+    "3511": (
+        "Kabupaten Bondowoso",
+        "Bondowoso",
+        "kabupaten",
+        -7.9135,
+        113.8215,
+        "highland_agriculture;lowland_farming",
+    ),
+    "3523": (
+        "Kabupaten Tuban",
+        "Tuban",
+        "kabupaten",
+        -6.8970,
+        112.0500,
+        "coastal_fisheries;lowland_farming",
+    ),
 }
 
 
@@ -31,8 +52,17 @@ def make_regency(code: str = "3579") -> Regency:
         return existing
     name, short, kind, lat, lon, types = REGENCIES[code]
     regency = Regency(
-        code=code, name=name, short_name=short, kind=kind, capital=short, latitude=lat,
-        longitude=lon, area_km2=100.0, population=100_000, pesantren_count=10, region_types=types,
+        code=code,
+        name=name,
+        short_name=short,
+        kind=kind,
+        capital=short,
+        latitude=lat,
+        longitude=lon,
+        area_km2=100.0,
+        population=100_000,
+        pesantren_count=10,
+        region_types=types,
     )
     db.session.add(regency)
     db.session.flush()

@@ -39,7 +39,11 @@ def configure_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     # Each area keeps its own catalogue under translations/<area>/; Flask-Babel merges them.
-    dirs = sorted(str(p) for p in TRANSLATIONS.iterdir() if p.is_dir()) if TRANSLATIONS.exists() else []
+    dirs = (
+        sorted(str(p) for p in TRANSLATIONS.iterdir() if p.is_dir())
+        if TRANSLATIONS.exists()
+        else []
+    )
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs) or str(TRANSLATIONS)
     babel.init_app(app, locale_selector=select_locale)
 

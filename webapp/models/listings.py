@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TZDateTime, TimestampMixin, db, utcnow
+from .base import TimestampMixin, TZDateTime, db, utcnow
 from .catalogue import Product
 from .network import Pesantren, _in
 

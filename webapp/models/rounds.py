@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import TZDateTime, TimestampMixin, db, utcnow
+from .base import TimestampMixin, TZDateTime, db, utcnow
 from .catalogue import Product
 from .listings import Listing
 from .network import Pesantren, _in
@@ -75,7 +75,9 @@ class Proposal(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     state: Mapped[str] = mapped_column(String(16), default="draft", index=True)
     score: Mapped[float] = mapped_column(default=0.0)
     value_idr: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=0)  # per month
-    reasons: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"id": [...], "en": [...]}
+    reasons: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict
+    )  # {"id": [...], "en": [...]}
     version: Mapped[int] = mapped_column(default=1)
 
     round: Mapped[MatchRound] = relationship(back_populates="proposals")
@@ -83,7 +85,9 @@ class Proposal(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
         back_populates="proposal", cascade="all, delete-orphan", order_by="ProposalLeg.seq"
     )
     parties: Mapped[list[ProposalParty]] = relationship(
-        back_populates="proposal", cascade="all, delete-orphan", order_by="ProposalParty.pesantren_id"
+        back_populates="proposal",
+        cascade="all, delete-orphan",
+        order_by="ProposalParty.pesantren_id",
     )
     events: Mapped[list[ProposalEvent]] = relationship(
         back_populates="proposal", cascade="all, delete-orphan", order_by="ProposalEvent.id"
@@ -113,7 +117,9 @@ class ProposalLeg(db.Model):  # type: ignore[name-defined,misc]
     value_idr: Mapped[Decimal] = mapped_column(Numeric(16, 2))
     distance_km: Mapped[float] = mapped_column(default=0.0)
     score: Mapped[float] = mapped_column(default=0.0)
-    reasons: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"id": "...", "en": "..."}
+    reasons: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict
+    )  # {"id": "...", "en": "..."}
 
     proposal: Mapped[Proposal] = relationship(back_populates="legs")
     giver: Mapped[Pesantren] = relationship(foreign_keys=[giver_id])

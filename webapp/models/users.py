@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .base import TZDateTime, TimestampMixin, db
+from .base import TimestampMixin, TZDateTime, db
 from .network import LANGUAGES, REPORT_FREQUENCIES, Pesantren, _in
 
 ROLES = ("officer", "facilitator", "admin")
