@@ -71,6 +71,8 @@ class Route:
     expected: Mapping[str, int]
     data: Callable[[World], dict[str, Any]] | None = None
     label: str = ""
+    #: A visitor's POST may change data here (e.g. a signed unsubscribe link in an email).
+    visitor_may_write: bool = False
 
     @property
     def id(self) -> str:
