@@ -85,6 +85,20 @@ def _test_config(database_url: str, instance: Path) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes() -> Iterator[None]:
+    """Test accounts get a cheap hash: scrypt's ~0.4 s per user would dominate the suite.
+
+    ``tests/webapp/test_auth.py`` checks that real accounts still get the strong default.
+    """
+    from webapp.models import users
+
+    strong = users.generate_password_hash
+    users.generate_password_hash = lambda password: strong(password, method="pbkdf2:sha256:1000")
+    yield
+    users.generate_password_hash = strong
+
+
 @pytest.fixture
 def app_config(_migrated: str, tmp_path: Path) -> dict[str, Any]:
     """Override in a test module (or mutate) to change the app's configuration."""

@@ -83,6 +83,19 @@ def test_passwords_are_stored_hashed(officer):
     assert officer.check_password("sandi-rahasia-1")
 
 
+def test_real_accounts_get_a_strong_password_hash(monkeypatch):
+    from werkzeug.security import generate_password_hash
+
+    from webapp.models import User, users
+
+    # The suite swaps in a cheap hash for speed; production code must use werkzeug's default.
+    monkeypatch.setattr(users, "generate_password_hash", generate_password_hash)
+    user = User(email="kuat@example.org", name="Kuat", role="facilitator")
+    user.set_password("sandi-rahasia-1")
+    assert user.password_hash.startswith("scrypt:")
+    assert user.check_password("sandi-rahasia-1")
+
+
 def test_sign_in_follows_only_local_next_links(client, officer):
     data = {"email": "ahmad@example.org", "password": "sandi-rahasia-1"}
     response = client.post("/masuk", data={**data, "next": "https://evil.example/phish"})
