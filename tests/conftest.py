@@ -94,7 +94,9 @@ def _cheap_password_hashes() -> Iterator[None]:
     from webapp.models import users
 
     strong = users.generate_password_hash
-    users.generate_password_hash = lambda password: strong(password, method="pbkdf2:sha256:1000")
+    users.generate_password_hash = lambda password, **_: strong(
+        password, method="pbkdf2:sha256:1000"
+    )
     yield
     users.generate_password_hash = strong
 
