@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,7 @@ import scipy.sparse as sp
 from ortools.graph.python import min_cost_flow
 from scipy.sparse.csgraph import connected_components
 
+from matcher.candidates import drop_pairs
 from matcher.config import EngineConfig
 from matcher.market import Market
 from matcher.results import Leg, Plan
@@ -111,6 +113,7 @@ def solve_allocation(
     candidates: pd.DataFrame,
     config: EngineConfig | None = None,
     used: dict[int, float] | None = None,
+    exclude_pairs: Collection[tuple[int, int]] = frozenset(),
 ) -> AllocationResult:
     """Allocate supply to needs exactly (see the module notes); plans and statistics.
 
@@ -126,6 +129,8 @@ def solve_allocation(
     used
         Base units already committed per listing id (offers and needs alike), e.g. by
         barters; the allocation only uses what is left.
+    exclude_pairs
+        ``(offer_id, need_id)`` arcs never to use (e.g. declined by a party).
 
     Returns
     -------
@@ -159,6 +164,7 @@ def solve_allocation(
         raise ValueError(f"used: negative quantities for listings {sorted(negative)[:5]}")
     started = time.perf_counter()
 
+    candidates = drop_pairs(candidates, exclude_pairs)
     frame = candidates[
         (candidates["supplier_id"] != candidates["buyer_id"]) & (candidates["price"] > 0)
     ]
@@ -239,6 +245,7 @@ def allocate(
     candidates: pd.DataFrame,
     config: EngineConfig | None = None,
     used: dict[int, float] | None = None,
+    exclude_pairs: Collection[tuple[int, int]] = frozenset(),
 ) -> list[Plan]:
     """Trades for money, allocated network-wide (see :func:`solve_allocation`).
 
@@ -251,7 +258,7 @@ def allocate(
     >>> [(p.legs[0].offer_id, p.legs[0].quantity) for p in allocate(None, cands)]
     [(11, 50.0), (12, 70.0)]
     """
-    return solve_allocation(market, candidates, config, used).plans
+    return solve_allocation(market, candidates, config, used, exclude_pairs).plans
 
 
 def allocation_value(plans: list[Plan], config: EngineConfig | None = None) -> float:

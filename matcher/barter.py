@@ -54,6 +54,7 @@ allows. The exact program is never worse (a greedy answer is one of its feasible
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +65,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from matcher.candidates import drop_pairs
 from matcher.config import EngineConfig
 from matcher.cycles import MIP_REL_GAP, bounded_cycles
 from matcher.market import Market
@@ -348,6 +350,7 @@ def solve_barters(
     *,
     graph: nx.DiGraph | None = None,
     length_discount: float = LENGTH_DISCOUNT,
+    exclude_pairs: Collection[tuple[int, int]] = frozenset(),
 ) -> BarterResult:
     """Clear value-balanced barters exactly; return the plans and the solver's statistics.
 
@@ -364,6 +367,8 @@ def solve_barters(
         Optional trade graph; only its edges are used as barter arcs.
     length_discount
         Weight multiplier per participant beyond two (:data:`LENGTH_DISCOUNT`).
+    exclude_pairs
+        ``(offer_id, need_id)`` arcs never to use (e.g. declined by a party).
 
     Returns
     -------
@@ -392,6 +397,7 @@ def solve_barters(
     500000
     """
     cfg = config or EngineConfig()
+    candidates = drop_pairs(candidates, exclude_pairs)
     problem = _prepare(market, candidates, cfg, graph, length_discount)
     stats = dict(problem.stats)
     started = time.perf_counter()
@@ -458,6 +464,7 @@ def clear_barters(
     config: EngineConfig | None = None,
     *,
     graph: nx.DiGraph | None = None,
+    exclude_pairs: Collection[tuple[int, int]] = frozenset(),
 ) -> list[Plan]:
     """Value-balanced barters maximising score-weighted value (see :func:`solve_barters`).
 
@@ -470,7 +477,7 @@ def clear_barters(
     >>> [round(leg.quantity, 2) for leg in clear_barters(None, cands)[0].legs]
     [40.0, 66.67]
     """
-    return solve_barters(market, candidates, config, graph=graph).plans
+    return solve_barters(market, candidates, config, graph=graph, exclude_pairs=exclude_pairs).plans
 
 
 def greedy_barters(

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from matcher.allocation import solve_allocation, unpruned_allocation_value
 from matcher.config import DEFAULT_REGION_SCORE, EngineConfig
 from matcher.engine import run_round
 from matcher.market import REGION_TYPES, Market
@@ -224,7 +225,9 @@ def greedy_cycles(candidates: pd.DataFrame) -> tuple[list[list[int]], float]:
     return chosen, total
 
 
-def bench_one(n: int, seed: int, baseline_max: int, queries: int) -> dict[str, Any]:
+def bench_one(
+    n: int, seed: int, baseline_max: int, queries: int, unpruned_max: int = 5000
+) -> dict[str, Any]:
     """Measure one size in this process (called in a subprocess by :func:`main`)."""
     out: dict[str, Any] = {"pesantren": n}
     t = time.perf_counter()
@@ -232,7 +235,9 @@ def bench_one(n: int, seed: int, baseline_max: int, queries: int) -> dict[str, A
     out["generate_s"] = time.perf_counter() - t
     out.update({f"n_{k}": v for k, v in market.size.items()})
 
+    cpu = time.process_time()
     result = run_round(market)
+    out["round_cpu_s"] = time.process_time() - cpu
     out["timings"] = result.timings
     out["stats"] = {k: v for k, v in result.stats.items() if k != "notes"}
     out["notes"] = result.stats.get("notes", [])
@@ -297,6 +302,12 @@ def bench_one(n: int, seed: int, baseline_max: int, queries: int) -> dict[str, A
             "agreement": len(engine_pairs & naive_pairs) / max(1, len(naive_pairs)),
         }
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    if n <= unpruned_max:
+        # the round's allocation arcs against every arc, both without barters (used=None)
+        pruned = solve_allocation(market, result.arcs).stats["value"]
+        unpruned = unpruned_allocation_value(market)
+        out["allocation_vs_unpruned"] = pruned / unpruned["value"] if unpruned["value"] else 1.0
+        out["unpruned_arcs"] = unpruned["arcs"]
     return out
 
 
@@ -310,6 +321,9 @@ def _table(results: Sequence[dict[str, Any]]) -> str:
         "candidates",
         "barters (pairs/cycles)",
         "trades",
+        "round CPU s",
+        "allocation arcs",
+        "allocation value vs unpruned",
     ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
@@ -325,6 +339,14 @@ def _table(results: Sequence[dict[str, Any]]) -> str:
                     f"{s['candidates']:,}",
                     f"{s['barter_pairs']:,} / {s['barter_cycles']:,}",
                     f"{s['trades']:,}",
+                    f"{r.get('round_cpu_s', float('nan')):.2f}",
+                    f"{s.get('allocation_arcs', 0):,}",
+                    (
+                        f"{100 * r['allocation_vs_unpruned']:.2f}% "
+                        f"(of {r['unpruned_arcs']:,.0f} arcs)"
+                        if "allocation_vs_unpruned" in r
+                        else "—"
+                    ),
                 ]
             )
             + " |"
@@ -373,13 +395,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--baseline-max", type=int, default=2000, help="largest size for the naive baseline"
     )
+    parser.add_argument(
+        "--unpruned-max",
+        type=int,
+        default=5000,
+        help="largest size for the allocation against the unpruned optimum",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--queries", type=int, default=500, help="supplier searches per size")
     parser.add_argument("--json", action="store_true", help="print raw results as JSON too")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one is not None:
-        print(json.dumps(bench_one(args.one, args.seed, args.baseline_max, args.queries)))
+        print(
+            json.dumps(
+                bench_one(args.one, args.seed, args.baseline_max, args.queries, args.unpruned_max)
+            )
+        )
         return 0
     try:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -401,6 +433,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             str(args.baseline_max),
             "--queries",
             str(args.queries),
+            "--unpruned-max",
+            str(args.unpruned_max),
         ]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if done.returncode != 0:

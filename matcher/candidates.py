@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +46,8 @@ from matcher.scoring import (
 __all__ = [
     "CANDIDATE_COLUMNS",
     "MarketArrays",
+    "candidate_frames",
+    "drop_pairs",
     "find_candidates",
     "great_circle_km",
     "market_arrays",
@@ -74,6 +77,11 @@ CANDIDATE_COLUMNS: tuple[str, ...] = (
 #: bitmask for the offered product (see :data:`matcher.scoring.CERT_BITS`), the distance limit.
 EXTRA_COLUMNS: tuple[str, ...] = ("substitute", "cert_mask", "max_distance_km")
 
+#: Allocation arcs per need / offer keep going until their partners' quantities reach this
+#: multiple of their own (see :func:`candidate_frames`).
+ALLOCATION_COVER = 6.0
+#: Each block pre-selects this many times ``allocation_top_k`` arcs per need and per offer.
+ALLOCATION_PREFILTER = 6
 _BLOCK = 1 << 20  # elements per (needs × offers) block: ~1 M, some 60 MB of temporaries
 _NS_PER_DAY = 86_400 * 10**9
 _OPEN_START = np.iinfo(np.int64).min
@@ -196,7 +204,11 @@ def market_arrays(market: Market, config: EngineConfig | None = None) -> MarketA
     )
 
 
-def find_candidates(market: Market, config: EngineConfig | None = None) -> pd.DataFrame:
+def find_candidates(
+    market: Market,
+    config: EngineConfig | None = None,
+    exclude_pairs: Collection[tuple[int, int]] = frozenset(),
+) -> pd.DataFrame:
     """Every need's best offers that pass the hard rules, scored, best first.
 
     Parameters
@@ -205,6 +217,8 @@ def find_candidates(market: Market, config: EngineConfig | None = None) -> pd.Da
         The market snapshot (never modified).
     config
         Weights, hard-rule thresholds and ``top_k_per_need``; defaults to ``EngineConfig()``.
+    exclude_pairs
+        ``(offer_id, need_id)`` pairs never to return (e.g. declined in an earlier round).
 
     Returns
     -------
@@ -223,10 +237,59 @@ def find_candidates(market: Market, config: EngineConfig | None = None) -> pd.Da
     >>> bool(c["score"].between(0, 1).all())
     True
     """
+    return candidate_frames(market, config, exclude_pairs, allocation_k=0)[0]
+
+
+def candidate_frames(
+    market: Market,
+    config: EngineConfig | None = None,
+    exclude_pairs: Collection[tuple[int, int]] = frozenset(),
+    allocation_k: int | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Candidates (as :func:`find_candidates`) and the trade allocation's arcs, in one pass.
+
+    The allocation must not see only each need's top-k by score: needs compete for the same
+    nearby offers, and an offer that is in nobody's top-k is then never sold, though a need
+    a little further away would gladly buy it. So, from the same blocks and hard rules, the
+    allocation arcs are the pairs with positive profit (``score × price − transport cost ×
+    km`` per base unit, the allocation's objective) that are among the ``allocation_k``
+    most profitable **for their need or for their offer** (per product: an offer's best
+    needs are chosen across all blocks). At most ``allocation_k × (needs + offers)`` arcs,
+    plus, for a need or offer whose partners' quantities do not yet reach
+    :data:`ALLOCATION_COVER` times its own, the next best ones (supply and demand of a
+    product are often of the same order, and a 300 kg offer serves many 80 kg needs);
+    memory stays bounded at national scale.
+
+    Parameters
+    ----------
+    market, config, exclude_pairs
+        As :func:`find_candidates`.
+    allocation_k
+        Arcs kept per need and per offer; ``None`` takes ``config.allocation_top_k``,
+        ``0`` skips the allocation arcs (an empty frame). With allocation arcs, products
+        with up to ``config.allocation_pool`` offers are joined whole (no candidate pool),
+        so the candidates of those products are the exact top-k.
+
+    Returns
+    -------
+    tuple of DataFrame
+        ``(candidates, arcs)``; ``arcs`` has the candidate columns, sorted by ``need_id``,
+        profit descending, ``offer_id``.
+
+    Examples
+    --------
+    >>> from matcher.synthetic import synthetic_market
+    >>> cands, arcs = candidate_frames(synthetic_market(80, seed=3), EngineConfig(top_k_per_need=2))
+    >>> int(cands.groupby("need_id").size().max()) <= 2 < int(arcs.groupby("offer_id").size().max())
+    True
+    """
     cfg = config or EngineConfig()
+    alloc_k = cfg.allocation_top_k if allocation_k is None else allocation_k
     weights = dict(cfg.weights)
     arrays = market_arrays(market, cfg)
+    excluded = _excluded_rows(arrays, exclude_pairs)
     parts: list[dict[str, np.ndarray]] = []
+    alloc_parts: list[dict[str, np.ndarray]] = []
     for prod in range(len(arrays.products)):
         need_rows = arrays.needs_by_product[prod]
         if not len(need_rows):
@@ -235,19 +298,104 @@ def find_candidates(market: Market, config: EngineConfig | None = None) -> pd.Da
         if not len(offer_rows):
             continue
         offer_rows = offer_rows[np.argsort(arrays.o_id[offer_rows], kind="stable")]
-        for needs, pool in _blocks(arrays, cfg, need_rows, offer_rows):
-            part = _block(arrays, cfg, needs, pool)
+        product_arcs: list[dict[str, np.ndarray]] = []
+        whole = max(cfg.candidate_pool, cfg.allocation_pool) if alloc_k else cfg.candidate_pool
+        for needs, pool in _blocks(arrays, cfg, need_rows, offer_rows, whole):
+            part, arcs = _block(arrays, cfg, needs, pool, alloc_k, excluded)
             if part is not None:
                 parts.append(part)
-    return _assemble(arrays, parts, weights)
+            if arcs is not None:
+                product_arcs.append(arcs)
+        if product_arcs:
+            alloc_parts.append(_best_arcs(arrays, cfg, product_arcs, alloc_k))
+    return _assemble(arrays, parts, weights), _assemble(arrays, alloc_parts, weights)
+
+
+def drop_pairs(frame: pd.DataFrame, pairs: Collection[tuple[int, int]]) -> pd.DataFrame:
+    """``frame`` without the rows whose ``(offer_id, need_id)`` is in ``pairs`` (a view when
+    there is nothing to drop; the caller's frame is never modified).
+
+    >>> f = pd.DataFrame({"offer_id": [1, 1, 2], "need_id": [5, 6, 5]})
+    >>> drop_pairs(f, {(1, 6)})["need_id"].tolist()
+    [5, 5]
+    """
+    if not pairs or frame.empty:
+        return frame
+    ids = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+    # (offer, need) as one complex key: exact for ids below 2**53
+    wanted = ids[:, 0] + 1j * ids[:, 1]
+    key = frame["offer_id"].to_numpy(np.int64) + 1j * frame["need_id"].to_numpy(np.int64)
+    hit = np.isin(key, wanted)
+    return frame[~hit] if hit.any() else frame
+
+
+def _excluded_rows(
+    a: MarketArrays, pairs: Collection[tuple[int, int]]
+) -> tuple[IntArray, IntArray]:
+    """(need rows, offer rows) of the excluded (offer_id, need_id) pairs still in the market."""
+    if not pairs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    ids = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+    o = np.minimum(np.searchsorted(a.o_id, ids[:, 0]), max(len(a.o_id) - 1, 0))
+    n = np.minimum(np.searchsorted(a.n_id, ids[:, 1]), max(len(a.n_id) - 1, 0))
+    if not len(a.o_id) or not len(a.n_id):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    found = (a.o_id[o] == ids[:, 0]) & (a.n_id[n] == ids[:, 1])
+    return n[found].astype(np.int64), o[found].astype(np.int64)
+
+
+def _best_arcs(
+    a: MarketArrays, cfg: EngineConfig, parts: list[dict[str, np.ndarray]], k: int
+) -> dict[str, np.ndarray]:
+    """One product's allocation arcs: per need and per offer, its ``k`` most profitable
+    arcs and, beyond them, as many more as it takes for the partners' quantities to reach
+    :data:`ALLOCATION_COVER` times its own (a large offer can serve many small needs)."""
+    arcs = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+    profit = arcs.pop("profit")
+    nr, orow = arcs["need_row"], arcs["offer_row"]
+    keep = _covering(nr, profit, a.o_id[orow], a.o_qty[orow], a.n_qty[nr], k)
+    keep |= _covering(orow, profit, a.n_id[nr], a.n_qty[nr], a.o_qty[orow], k)
+    # within a need: profit descending, then offer id (the order _assemble keeps)
+    rows = np.flatnonzero(keep)
+    order = rows[np.lexsort((a.o_id[orow[rows]], -profit[rows]))]
+    return {key: value[order] for key, value in arcs.items()}
+
+
+def _covering(
+    group: IntArray,
+    profit: FloatArray,
+    tie: IntArray,
+    partner_qty: FloatArray,
+    own_qty: FloatArray,
+    k: int,
+) -> npt.NDArray[np.bool_]:
+    """Best arcs per group (profit desc, tie asc): the first ``k``, then on while the
+    partners' quantity before the arc is below ``ALLOCATION_COVER × own_qty``."""
+    order = np.lexsort((tie, -profit, group))
+    g = group[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    counts = np.diff(np.r_[starts, len(g)])
+    rank = np.arange(len(g)) - np.repeat(starts, counts)
+    qty = np.nan_to_num(partner_qty[order])
+    cum = np.cumsum(qty)
+    before = cum - qty - np.repeat(cum[starts] - qty[starts], counts)
+    chosen = (rank < k) | (before < ALLOCATION_COVER * own_qty[order])
+    keep = np.zeros(len(group), dtype=bool)
+    keep[order[chosen]] = True
+    return keep
 
 
 def _blocks(
-    a: MarketArrays, cfg: EngineConfig, need_rows: IntArray, offer_rows: IntArray
+    a: MarketArrays,
+    cfg: EngineConfig,
+    need_rows: IntArray,
+    offer_rows: IntArray,
+    whole: int | None = None,
 ) -> list[tuple[IntArray, IntArray]]:
     """(needs, offers) blocks of one product.
 
-    With at most ``config.candidate_pool`` offers every need meets every offer. Above it,
+    With at most ``whole`` offers (default ``config.candidate_pool``; ``0``: any number)
+    every need meets every offer. Above it,
     needs are grouped by place (0.2° cells, in chunks of up to 256) and each group meets
     the ``candidate_pool`` offers with the best *estimated* score for the group: every
     need-independent component, the quantity fit against the group's median need, the
@@ -256,7 +404,8 @@ def _blocks(
     competes because distance is only one term of the estimate.
     """
     pool = cfg.candidate_pool
-    if pool <= 0 or len(offer_rows) <= pool:
+    whole = pool if whole is None else whole
+    if pool <= 0 or whole <= 0 or len(offer_rows) <= whole:
         chunk = max(1, _BLOCK // len(offer_rows))
         return [(need_rows[i : i + chunk], offer_rows) for i in range(0, len(need_rows), chunk)]
     w = cfg.weights
@@ -326,8 +475,13 @@ def _offer_components(
 
 
 def _block(
-    a: MarketArrays, cfg: EngineConfig, need_rows: IntArray, offer_rows: IntArray
-) -> dict[str, np.ndarray] | None:
+    a: MarketArrays,
+    cfg: EngineConfig,
+    need_rows: IntArray,
+    offer_rows: IntArray,
+    alloc_k: int,
+    excluded: tuple[IntArray, IntArray],
+) -> tuple[dict[str, np.ndarray] | None, dict[str, np.ndarray] | None]:
     """Hard rules, scores and top-k for one (needs × offers) block of one product.
 
     The score matrix is built from a few rows (one per buyer region × required
@@ -335,7 +489,8 @@ def _block(
     three pair terms (quantity, distance, price over the ceiling); a partition finds each
     need's k-th best and only pairs at or above it are sorted (ties: lower offer id first).
     The kept pairs' components are then computed exactly by
-    :func:`matcher.scoring.component_scores`.
+    :func:`matcher.scoring.component_scores`. With ``alloc_k`` > 0 the block also returns
+    its allocation arcs (see :func:`candidate_frames`) with their exact ``profit``.
     """
     n_p, o_p = a.n_prow[need_rows], a.o_prow[offer_rows]
     ok = n_p[:, None] != o_p[None, :]
@@ -356,8 +511,13 @@ def _block(
     limit = a.prod_limit[o_prod]
     dist = great_circle_km(a.pes_xyz[n_p], a.pes_xyz[o_p])
     ok &= dist <= limit[None, :]
+    ex_n, ex_o = excluded
+    if len(ex_n):
+        hit = np.isin(ex_n, need_rows) & np.isin(ex_o, offer_rows)
+        if hit.any():
+            ok[_positions(need_rows, ex_n[hit]), _positions(offer_rows, ex_o[hit])] = False
     if not ok.any():
-        return None
+        return None, None
 
     w = cfg.weights
     wq, wd, wp = w.get("quantity", 0.0), w.get("distance", 0.0), w.get("price", 0.0)
@@ -404,11 +564,19 @@ def _block(
             lost = np.clip(over / cfg.price_tolerance, 0.0, 1.0) * base[None, :]
             score -= (wp * lost).astype(np.float32)
     np.putmask(score, ~ok, np.float32(-1.0))
+    alloc = np.zeros_like(ok)
+    if alloc_k > 0:
+        # per base unit, as the allocation maximises it; float32 to rank, exact below
+        profit = score * o_price.astype(np.float32)[None, :]
+        profit -= dist * np.float32(cfg.transport_cost_per_kg_km)
+        np.putmask(profit, ~ok, np.float32(-1.0))
+        wide = ALLOCATION_PREFILTER * alloc_k
+        alloc = _top_mask(profit, wide, axis=1) | _top_mask(profit, wide, axis=0)
+        alloc &= profit > 0
     k = cfg.top_k_per_need
     if score.shape[1] > k:
-        kth = np.partition(score, score.shape[1] - k, axis=1)[:, score.shape[1] - k]
-        ok &= score >= kth[:, None] - 1e-9
-    rows, cols = np.nonzero(ok)
+        ok &= _top_mask(score, k, axis=1)
+    rows, cols = np.nonzero(ok | alloc)
     nr, orow = need_rows[rows], offer_rows[cols]
     d = pair_km(a.pes_xyz[a.n_prow[nr]], a.pes_xyz[a.o_prow[orow]])
     comps = component_scores(
@@ -430,16 +598,44 @@ def _block(
         config=cfg,
     )
     final = combine(comps, w)
-    keep = _top_k(rows, final, a.o_id[orow], k)
-    out: dict[str, np.ndarray] = {
-        "need_row": nr[keep],
-        "offer_row": orow[keep],
-        "distance_km": d[keep],
-        "score": final[keep],
-    }
-    for name in w:
-        out["s_" + name] = comps[name][keep].astype(np.float32)  # halves the largest columns
-    return out
+
+    def part(keep: IntArray) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {
+            "need_row": nr[keep],
+            "offer_row": orow[keep],
+            "distance_km": d[keep],
+            "score": final[keep],
+        }
+        for name in w:
+            out["s_" + name] = comps[name][keep].astype(np.float32)  # halves the largest columns
+        return out
+
+    in_ok = ok[rows, cols]
+    cand = np.flatnonzero(in_ok)
+    keep = cand[_top_k(rows[cand], final[cand], a.o_id[orow[cand]], k)]
+    arcs = None
+    if alloc_k > 0:
+        exact_profit = final * a.o_price[orow] - cfg.transport_cost_per_kg_km * d
+        chosen = np.flatnonzero(alloc[rows, cols] & (exact_profit > 0))
+        if len(chosen):
+            arcs = part(chosen)
+            arcs["profit"] = exact_profit[chosen]
+    return (part(keep) if len(keep) else None), arcs
+
+
+def _top_mask(values: npt.NDArray[np.float32], k: int, axis: int) -> npt.NDArray[np.bool_]:
+    """Entries at or above the ``k``-th largest along ``axis`` (all when there are fewer)."""
+    size = values.shape[axis]
+    if size <= k:
+        return np.ones(values.shape, dtype=bool)
+    kth = np.take(np.partition(values, size - k, axis=axis), [size - k], axis=axis)
+    return np.asarray(values >= kth - 1e-9, dtype=bool)
+
+
+def _positions(rows: IntArray, wanted: IntArray) -> IntArray:
+    """Index of each of ``wanted`` in ``rows`` (every one present; ``rows`` unique)."""
+    order = np.argsort(rows, kind="stable")
+    return np.asarray(order[np.searchsorted(rows[order], wanted)], dtype=np.int64)
 
 
 def _top_k(group: IntArray, score: FloatArray, tie: IntArray, k: int) -> IntArray:

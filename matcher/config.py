@@ -118,6 +118,23 @@ class EngineConfig:
         national scale, where every pesantren can supply hundreds of others.
     gap_producers
         Possible producers suggested per market gap.
+    allocation_top_k
+        Arcs the trade allocation sees: for every need its ``allocation_top_k`` most
+        profitable offers, and for every offer its ``allocation_top_k`` most profitable
+        needs (see :func:`matcher.candidates.candidate_frames`). Both sides matter: with
+        each need's top 25 by score alone, needs crowd onto the same nearby offers and the
+        allocation captured 0.94 of the unpruned optimum at 1,000 pesantren and 0.74 at
+        5,000 (see ``docs/benchmarks.md`` for the value with this setting).
+    allocation_pool
+        When the round also builds the allocation arcs, products with at most this many
+        offers are joined whole instead of through ``candidate_pool``: the pool (built for
+        each need's top-k) hides offers no nearby need ranks highly, and those are exactly
+        the ones the allocation can still sell (at 5,000 pesantren the pool alone cost 5 %
+        of the allocation value). Larger products (national scale) still use the pool.
+    decline_memory_days
+        A pair (offer, need) declined in a round is not proposed again for this many days
+        (the application collects them; :func:`matcher.run_round` takes them as
+        ``exclude_pairs``).
     """
 
     weights: Mapping[str, float] = field(default_factory=lambda: DEFAULT_WEIGHTS)
@@ -138,6 +155,9 @@ class EngineConfig:
     candidate_pool: int = 400
     graph_partners: int = 5
     gap_producers: int = 3
+    allocation_top_k: int = 15
+    allocation_pool: int = 2000
+    decline_memory_days: int = 56
 
     def __post_init__(self) -> None:
         total = sum(self.weights.values())
@@ -145,5 +165,7 @@ class EngineConfig:
             raise ValueError(f"score weights must sum to 1, not {total:g}")
         if self.max_cycle_length < 2:
             raise ValueError("max_cycle_length must be at least 2")
+        if self.allocation_top_k < 1 or self.decline_memory_days < 0:
+            raise ValueError("allocation_top_k must be >= 1 and decline_memory_days >= 0")
         if self.price_tolerance < 0 or self.top_k_per_need < 1:
             raise ValueError("price_tolerance must be >= 0 and top_k_per_need >= 1")

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 import pandas as pd
 
-from matcher.candidates import find_candidates
+from matcher.candidates import candidate_frames
 from matcher.config import EngineConfig
 from matcher.explain import plan_reasons
 from matcher.gaps import Gaps, market_gaps
@@ -54,6 +54,8 @@ class RoundResult:
         suppliers per buyer).
     gaps
         Unmet demand and unsold supply after the plans.
+    arcs
+        The arcs the trade allocation saw (:func:`matcher.candidates.candidate_frames`).
     timings
         Seconds per stage (:data:`STAGES`) and ``total``.
     stats
@@ -68,6 +70,7 @@ class RoundResult:
     gaps: Gaps
     timings: dict[str, float] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
+    arcs: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def committed_quantities(plans: list[Plan]) -> dict[int, float]:
@@ -97,7 +100,11 @@ def _solver(module: str, name: str) -> Callable[..., list[Plan]] | None:
     return found if callable(found) else None
 
 
-def run_round(market: Market, config: EngineConfig | None = None) -> RoundResult:
+def run_round(
+    market: Market,
+    config: EngineConfig | None = None,
+    exclude_pairs: Collection[tuple[int, int]] = frozenset(),
+) -> RoundResult:
     """Run the whole engine on a market.
 
     Parameters
@@ -106,6 +113,9 @@ def run_round(market: Market, config: EngineConfig | None = None) -> RoundResult
         The snapshot (reservations already taken out by the caller).
     config
         Weights and thresholds; defaults to ``EngineConfig()``.
+    exclude_pairs
+        ``(offer_id, need_id)`` pairs never to propose, in a barter or a trade (e.g. those
+        a party declined recently); they are removed before candidates are ranked.
 
     Returns
     -------
@@ -130,7 +140,8 @@ def run_round(market: Market, config: EngineConfig | None = None) -> RoundResult
         timings[stage] = now - clock
         clock = now
 
-    candidates = find_candidates(market, cfg)
+    # one pass: each need's top-k (graph, barters, gaps) and the allocation's wider arcs
+    candidates, arcs = candidate_frames(market, cfg, exclude_pairs)
     lap("candidates")
     graph = trade_graph(market, candidates, max_partners=cfg.graph_partners or None)
     lap("graph")
@@ -148,7 +159,7 @@ def run_round(market: Market, config: EngineConfig | None = None) -> RoundResult
     if allocate is None:
         notes.append("matcher.allocation.allocate unavailable: no trades")
     else:
-        trades = list(allocate(market, candidates, cfg, used=committed_quantities(barters)))
+        trades = list(allocate(market, arcs, cfg, used=committed_quantities(barters)))
     lap("allocation")
 
     plans = barters + trades
@@ -164,6 +175,7 @@ def run_round(market: Market, config: EngineConfig | None = None) -> RoundResult
     stats: dict[str, Any] = {
         **market.size,
         "candidates": len(candidates),
+        "allocation_arcs": len(arcs),
         "edges": graph.number_of_edges(),
         "barter_pairs": sum(p.kind == "barter_pair" for p in plans),
         "barter_cycles": sum(p.kind == "barter_cycle" for p in plans),
@@ -174,5 +186,11 @@ def run_round(market: Market, config: EngineConfig | None = None) -> RoundResult
         "notes": notes,
     }
     return RoundResult(
-        plans=plans, candidates=candidates, graph=graph, gaps=gaps, timings=timings, stats=stats
+        plans=plans,
+        candidates=candidates,
+        graph=graph,
+        gaps=gaps,
+        timings=timings,
+        stats=stats,
+        arcs=arcs,
     )

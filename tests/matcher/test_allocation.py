@@ -182,3 +182,36 @@ def test_top_k_candidates_never_beat_the_unpruned_optimum() -> None:
     full = unpruned_allocation_value(m)
     assert full["arcs"] >= len(find_candidates(m))
     assert 0 < pruned <= full["value"] + 1e-6
+
+
+def test_the_allocation_of_a_round_captures_nearly_the_unpruned_optimum() -> None:
+    from matcher.allocation import solve_allocation, unpruned_allocation_value
+    from matcher.candidates import candidate_frames, find_candidates
+    from matcher.synthetic import synthetic_market
+
+    m = synthetic_market(300, seed=5)
+    best = unpruned_allocation_value(m)["value"]
+    top_k_only = solve_allocation(m, find_candidates(m, EngineConfig(top_k_per_need=3)))
+    _, arcs = candidate_frames(m, EngineConfig(top_k_per_need=3))
+    wide = solve_allocation(m, arcs)
+    assert wide.stats["value"] >= 0.995 * best
+    assert wide.stats["value"] >= top_k_only.stats["value"]
+
+
+def test_the_allocation_never_uses_an_excluded_arc() -> None:
+    cands = pd.DataFrame(
+        {
+            "need_id": [21, 21],
+            "offer_id": [11, 12],
+            "buyer_id": [3, 3],
+            "supplier_id": [1, 2],
+            "product": ["telur", "telur"],
+            "distance_km": [5.0, 90.0],
+            "price": [28_000.0, 27_000.0],
+            "offer_qty": [500.0, 500.0],
+            "need_qty": [120.0, 120.0],
+            "score": [0.9, 0.7],
+        }
+    )
+    plans = allocate(None, cands, exclude_pairs={(11, 21)})
+    assert [(p.legs[0].offer_id, p.legs[0].quantity) for p in plans] == [(12, 120.0)]

@@ -60,3 +60,26 @@ def test_unserved_demand_shows_up_as_gaps(result) -> None:  # type: ignore[no-un
     m = synthetic_market(250, seed=21)
     unserved = set(m.needs["listing_id"]) - served
     assert unserved <= set(result.gaps.unmet_needs["need_id"])
+
+
+def test_a_declined_pair_is_not_proposed_again_in_a_barter_or_a_trade(result) -> None:  # type: ignore[no-untyped-def]
+    m = synthetic_market(250, seed=21)
+    barter = next(p for p in result.plans if p.kind != "trade")
+    trade = next(p for p in result.plans if p.kind == "trade")
+    declined = frozenset(
+        (leg.offer_id, leg.need_id) for plan in (barter, trade) for leg in plan.legs
+    )
+    again = run_round(m, exclude_pairs=declined)
+    proposed = {(leg.offer_id, leg.need_id) for p in again.plans for leg in p.legs}
+    assert proposed
+    assert not proposed & declined
+    candidates = set(zip(again.candidates["offer_id"], again.candidates["need_id"], strict=True))
+    assert not candidates & declined
+    # the rest of the market still trades
+    assert again.stats["trades"] > 0
+    assert again.stats["barter_pairs"] > 0
+
+
+def test_declined_pairs_unknown_to_the_market_change_nothing(result) -> None:  # type: ignore[no-untyped-def]
+    again = run_round(synthetic_market(250, seed=21), exclude_pairs={(10**9, 10**9 + 1)})
+    assert again.plans == result.plans
