@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from tests.browser.conftest import launch_chromium
 from webapp import create_app
 from webapp.models import MatchRound, Pesantren, Proposal, User, db
 
@@ -27,13 +28,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "sandi-uji-coba-1"
 EMAIL = "fasilitator.peta@opop.test"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 @dataclass
@@ -112,9 +106,7 @@ def _confirm_a_highland_coast_pair(round_id: int) -> tuple[str, str]:
 def chromium() -> Iterator[Any]:
     playwright_api = pytest.importorskip("playwright.sync_api")
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True
-        )
+        browser = launch_chromium(p)
         yield browser
         browser.close()
 
