@@ -8,7 +8,10 @@ transaction, all or nothing.
 
 What a new round keeps: confirmed and completed proposals hold their quantities, so
 :func:`webapp.market_io.build_market` takes them out and the engine plans around them;
-declined proposals hold nothing, so the next round re-solves over what they released.
+declined proposals hold nothing, so the next round re-solves over what they released —
+but it does not propose the same pairing again: the (offer, need) pairs of every leg of a
+proposal declined within ``EngineConfig.decline_memory_days`` (default 56 days, eight
+weekly rounds; :func:`declined_pairs`) are handed to the engine as ``exclude_pairs``.
 
 When a round is published, every older open round is superseded. Its proposals that
 were still waiting for answers (``draft``, ``published``, ``accepted_by_some``) become
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
 import json
 import math
 import threading
@@ -63,6 +67,7 @@ __all__ = [
     "RoundComparison",
     "RoundError",
     "compare_rounds",
+    "declined_pairs",
     "publish_round",
     "run_match_round",
     "start_match_round",
@@ -159,7 +164,9 @@ def run_match_round(
             f"engine: {size['pesantren']} pesantren, {size['offers']} offers, {size['needs']} needs"
         )
         t0 = time.perf_counter()
-        result = (engine or _default_engine())(snapshot.market, config)
+        since = utcnow() - dt.timedelta(days=config.decline_memory_days)
+        excluded = declined_pairs(session, since)
+        result = _call_engine(engine or _default_engine(), snapshot.market, config, excluded)
         engine_s = time.perf_counter() - t0
         plans: list[Plan] = list(result.plans)
         stage(f"storing {len(plans)} proposals")
@@ -182,6 +189,7 @@ def run_match_round(
                 "total": time.perf_counter() - started,
             },
         )
+        round_.summary = {**(round_.summary or {}), "declined_pairs_excluded": len(excluded)}
         round_.status = "draft"
         round_.progress = f"done: {len(stored)} proposals"
         session.commit()
@@ -606,6 +614,43 @@ def compare_rounds(a: MatchRound, b: MatchRound, *, tolerance: float = 0.005) ->
 
 
 # -- helpers -----------------------------------------------------------------------------
+
+
+def declined_pairs(session: DbSession, since: dt.datetime) -> frozenset[tuple[int, int]]:
+    """``(offer_id, need_id)`` of every leg of a proposal declined at or after ``since``.
+
+    A party that declined a pairing should not see it proposed again next week: the round
+    passes these to the engine (``matcher.run_round(..., exclude_pairs=...)``), which drops
+    them before ranking, so other partners take their place. For a barter cycle declined by
+    one party, all its legs are excluded (the cycle as a whole was refused).
+    """
+    rows = session.execute(
+        select(ProposalLeg.offer_id, ProposalLeg.need_id)
+        .join(Proposal, Proposal.id == ProposalLeg.proposal_id)
+        .join(ProposalEvent, ProposalEvent.proposal_id == Proposal.id)
+        .where(
+            Proposal.state == "declined",
+            ProposalEvent.action == "decline",
+            ProposalEvent.at >= since,
+        )
+        .distinct()
+    )
+    return frozenset((int(offer), int(need)) for offer, need in rows)
+
+
+def _call_engine(
+    engine: Engine, market: Market, config: EngineConfig, excluded: frozenset[tuple[int, int]]
+) -> Any:
+    """Run the engine, handing it the declined pairs when it takes them (test doubles and
+    older engines take only ``(market, config)``)."""
+    try:
+        takes = "exclude_pairs" in inspect.signature(engine).parameters
+    except (TypeError, ValueError):
+        takes = False
+    if takes:
+        run: Callable[..., Any] = engine
+        return run(market, config, exclude_pairs=excluded)
+    return engine(market, config)
 
 
 def _default_engine() -> Engine:

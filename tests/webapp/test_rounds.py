@@ -4,6 +4,7 @@ and ``opop-match match`` on the seed data."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -367,3 +368,43 @@ def test_match_on_the_seed_data_finds_highland_coastal_barters_cycles_and_trades
     assert db.session.scalar(
         db.select(db.func.count(ProposalEvent.id)).where(ProposalEvent.action == "create")
     ) == len(round_.proposals)
+
+
+def test_a_declined_barter_is_not_proposed_again_by_the_next_round(app: Flask) -> None:
+    real_engine()
+    pair = make_pair("draft")
+    db.session.commit()
+    first = run_match_round()
+    assert first.status == "draft", first.error
+    barter = next(p for p in first.proposals if p.kind == "barter_pair")
+    declined = {(leg.offer_id, leg.need_id) for leg in barter.legs}
+    assert declined == {(pair.fish.id, pair.fish_need.id), (pair.potato.id, pair.potato_need.id)}
+    publish_round(first)
+    proposals.decline(barter, pair.coast.id, None, "distance")
+
+    second = run_match_round()
+    assert second.status == "draft", second.error
+    proposed = {(leg.offer_id, leg.need_id) for p in second.proposals for leg in p.legs}
+    assert not proposed & declined  # neither as a barter nor as a trade
+    assert second.summary["declined_pairs_excluded"] == 2
+
+
+def test_a_decline_older_than_the_memory_lets_the_pair_come_back(app: Flask) -> None:
+    real_engine()
+    pair = make_pair("draft")
+    db.session.commit()
+    first = run_match_round()
+    barter = next(p for p in first.proposals if p.kind == "barter_pair")
+    publish_round(first)
+    proposals.decline(barter, pair.hills.id, None, "distance")
+    event = db.session.scalars(
+        db.select(ProposalEvent).where(
+            ProposalEvent.proposal_id == barter.id, ProposalEvent.action == "decline"
+        )
+    ).one()
+    event.at = event.at - dt.timedelta(days=EngineConfig().decline_memory_days + 1)
+    db.session.commit()
+    again = run_match_round()
+    proposed = {(leg.offer_id, leg.need_id) for p in again.proposals for leg in p.legs}
+    assert (pair.fish.id, pair.fish_need.id) in proposed
+    assert again.summary["declined_pairs_excluded"] == 0
