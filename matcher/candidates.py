@@ -81,7 +81,7 @@ EXTRA_COLUMNS: tuple[str, ...] = ("substitute", "cert_mask", "max_distance_km")
 #: multiple of their own (see :func:`candidate_frames`).
 ALLOCATION_COVER = 6.0
 #: Each block pre-selects this many times ``allocation_top_k`` arcs per need and per offer.
-ALLOCATION_PREFILTER = 6
+ALLOCATION_PREFILTER = 2
 _BLOCK = 1 << 20  # elements per (needs × offers) block: ~1 M, some 60 MB of temporaries
 _NS_PER_DAY = 86_400 * 10**9
 _OPEN_START = np.iinfo(np.int64).min
