@@ -143,7 +143,7 @@ def test_facilitator_report_summarises_the_network_week(app, cli, smtp):
     text, html = parts(msg)
     assert "1 pesantren baru" in msg["Subject"]
     assert "Pondok Pesantren Nurul Huda Sumenep" in text  # new this week
-    assert "Usulan per status" in text
+    assert "Usulan menurut status" in text
     assert "Kesenjangan pasar teratas" in text
     assert "Terasi" in text
     assert "Menunggu jawaban" in text
