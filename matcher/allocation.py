@@ -165,9 +165,9 @@ def solve_allocation(
     started = time.perf_counter()
 
     candidates = drop_pairs(candidates, exclude_pairs)
-    frame = candidates[
-        (candidates["supplier_id"] != candidates["buyer_id"]) & (candidates["price"] > 0)
-    ]
+    valid = (candidates["supplier_id"] != candidates["buyer_id"]) & (candidates["price"] > 0)
+    # no copy when every arc is valid (the round's arcs are): millions of rows at scale
+    frame = candidates if bool(valid.all()) else candidates[valid]
     profit = frame["score"].to_numpy(float) * frame["price"].to_numpy(
         float
     ) - cfg.transport_cost_per_kg_km * frame["distance_km"].to_numpy(float)
