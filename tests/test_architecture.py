@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 MATCHER = Path(__file__).resolve().parents[1] / "matcher"
-FORBIDDEN = ("flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "sqlalchemy", "alembic", "webapp")
+FORBIDDEN = (
+    "flask",
+    "flask_sqlalchemy",
+    "flask_login",
+    "flask_wtf",
+    "sqlalchemy",
+    "alembic",
+    "webapp",
+)
 
 
 def _imports(path: Path) -> set[str]:
