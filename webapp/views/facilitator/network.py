@@ -7,16 +7,17 @@ Kept apart from the views so the API, the weekly report or a notebook can reuse 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
-from matcher.geo import haversine_km
-from matcher.market import Market
+from matcher.config import EngineConfig
+from matcher.gaps import market_gaps as engine_market_gaps
+from matcher.market import REGION_TYPES, Market
+from matcher.results import Leg, Plan, PlanKind
 
 from ...charts import MapLabel, MapLine, MapPoint
 from ...market_io import build_market
@@ -236,90 +237,97 @@ def category_totals(market: Market | None = None) -> list[tuple[str, float, floa
     return [(str(name), float(row.supply), float(row.demand)) for name, row in table.iterrows()]
 
 
+def _round_plans(round_id: int) -> list[Plan]:
+    """The round's standing proposals that do not reserve yet, as engine plans (reserving
+    ones are already taken off the needs and offers by :func:`build_market`)."""
+    rows = db.session.execute(
+        select(ProposalLeg, Proposal.kind, Product.slug)
+        .join(Proposal)
+        .join(Product, Product.id == ProposalLeg.product_id)
+        .where(
+            Proposal.round_id == round_id,
+            Proposal.state.in_(LIVE_STATES),
+            ~Proposal.state.in_(RESERVING_STATES),
+        )
+        .order_by(ProposalLeg.proposal_id, ProposalLeg.seq)
+    ).all()
+    legs: dict[int, list[Leg]] = {}
+    kinds: dict[int, PlanKind] = {}
+    for leg, kind, slug in rows:
+        kinds[leg.proposal_id] = kind
+        legs.setdefault(leg.proposal_id, []).append(
+            Leg(
+                giver_id=leg.giver_id,
+                receiver_id=leg.receiver_id,
+                offer_id=leg.offer_id,
+                need_id=leg.need_id,
+                product=slug,
+                quantity=float(leg.quantity),
+                unit_price=float(leg.unit_price),
+                distance_km=float(leg.distance_km),
+                score=float(leg.score),
+            )
+        )
+    return [Plan(kind=kinds[pid], legs=tuple(items), score=0.0) for pid, items in legs.items()]
+
+
 def market_gaps(market: Market | None = None, limit_producers: int = 3) -> pd.DataFrame:
     """Unmet demand by product × region type × kabupaten, with the nearest possible producers.
 
-    Unmet = what active needs ask for (after confirmed reservations) minus what the latest
-    round's standing proposals plan for them. Producers are the nearest pesantren offering the
-    product; when none does, the nearest pesantren in a region type that typically produces
-    it (``produced_in``), marked as potential.
+    The engine's :func:`matcher.market_gaps` does the work: unmet = what active needs ask
+    for (after confirmed reservations) minus what the latest round's standing proposals plan
+    for them. Demand is valued at the buyer's ceiling, else the catalogue's top price (as in
+    :func:`category_totals`). Producers are the nearest pesantren offering the product; when
+    none does, the nearest in a region type that typically produces it (``produced_in``),
+    marked ``*`` as potential.
     """
     market = market if market is not None else build_market(db.session)
-    needs, offers, people = market.needs, market.offers, market.pesantren
-    if needs.empty:
+    if market.needs.empty:
         return pd.DataFrame(columns=GAP_COLUMNS)
     latest = latest_round()
-    planned: dict[int, float] = {}
-    if latest is not None:
-        for need_id, qty in db.session.execute(
-            select(ProposalLeg.need_id, func.sum(ProposalLeg.quantity))
-            .join(Proposal)
-            .where(
-                Proposal.round_id == latest.id,
-                Proposal.state.in_(LIVE_STATES),
-                ~Proposal.state.in_(RESERVING_STATES),
-            )
-            .group_by(ProposalLeg.need_id)
-        ):
-            planned[int(need_id)] = float(qty)
-    unmet = needs.assign(
-        unmet=(needs["quantity"] - needs["listing_id"].map(planned).fillna(0.0)).clip(lower=0.0)
+    plans = _round_plans(latest.id) if latest is not None else []
+    cat = market.catalogue.set_index("product")
+    produced_in = {
+        slug: ";".join(t for t in str(types or "").split(";") if t in REGION_TYPES)
+        for slug, types in db.session.execute(select(Product.slug, Product.produced_in))
+    }
+    needs = market.needs
+    priced = replace(
+        market,
+        needs=needs.assign(
+            max_price=needs["max_price"].fillna(needs["product"].map(cat["price_max"]))
+        ),
+        catalogue=market.catalogue.assign(
+            produced_in=market.catalogue["product"].map(produced_in).fillna("")
+        ),
     )
-    unmet = unmet[unmet["unmet"] > 1e-6]
+    gaps = engine_market_gaps(
+        priced, plans, None, EngineConfig(gap_producers=max(limit_producers, 1))
+    )
+    unmet = gaps.unmet
     if unmet.empty:
         return pd.DataFrame(columns=GAP_COLUMNS)
-    cat = market.catalogue.set_index("product")
-    who = people.set_index("pesantren_id")
-    unmet = unmet.assign(
-        region_type=unmet["pesantren_id"].map(who["region_types"]).str.split(";").str[0],
-        regency_code=unmet["pesantren_id"].map(who["regency_code"]),
-        kabupaten=unmet["pesantren_id"].map(who["kabupaten"]),
-        lat=unmet["pesantren_id"].map(who["lat"]),
-        lon=unmet["pesantren_id"].map(who["lon"]),
-        price=unmet["max_price"].fillna(unmet["product"].map(cat["price_max"])),
-    )
-    grouped = (
-        unmet.assign(value=unmet["unmet"] * unmet["price"])
-        .groupby(["product", "region_type", "regency_code", "kabupaten"], as_index=False)
-        .agg(
-            unmet_quantity=("unmet", "sum"),
-            unmet_value=("value", "sum"),
-            needs=("listing_id", "count"),
-            lat=("lat", "mean"),
-            lon=("lon", "mean"),
+    keys = ["product", "region_type", "kabupaten"]
+    found = gaps.producers.assign(
+        text=lambda f: (
+            f["name"].astype(str)
+            + f["kind"].map({"existing": "", "potential": "*"})
+            + f["distance_km"].map(lambda km: f" ({km:.0f} km)")
         )
-        .sort_values(["unmet_value", "product"], ascending=[False, True])
     )
-    produced_in = dict(db.session.execute(select(Product.slug, Product.produced_in)).all())
-    makers = offers.merge(people[["pesantren_id", "name", "lat", "lon"]], on="pesantren_id")
-    by_product = {slug: frame for slug, frame in makers.groupby("product")}  # noqa: C416
-    regions_of = people["region_types"].str.split(";").map(set)
-    potential_cache: dict[str, pd.DataFrame] = {}
-
-    def possible(product: str) -> tuple[pd.DataFrame, bool]:
-        """Who makes it; else who lives where it is typically made (potential)."""
-        if product in by_product:
-            return by_product[product], False
-        if product not in potential_cache:
-            regions = {r for r in str(produced_in.get(product, "")).split(";") if r}
-            potential_cache[product] = people[regions_of.map(regions.intersection).astype(bool)]
-        return potential_cache[product], True
-
-    producers: list[str] = []
-    for row in grouped.itertuples():
-        candidates, potential = possible(str(row.product))
-        if candidates.empty:
-            producers.append("")
-            continue
-        dist = haversine_km(
-            row.lat, row.lon, candidates["lat"].to_numpy(float), candidates["lon"].to_numpy(float)
+    # Existing makers when the product has any, else potential ones; nearest first.
+    found = found[found["kind"] == found.groupby(keys)["kind"].transform("min")]
+    if limit_producers < 1:
+        found = found.iloc[0:0]
+    texts = found.groupby(keys)["text"].agg("; ".join)
+    return (
+        unmet.assign(
+            producers=pd.MultiIndex.from_frame(unmet[keys]).map(texts.to_dict()).fillna("")
+            if len(texts)
+            else "",
+            product_name=unmet["product"].map(cat["name_id"]),
+            base_unit=unmet["product"].map(cat["base_unit"]),
         )
-        order = np.argsort(dist, kind="stable")[:limit_producers]
-        names = candidates["name"].to_numpy()
-        mark = "*" if potential else ""
-        producers.append("; ".join(f"{names[i]}{mark} ({dist[i]:.0f} km)" for i in order))
-    return grouped.assign(
-        producers=producers,
-        product_name=grouped["product"].map(cat["name_id"]),
-        base_unit=grouped["product"].map(cat["base_unit"]),
-    )[GAP_COLUMNS].reset_index(drop=True)
+        .rename(columns={"unmet_qty": "unmet_quantity", "value": "unmet_value"})[GAP_COLUMNS]
+        .reset_index(drop=True)
+    )
