@@ -628,8 +628,64 @@ def _top_mask(values: npt.NDArray[np.float32], k: int, axis: int) -> npt.NDArray
     size = values.shape[axis]
     if size <= k:
         return np.ones(values.shape, dtype=bool)
-    kth = np.take(np.partition(values, size - k, axis=axis), [size - k], axis=axis)
-    return np.asarray(values >= kth - 1e-9, dtype=bool)
+    kth = _kth_largest(values, k, axis)
+    if axis == 1:
+        return np.asarray(values >= kth[:, None] - 1e-9, dtype=bool)
+    return np.asarray(values >= kth[None, :] - 1e-9, dtype=bool)
+
+
+def _kth_largest(values: npt.NDArray[np.float32], k: int, axis: int) -> npt.NDArray[np.float32]:
+    """The ``k``-th largest value of each line along ``axis`` (``1 <= k < size``), exactly as
+    :func:`numpy.partition` finds it, without partitioning whole lines.
+
+    The lines are cut into ``2k`` groups; the ``k``-th largest of the group maxima is a lower
+    bound of the line's ``k``-th largest (they are ``k`` distinct entries), so only the few
+    entries at or above it are sorted. Lines whose bound is the ``-1`` filler of invalid
+    pairs (few valid entries) are partitioned whole.
+    """
+    size = values.shape[axis]
+    lines = values.shape[1 - axis]
+    group = size // (2 * k)
+    if group < 2:
+        return np.asarray(
+            np.take(np.partition(values, size - k, axis=axis), size - k, axis=axis),
+            dtype=np.float32,
+        )
+    span = group * 2 * k
+    # groups of every (2k)-th entry: the maxima are elementwise maxima of contiguous slabs
+    if axis == 1:
+        maxima = values[:, :span].reshape(lines, group, 2 * k).max(axis=1)
+        bound = np.partition(maxima, k, axis=1)[:, k]
+    else:
+        maxima = values[:span].reshape(group, 2 * k, lines).max(axis=0)
+        bound = np.partition(maxima, k, axis=0)[k]
+    whole = bound <= -1.0
+    bound[whole] = np.inf  # partitioned whole below
+    # the entries at or above the bound, packed into a narrow (lines × most) array
+    if axis == 1:
+        hit = values >= bound[:, None]
+        counts = np.count_nonzero(hit, axis=1)
+        line = np.repeat(np.arange(lines), counts)
+        pos = np.arange(len(line)) - np.repeat(np.cumsum(counts) - counts, counts)
+        picked = values[hit]
+    else:
+        hit = values >= bound[None, :]
+        flat = np.flatnonzero(hit)
+        column = (flat % lines).astype(np.uint16 if lines <= 1 << 16 else np.int64)
+        flat = flat[np.argsort(column, kind="stable")]  # radix sort for small ints
+        line = flat % lines
+        counts = np.bincount(line, minlength=lines)
+        pos = np.arange(len(line)) - np.repeat(np.cumsum(counts) - counts, counts)
+        picked = values.ravel()[flat]
+    most = max(int(counts.max()), k)
+    packed = np.full((lines, most), -np.inf, dtype=np.float32)
+    packed[line, pos] = picked
+    kth = np.asarray(np.partition(packed, most - k, axis=1)[:, most - k], dtype=np.float32)
+    rows = np.flatnonzero(whole)
+    if len(rows):
+        sub = values[rows] if axis == 1 else values[:, rows]
+        kth[rows] = np.take(np.partition(sub, size - k, axis=axis), size - k, axis=axis)
+    return kth
 
 
 def _positions(rows: IntArray, wanted: IntArray) -> IntArray:

@@ -195,3 +195,32 @@ def test_every_candidate_of_a_random_market_obeys_every_hard_rule(seed: int, n: 
         for kind in filter(None, str(needs.at[row.need_id, "required_certs"]).split(";")):
             assert (row.supplier_id, row.product, kind) in held
     assert c["score"].between(0, 1).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.integers(1, 200),
+    cols=st.integers(1, 200),
+    k=st.sampled_from([1, 2, 5, 25, 30]),
+    axis=st.sampled_from([0, 1]),
+    decimals=st.integers(1, 3),
+    invalid=st.floats(0.0, 1.0),
+    shift=st.floats(0.0, 3.0),
+    seed=st.integers(0, 2**16),
+)
+def test_the_fast_top_k_mask_keeps_exactly_what_a_full_partition_keeps(
+    rows: int, cols: int, k: int, axis: int, decimals: int, invalid: float, shift: float, seed: int
+) -> None:
+    # ties (rounded values), the -1 filler of invalid pairs and negative profits included
+    from matcher.candidates import _top_mask
+
+    rng = np.random.default_rng(seed)
+    values = np.round(rng.random((rows, cols)), decimals).astype(np.float32) - np.float32(shift)
+    values[rng.random((rows, cols)) < invalid] = -1.0
+    size = values.shape[axis]
+    if size <= k:
+        expected = np.ones(values.shape, dtype=bool)
+    else:
+        kth = np.take(np.partition(values, size - k, axis=axis), [size - k], axis=axis)
+        expected = values >= kth - 1e-9
+    assert np.array_equal(_top_mask(values, k, axis), expected)
