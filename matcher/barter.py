@@ -196,11 +196,7 @@ def barter_arcs(
     need_id = candidates["need_id"].to_numpy(np.int64)[rows]
     # Best candidate per (supplier, buyer): sort on numpy keys only, take rows once at the end.
     arc = sup[rows] * np.int64(2**31) + buy[rows]  # pesantren and listing ids < 2**31
-    order = np.lexsort((offer_id * np.int64(2**31) + need_id, -key, arc))
-    arc_sorted = arc[order]
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = arc_sorted[1:] != arc_sorted[:-1]
-    best = order[first]
+    best = _best_per_arc(arc, key, offer_id * np.int64(2**31) + need_id)
     if partners:
         best = best[_mutual_partners(sup[rows][best], buy[rows][best], key[best], partners)]
     picked = rows[best]
@@ -214,6 +210,33 @@ def barter_arcs(
             frame["need_id"].map(market.needs.set_index("listing_id")["min_lot"]).fillna(0.0)
         ).to_numpy(float)
     return frame.assign(cap_value=cap_value[best], offer_lot=offer_lot, need_lot=need_lot)
+
+
+def _best_per_arc(arc: IntArray, key: FloatArray, tie: IntArray) -> IntArray:
+    """Position of each arc's row with the largest ``key`` (ties: smallest ``tie``), in
+    arc order: one sort on the arc alone and group maxima, not a sort on three keys."""
+    n = len(arc)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.argsort(arc, kind="stable")
+    arc_sorted = arc[order]
+    starts = np.flatnonzero(np.r_[True, arc_sorted[1:] != arc_sorted[:-1]])
+    counts = np.diff(np.r_[starts, n])
+    k_sorted = key[order]
+    if not np.isnan(k_sorted).any():
+        at_max = k_sorted == np.repeat(np.maximum.reduceat(k_sorted, starts), counts)
+        t_sorted = tie[order]
+        masked = np.where(at_max, t_sorted, np.iinfo(np.int64).max)
+        chosen = np.flatnonzero(
+            at_max & (t_sorted == np.repeat(np.minimum.reduceat(masked, starts), counts))
+        )
+        if len(chosen) == len(starts):  # ties are unique (one row per offer and need)
+            return np.asarray(order[chosen], dtype=np.int64)
+    order = np.lexsort((tie, -key, arc))
+    arc_sorted = arc[order]
+    first = np.ones(n, dtype=bool)
+    first[1:] = arc_sorted[1:] != arc_sorted[:-1]
+    return np.asarray(order[first], dtype=np.int64)
 
 
 def _mutual_partners(sup: IntArray, buy: IntArray, key: FloatArray, k: int) -> IntArray:

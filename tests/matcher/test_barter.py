@@ -5,8 +5,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matcher.barter import (
     barter_arcs,
@@ -204,3 +207,26 @@ def test_the_same_candidates_give_the_same_barters() -> None:
     m = synthetic_market(80, seed=5)
     cands = find_candidates(m)
     assert clear_barters(m, cands) == clear_barters(m, cands.sample(frac=1.0, random_state=1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(0, 300),
+    arcs=st.integers(1, 40),
+    levels=st.integers(1, 6),
+    seed=st.integers(0, 2**16),
+)
+def test_each_arc_keeps_the_same_candidate_as_a_full_three_key_sort(
+    n: int, arcs: int, levels: int, seed: int
+) -> None:
+    # the best key per (supplier, buyer), ties (few key levels) to the smallest listing pair
+    from matcher.barter import _best_per_arc
+
+    rng = np.random.default_rng(seed)
+    arc = rng.integers(0, arcs, n).astype(np.int64) * np.int64(2**31) + 7
+    key = rng.integers(0, levels, n).astype(float) / levels
+    tie = rng.permutation(n).astype(np.int64) * 3 + 1
+    order = np.lexsort((tie, -key, arc))
+    first = np.ones(n, dtype=bool)
+    first[1:] = arc[order][1:] != arc[order][:-1]
+    assert _best_per_arc(arc, key, tie).tolist() == order[first].tolist()
