@@ -65,7 +65,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from matcher.candidates import drop_pairs
+from matcher.candidates import drop_pairs, grouped_order
 from matcher.config import EngineConfig
 from matcher.cycles import MIP_REL_GAP, bounded_cycles
 from matcher.market import Market
@@ -260,7 +260,7 @@ def _mutual_partners(sup: IntArray, buy: IntArray, key: FloatArray, k: int) -> I
     # Each partnership seen from both ends; rank an end's partners, keep its first k.
     end = np.concatenate([p_lo, p_hi])
     other = np.concatenate([p_hi, p_lo])
-    order = np.lexsort((other, -np.tile(best, 2), end * 3 + (2 - np.tile(both_ways, 2))))
+    order = grouped_order(end * 3 + (2 - np.tile(both_ways, 2)), np.tile(best, 2), other)
     end_sorted = end[order]
     starts = np.flatnonzero(np.r_[True, end_sorted[1:] != end_sorted[:-1]])
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))

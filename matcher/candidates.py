@@ -50,6 +50,7 @@ __all__ = [
     "drop_pairs",
     "find_candidates",
     "great_circle_km",
+    "grouped_order",
     "market_arrays",
     "pair_km",
     "unit_xyz",
@@ -361,6 +362,32 @@ def _best_arcs(
     return {key: value[order] for key, value in arcs.items()}
 
 
+def grouped_order(group: IntArray, value: FloatArray, tie: IntArray) -> IntArray:
+    """The permutation ``np.lexsort((tie, -value, group))``: by group, ``value`` descending,
+    then ``tie``, about three times faster on millions of rows.
+
+    ``value`` becomes a dense rank (one unstable sort) and joins ``group`` in one integer key
+    sorted stably; ``tie`` is read only when a group holds equal values.
+
+    >>> grouped_order(np.array([1, 0, 1, 0]), np.array([0.5, 0.2, 0.9, 0.2]), np.array([0, 3, 1, 2]))
+    array([3, 1, 2, 0])
+    """
+    n = len(group)
+    if n == 0 or np.isnan(value).any():
+        return np.asarray(np.lexsort((tie, -value, group)), dtype=np.int64)
+    levels, rank = np.unique(-value, return_inverse=True)
+    shifted = group.astype(np.int64) - group.min()
+    width = np.int64(len(levels))
+    if int(shifted.max()) >= (1 << 62) // int(width):
+        return np.asarray(np.lexsort((tie, -value, group)), dtype=np.int64)
+    key = shifted * width + rank.reshape(-1)
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    if (sorted_key[1:] == sorted_key[:-1]).any():
+        return np.asarray(np.lexsort((tie, key)), dtype=np.int64)
+    return np.asarray(order, dtype=np.int64)
+
+
 def _covering(
     group: IntArray,
     profit: FloatArray,
@@ -371,7 +398,7 @@ def _covering(
 ) -> npt.NDArray[np.bool_]:
     """Best arcs per group (profit desc, tie asc): the first ``k``, then on while the
     partners' quantity before the arc is below ``ALLOCATION_COVER × own_qty``."""
-    order = np.lexsort((tie, -profit, group))
+    order = grouped_order(group, profit, tie)
     g = group[order]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     counts = np.diff(np.r_[starts, len(g)])

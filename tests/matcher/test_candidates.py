@@ -224,3 +224,26 @@ def test_the_fast_top_k_mask_keeps_exactly_what_a_full_partition_keeps(
         kth = np.take(np.partition(values, size - k, axis=axis), [size - k], axis=axis)
         expected = values >= kth - 1e-9
     assert np.array_equal(_top_mask(values, k, axis), expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(0, 400),
+    groups=st.integers(1, 30),
+    levels=st.integers(1, 8),
+    nan=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_grouped_order_sorts_exactly_as_the_three_key_lexsort(
+    n: int, groups: int, levels: int, nan: bool, seed: int
+) -> None:
+    from matcher.candidates import grouped_order
+
+    rng = np.random.default_rng(seed)
+    group = rng.integers(-3, groups, n).astype(np.int64)
+    value = rng.integers(-levels, levels, n) / levels  # ties, negatives and -0.0 vs 0.0
+    if nan and n:
+        value[rng.integers(0, n)] = np.nan
+    tie = rng.permutation(n).astype(np.int64)
+    expected = np.lexsort((tie, -value, group))
+    assert grouped_order(group, value, tie).tolist() == expected.tolist()
