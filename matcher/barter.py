@@ -252,10 +252,8 @@ def _mutual_partners(sup: IntArray, buy: IntArray, key: FloatArray, k: int) -> I
     base = np.int64(max(int(hi.max(initial=0)), 0) + 1)
     pairs, pair_of_arc = np.unique(lo * base + hi, return_inverse=True)
     both_ways = np.bincount(pair_of_arc, minlength=len(pairs))  # 2 when a pair is possible
-    by_pair = np.lexsort((-key, pair_of_arc))
-    first = np.ones(len(by_pair), dtype=bool)
-    first[1:] = pair_of_arc[by_pair][1:] != pair_of_arc[by_pair][:-1]
-    best = key[by_pair[first]]  # the larger arc of each partnership
+    best = np.full(len(pairs), np.nan)  # the larger arc of each partnership (NaN: none)
+    np.fmax.at(best, pair_of_arc.reshape(-1), key)
     p_lo, p_hi = pairs // base, pairs % base
     # Each partnership seen from both ends; rank an end's partners, keep its first k.
     end = np.concatenate([p_lo, p_hi])

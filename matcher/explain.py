@@ -99,11 +99,14 @@ _WORDS: dict[Lang, dict[str, str]] = {
 
 def format_number(value: float, lang: Lang = "id", decimals: int = 0) -> str:
     """Group thousands and mark decimals as the language does (``id``: ``1.250,5``)."""
-    _check_lang(lang)
-    text = f"{float(value):,.{decimals}f}"
     if lang == "id":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+        return f"{float(value):,.{decimals}f}".translate(_ID_MARKS)
+    _check_lang(lang)
+    return f"{float(value):,.{decimals}f}"
+
+
+#: English grouping and decimal marks to Indonesian (``1,250.5`` → ``1.250,5``).
+_ID_MARKS = str.maketrans(",.", ".,")
 
 
 def format_rupiah(value: float, lang: Lang = "id") -> str:

@@ -230,3 +230,47 @@ def test_each_arc_keeps_the_same_candidate_as_a_full_three_key_sort(
     first = np.ones(n, dtype=bool)
     first[1:] = arc[order][1:] != arc[order][:-1]
     assert _best_per_arc(arc, key, tie).tolist() == order[first].tolist()
+
+
+def _mutual_partners_by_lexsort(sup: Any, buy: Any, key: Any, k: int) -> Any:
+    """The partner pruning as first written (three lexsorts), to compare the fast one with."""
+    lo, hi = np.minimum(sup, buy), np.maximum(sup, buy)
+    base = np.int64(int(hi.max(initial=0)) + 1)
+    pairs, pair_of_arc = np.unique(lo * base + hi, return_inverse=True)
+    both_ways = np.bincount(pair_of_arc, minlength=len(pairs))
+    by_pair = np.lexsort((-key, pair_of_arc))
+    first = np.ones(len(by_pair), dtype=bool)
+    first[1:] = pair_of_arc[by_pair][1:] != pair_of_arc[by_pair][:-1]
+    best = key[by_pair[first]]
+    end = np.concatenate([pairs // base, pairs % base])
+    other = np.concatenate([pairs % base, pairs // base])
+    order = np.lexsort((other, -np.tile(best, 2), end * 3 + (2 - np.tile(both_ways, 2))))
+    end_sorted = end[order]
+    starts = np.flatnonzero(np.r_[True, end_sorted[1:] != end_sorted[:-1]])
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    kept = np.zeros(len(order), dtype=bool)
+    kept[order[rank < k]] = True
+    return np.flatnonzero((kept[: len(pairs)] & kept[len(pairs) :])[pair_of_arc])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    nodes=st.integers(2, 40),
+    levels=st.integers(1, 5),
+    k=st.integers(1, 6),
+    seed=st.integers(0, 2**16),
+)
+def test_partner_pruning_keeps_the_same_arcs_as_the_lexsort_version(
+    nodes: int, levels: int, k: int, seed: int
+) -> None:
+    from matcher.barter import _mutual_partners
+
+    rng = np.random.default_rng(seed)
+    arcs = np.unique(rng.integers(0, nodes, (nodes * 4, 2)), axis=0)
+    arcs = arcs[arcs[:, 0] != arcs[:, 1]]
+    if not len(arcs):
+        return
+    sup, buy = arcs[:, 0].astype(np.int64) + 100, arcs[:, 1].astype(np.int64) + 100
+    key = rng.integers(0, levels, len(sup)) / levels  # ties between partners
+    expected = _mutual_partners_by_lexsort(sup, buy, key, k)
+    assert _mutual_partners(sup, buy, key, k).tolist() == expected.tolist()
