@@ -587,8 +587,7 @@ def _block(
     if cfg.price_tolerance > 0 and np.isfinite(n_max).any():
         over = o_price[None, :] / np.where(np.isnan(n_max), np.inf, n_max)[:, None] - 1.0
         if (over > 0).any():
-            base = _offer_components(a, cfg, offer_rows, region=-1, required=0)["price"]
-            lost = np.clip(over / cfg.price_tolerance, 0.0, 1.0) * base[None, :]
+            lost = np.clip(over / cfg.price_tolerance, 0.0, 1.0) * base_comps["price"][None, :]
             score -= (wp * lost).astype(np.float32)
     np.putmask(score, ~ok, np.float32(-1.0))
     alloc = np.zeros_like(ok)
