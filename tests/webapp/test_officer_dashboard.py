@@ -49,3 +49,30 @@ def test_stale_listing_asks_still_available(app, client, login):
     assert "Masih tersedia?" in stale
     assert "Keripik apel" in stale
     assert f"/saya/listing/{net.offer_a.id}/konfirmasi" in stale
+
+
+def test_dashboard_lists_the_ten_most_valuable_proposals_and_links_to_all(app, client, login):
+    from decimal import Decimal
+
+    from tests.webapp.authz import proposal
+    from webapp.models import MatchRound
+
+    net = build_network()
+    rnd = MatchRound(status="published", as_of=dt.date(2026, 11, 23))
+    db.session.add(rnd)
+    db.session.flush()
+    made = []
+    for i in range(12):
+        p = proposal(rnd, [(net.offer_a, net.need_b, "trade")], kind="trade")
+        p.value_idr = Decimal(100_000 * (i + 1))
+        made.append(p)
+    db.session.commit()
+    login(net.officer_a)
+    page = client.get("/saya").get_data(as_text=True)
+    awaiting = page[page.index('id="awaiting"') : page.index('id="needs"')]
+    shown = sorted(
+        (p for p in made if f'/usulan/{p.id}"' in awaiting),
+        key=lambda p: awaiting.index(f'/usulan/{p.id}"'),
+    )
+    assert shown == made[:1:-1]  # the ten most valuable, most valuable first
+    assert "Semua usulan (12)" in awaiting

@@ -52,7 +52,7 @@ def dashboard() -> str:
             Proposal.state.in_(OPEN_STATES),
         )
         .options(selectinload(Proposal.legs))
-        .order_by(Proposal.id.desc())
+        .order_by(Proposal.value_idr.desc(), Proposal.id.desc())
     ).all()
     return render_template(
         "officer/dashboard.html",
