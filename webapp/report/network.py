@@ -82,17 +82,22 @@ class NetworkSnapshot:
         return (name_en if language == "en" else name_id), unit
 
     def gaps(self, limit: int = 8) -> pd.DataFrame:
-        """Needs without any candidate: ``product, region_type, pesantren, quantity``."""
-        needs: pd.DataFrame = self.market.needs  # type: ignore[attr-defined]
-        pesantren: pd.DataFrame = self.market.pesantren  # type: ignore[attr-defined]
-        unmet = needs.loc[~needs["listing_id"].isin(self.candidates["need_id"])]
+        """Needs without any candidate: ``product, region_type, pesantren, quantity``.
+
+        The per-need rows (buyer's dominant region type, whether any candidate exists)
+        come from the engine's :func:`matcher.market_gaps`, with no plan served yet.
+        """
+        from matcher.gaps import market_gaps
+        from matcher.market import Market
+
+        needs = market_gaps(cast(Market, self.market), [], self.candidates).unmet_needs
+        unmet = needs.loc[~needs["has_candidate"]]
         if unmet.empty:
             return pd.DataFrame(columns=["product", "region_type", "pesantren", "quantity"])
-        region = pesantren.set_index("pesantren_id")["region_types"].str.split(";").str[0]
         return (
-            unmet.assign(region_type=unmet["pesantren_id"].map(region).fillna(""))
+            unmet.assign(region_type=unmet["region_type"].fillna(""))
             .groupby(["product", "region_type"], as_index=False)
-            .agg(pesantren=("pesantren_id", "nunique"), quantity=("quantity", "sum"))
+            .agg(pesantren=("buyer_id", "nunique"), quantity=("quantity", "sum"))
             .sort_values(["pesantren", "quantity", "product"], ascending=[False, False, True])
             .head(limit)
             .reset_index(drop=True)
