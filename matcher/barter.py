@@ -65,7 +65,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from matcher.candidates import drop_pairs, grouped_order
+from matcher.candidates import drop_pairs
 from matcher.config import EngineConfig
 from matcher.cycles import MIP_REL_GAP, bounded_cycles
 from matcher.market import Market
@@ -218,20 +218,29 @@ def _best_per_arc(arc: IntArray, key: FloatArray, tie: IntArray) -> IntArray:
     n = len(arc)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
+    # temporaries are freed as soon as used: this runs over every candidate (4.7 M at
+    # national scale), where each int64 or float64 array is 38 MB
     order = np.argsort(arc, kind="stable")
     arc_sorted = arc[order]
-    starts = np.flatnonzero(np.r_[True, arc_sorted[1:] != arc_sorted[:-1]])
-    counts = np.diff(np.r_[starts, n])
-    k_sorted = key[order]
-    if not np.isnan(k_sorted).any():
-        at_max = k_sorted == np.repeat(np.maximum.reduceat(k_sorted, starts), counts)
-        t_sorted = tie[order]
-        masked = np.where(at_max, t_sorted, np.iinfo(np.int64).max)
-        chosen = np.flatnonzero(
-            at_max & (t_sorted == np.repeat(np.minimum.reduceat(masked, starts), counts))
-        )
+    new_arc = np.empty(n, dtype=bool)
+    new_arc[0] = True
+    np.not_equal(arc_sorted[1:], arc_sorted[:-1], out=new_arc[1:])
+    del arc_sorted
+    starts = np.flatnonzero(new_arc)
+    del new_arc
+    counts = np.diff(np.append(starts, n))
+    values = key[order]
+    if not np.isnan(values).any():
+        at_max = values == np.repeat(np.maximum.reduceat(values, starts), counts)
+        del values
+        ties = tie[order]
+        ties[~at_max] = np.iinfo(np.int64).max
+        at_max &= ties == np.repeat(np.minimum.reduceat(ties, starts), counts)
+        del ties
+        chosen = np.flatnonzero(at_max)
         if len(chosen) == len(starts):  # ties are unique (one row per offer and need)
             return np.asarray(order[chosen], dtype=np.int64)
+    del order
     order = np.lexsort((tie, -key, arc))
     arc_sorted = arc[order]
     first = np.ones(n, dtype=bool)
@@ -258,7 +267,8 @@ def _mutual_partners(sup: IntArray, buy: IntArray, key: FloatArray, k: int) -> I
     # Each partnership seen from both ends; rank an end's partners, keep its first k.
     end = np.concatenate([p_lo, p_hi])
     other = np.concatenate([p_hi, p_lo])
-    order = grouped_order(end * 3 + (2 - np.tile(both_ways, 2)), np.tile(best, 2), other)
+    # a lexsort here: grouped_order's dense rank needs more memory over 2 × partnerships
+    order = np.lexsort((other, -np.tile(best, 2), end * 3 + (2 - np.tile(both_ways, 2))))
     end_sorted = end[order]
     starts = np.flatnonzero(np.r_[True, end_sorted[1:] != end_sorted[:-1]])
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))

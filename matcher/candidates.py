@@ -376,14 +376,20 @@ def grouped_order(group: IntArray, value: FloatArray, tie: IntArray) -> IntArray
     if n == 0 or np.isnan(value).any():
         return np.asarray(np.lexsort((tie, -value, group)), dtype=np.int64)
     levels, rank = np.unique(-value, return_inverse=True)
-    shifted = group.astype(np.int64) - group.min()
-    width = np.int64(len(levels))
-    if int(shifted.max()) >= (1 << 62) // int(width):
+    width = len(levels)
+    del levels
+    low = int(group.min())
+    if int(group.max()) - low >= (1 << 62) // width:
         return np.asarray(np.lexsort((tie, -value, group)), dtype=np.int64)
-    key = shifted * width + rank.reshape(-1)
+    # key = (group - low) × width + rank, in place in the rank array (freed as we go)
+    key = rank.reshape(-1).astype(np.int64, copy=False)
+    del rank
+    key += (group.astype(np.int64) - low) * np.int64(width)
     order = np.argsort(key, kind="stable")
     sorted_key = key[order]
-    if (sorted_key[1:] == sorted_key[:-1]).any():
+    tied = bool((sorted_key[1:] == sorted_key[:-1]).any())
+    del sorted_key
+    if tied:
         return np.asarray(np.lexsort((tie, key)), dtype=np.int64)
     return np.asarray(order, dtype=np.int64)
 
