@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from matcher.config import EngineConfig
 from matcher.gaps import market_gaps as engine_market_gaps
@@ -88,12 +88,17 @@ class Figures:
         return self.needs_met / self.needs_total if self.needs_total else 0.0
 
 
-def _live_legs(round_id: int | None) -> Any:
-    """Legs of the latest round's standing proposals, plus every reserving proposal's legs."""
-    condition = Proposal.state.in_(RESERVING_STATES)
+def _live(round_id: int | None) -> ColumnElement[bool]:
+    """Proposals that stand: every reserving one, plus the round's live ones."""
+    condition: ColumnElement[bool] = Proposal.state.in_(RESERVING_STATES)
     if round_id is not None:
         condition = condition | ((Proposal.round_id == round_id) & Proposal.state.in_(LIVE_STATES))
-    return select(ProposalLeg, Proposal.state, Proposal.kind).join(Proposal).where(condition)
+    return condition
+
+
+def _live_legs(round_id: int | None) -> Any:
+    """Legs of the latest round's standing proposals, plus every reserving proposal's legs."""
+    return select(ProposalLeg, Proposal.state, Proposal.kind).join(Proposal).where(_live(round_id))
 
 
 def figures(today: dt.date | None = None) -> Figures:
@@ -154,9 +159,6 @@ def map_data(limit: int = 250) -> MapData:
         for p in db.session.scalars(select(Pesantren).order_by(Pesantren.id))
     ]
     latest = latest_round()
-    condition = Proposal.state.in_(RESERVING_STATES)
-    if latest is not None:
-        condition = condition | ((Proposal.round_id == latest.id) & Proposal.state.in_(LIVE_STATES))
     rows = db.session.execute(
         select(
             ProposalLeg.giver_id,
@@ -166,7 +168,7 @@ def map_data(limit: int = 250) -> MapData:
             Proposal.value_idr,
         )
         .join(Proposal)
-        .where(condition)
+        .where(_live(latest.id if latest else None))
         .order_by(Proposal.value_idr.desc(), Proposal.id, ProposalLeg.seq)
     ).all()
     confirmed: dict[tuple[int, int], MapLine] = {}
@@ -254,7 +256,7 @@ def _round_plans(round_id: int) -> list[Plan]:
     legs: dict[int, list[Leg]] = {}
     kinds: dict[int, PlanKind] = {}
     for leg, kind, slug in rows:
-        kinds[leg.proposal_id] = kind
+        kinds[leg.proposal_id] = cast(PlanKind, kind)
         legs.setdefault(leg.proposal_id, []).append(
             Leg(
                 giver_id=leg.giver_id,
