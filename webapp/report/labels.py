@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..forms import REGION_LABELS as FORM_REGION_LABELS
+
 __all__ = ["DECLINE_LABELS", "KIND_LABELS", "LISTING_KIND_LABELS", "REGION_LABELS", "STATE_LABELS"]
 
 STATE_LABELS = {
@@ -22,14 +24,8 @@ KIND_LABELS = {
     "barter_cycle": _l("Barter ring"),
 }
 LISTING_KIND_LABELS = {"offer": _l("Offer"), "need": _l("Need")}
-REGION_LABELS = {
-    "highland_agriculture": _l("Highland agriculture"),
-    "coastal_fisheries": _l("Coastal fisheries"),
-    "lowland_farming": _l("Lowland farming"),
-    "urban": _l("Urban"),
-    "island": _l("Island"),
-    "": _l("Unknown region"),
-}
+#: The forms' region names, plus one for a pesantren without a region type.
+REGION_LABELS = {**FORM_REGION_LABELS, "": _l("Unknown region")}
 DECLINE_LABELS = {
     "price": _l("price"),
     "quantity": _l("quantity"),

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ...forms import REGION_LABELS
+
 __all__ = ["CURATION_LABELS", "REGION_LABELS", "ROLE_LABELS"]
 
-REGION_LABELS = {
-    "highland_agriculture": _l("Highland agriculture"),
-    "coastal_fisheries": _l("Coastal fisheries"),
-    "lowland_farming": _l("Lowland farming"),
-    "urban": _l("Urban"),
-    "island": _l("Island"),
-}
 CURATION_LABELS = {
     "registered": _l("Registered"),
     "curated_domestic": _l("Curated: domestic market"),
