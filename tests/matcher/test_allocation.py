@@ -215,3 +215,21 @@ def test_the_allocation_never_uses_an_excluded_arc() -> None:
     )
     plans = allocate(None, cands, exclude_pairs={(11, 21)})
     assert [(p.legs[0].offer_id, p.legs[0].quantity) for p in plans] == [(12, 120.0)]
+
+
+def test_each_trade_leg_carries_its_candidates_score_components_as_floats() -> None:
+    # what the proposal page shows as "why": one value per weight, read from the arc
+    from matcher.synthetic import synthetic_market
+
+    m = synthetic_market(60, seed=1)
+    cands = find_candidates(m)
+    plans = allocate(m, cands, EngineConfig())
+    assert plans
+    by_pair = cands.set_index(["offer_id", "need_id"])
+    names = [c for c in cands.columns if c.startswith("s_")]
+    for plan in plans:
+        leg = plan.legs[0]
+        row = by_pair.loc[(leg.offer_id, leg.need_id)]
+        assert list(leg.components) == [n[2:] for n in names]
+        assert all(type(v) is float for v in leg.components.values())
+        assert leg.components == {n[2:]: float(row[n]) for n in names}
