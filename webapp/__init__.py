@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, abort, request
 
 from . import models
 from .config import configure
@@ -24,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_extensions(app)
     configure_blueprints(app)
     configure_templates(app)
+    configure_input_guards(app)
     return app
 
 
@@ -71,3 +72,17 @@ def configure_templates(app: Flask) -> None:
     from . import formatting
 
     formatting.init_app(app)
+
+
+def configure_input_guards(app: Flask) -> None:
+    """Refuse NUL bytes in any parameter or JSON body before a view sees them: no field holds
+    one, and PostgreSQL rejects them in text with a server error instead of a clear answer."""
+
+    @app.before_request
+    def reject_nul_bytes() -> None:
+        for where, values in (("query", request.args), ("form", request.form)):
+            for key, value in values.items(multi=True):
+                if "\x00" in key or "\x00" in value:
+                    abort(400, description=f"The {where} parameter {key!r} contains a NUL byte.")
+        if request.is_json and "\\u0000" in request.get_data(as_text=True).lower():
+            abort(400, description="The JSON body contains a NUL character (\\u0000).")
