@@ -50,7 +50,7 @@ import scipy.sparse as sp
 from ortools.graph.python import min_cost_flow
 from scipy.sparse.csgraph import connected_components
 
-from matcher.candidates import drop_pairs
+from matcher.candidates import SOLVER_COLUMNS, drop_pairs, require_columns
 from matcher.config import EngineConfig
 from matcher.market import Market
 from matcher.results import Leg, Plan
@@ -71,19 +71,8 @@ __all__ = [
 QUANTUM = 0.1
 #: Integer cost units per rupiah of profit per base unit (before any overflow guard).
 COST_SCALE = 100.0
-#: Candidate columns the allocation reads.
-ALLOCATION_COLUMNS: tuple[str, ...] = (
-    "need_id",
-    "offer_id",
-    "buyer_id",
-    "supplier_id",
-    "product",
-    "distance_km",
-    "price",
-    "offer_qty",
-    "need_qty",
-    "score",
-)
+#: Candidate columns this solver reads (shared with the other solver).
+ALLOCATION_COLUMNS: tuple[str, ...] = SOLVER_COLUMNS
 _INT64_BUDGET = 2.0**62  # |cost| × total flow stays below this
 
 IntArray = npt.NDArray[np.int64]
@@ -156,9 +145,7 @@ def solve_allocation(
     """
     cfg = config or EngineConfig()
     used = used or {}
-    missing = [c for c in ALLOCATION_COLUMNS if c not in candidates.columns]
-    if missing:
-        raise ValueError(f"candidates: missing columns {missing}")
+    require_columns(candidates, ALLOCATION_COLUMNS)
     negative = {k: v for k, v in used.items() if v < 0}
     if negative:
         raise ValueError(f"used: negative quantities for listings {sorted(negative)[:5]}")

@@ -65,7 +65,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from matcher.candidates import drop_pairs
+from matcher.candidates import SOLVER_COLUMNS, drop_pairs, require_columns
 from matcher.config import EngineConfig
 from matcher.cycles import MIP_REL_GAP, bounded_cycles
 from matcher.market import Market
@@ -85,19 +85,8 @@ __all__ = [
 #: Weight multiplier per extra participant: a pair counts 1, a ring of three 0.9, of four 0.81.
 LENGTH_DISCOUNT = 0.9
 
-#: Candidate columns the barter clearing reads.
-BARTER_COLUMNS: tuple[str, ...] = (
-    "need_id",
-    "offer_id",
-    "buyer_id",
-    "supplier_id",
-    "product",
-    "distance_km",
-    "price",
-    "offer_qty",
-    "need_qty",
-    "score",
-)
+#: Candidate columns this solver reads (shared with the other solver).
+BARTER_COLUMNS: tuple[str, ...] = SOLVER_COLUMNS
 
 #: Variables are in thousands of rupiah, which keeps HiGHS's coefficients near 1.
 _SCALE = 1000.0
@@ -175,9 +164,7 @@ def barter_arcs(
        supplier_id  buyer_id  offer_id  cap_value
     0            3         9         2      500.0
     """
-    missing = [c for c in BARTER_COLUMNS if c not in candidates.columns]
-    if missing:
-        raise ValueError(f"candidates: missing columns {missing}")
+    require_columns(candidates, BARTER_COLUMNS)
     if partners < 0:
         raise ValueError(f"partners must be >= 0, not {partners}")
     sup = candidates["supplier_id"].to_numpy(np.int64)

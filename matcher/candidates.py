@@ -45,6 +45,8 @@ from matcher.scoring import (
 
 __all__ = [
     "CANDIDATE_COLUMNS",
+    "SOLVER_COLUMNS",
+    "require_columns",
     "MarketArrays",
     "candidate_frames",
     "drop_pairs",
@@ -310,6 +312,28 @@ def candidate_frames(
         if product_arcs:
             alloc_parts.append(_best_arcs(arrays, cfg, product_arcs, alloc_k))
     return _assemble(arrays, parts, weights), _assemble(arrays, alloc_parts, weights)
+
+
+#: Candidate columns the barter and allocation solvers read.
+SOLVER_COLUMNS: tuple[str, ...] = (
+    "need_id",
+    "offer_id",
+    "buyer_id",
+    "supplier_id",
+    "product",
+    "distance_km",
+    "price",
+    "offer_qty",
+    "need_qty",
+    "score",
+)
+
+
+def require_columns(frame: pd.DataFrame, columns: Collection[str]) -> None:
+    """Raise ``ValueError`` naming every column of ``columns`` that ``frame`` lacks."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"candidates: missing columns {missing}")
 
 
 def drop_pairs(frame: pd.DataFrame, pairs: Collection[tuple[int, int]]) -> pd.DataFrame:
