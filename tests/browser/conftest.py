@@ -129,7 +129,7 @@ def _barter_pair() -> tuple[Listing, Listing, Listing, Listing]:
 
 def _prepare() -> dict[str, Any]:
     from tests import factories as f
-    from tests.webapp.authz import fast_password_hashing, proposal
+    from tests.webapp.authz import proposal
 
     _seed_or_factories()
     offer_a, need_a, offer_b, need_b = _barter_pair()
@@ -137,16 +137,11 @@ def _prepare() -> dict[str, Any]:
         db.session.get(Pesantren, offer_a.pesantren_id),
         db.session.get(Pesantren, offer_b.pesantren_id),
     )
-    with fast_password_hashing():
-        f.make_user(
-            "officer", a, email="officer.a@opop.test", name="Ahmad Fauzi", password=PASSWORD
-        )
-        f.make_user(
-            "officer", b, email="officer.b@opop.test", name="Badrus Salam", password=PASSWORD
-        )
-        f.make_user(
-            "facilitator", email="fasilitator@opop.test", name="Fatimah Azzahra", password=PASSWORD
-        )
+    f.make_user("officer", a, email="officer.a@opop.test", name="Ahmad Fauzi", password=PASSWORD)
+    f.make_user("officer", b, email="officer.b@opop.test", name="Badrus Salam", password=PASSWORD)
+    f.make_user(
+        "facilitator", email="fasilitator@opop.test", name="Fatimah Azzahra", password=PASSWORD
+    )
     rnd = MatchRound(status="published", as_of=dt.date.today())
     db.session.add(rnd)
     db.session.flush()

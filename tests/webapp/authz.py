@@ -16,8 +16,7 @@ listed in ``EXEMPT_ENDPOINTS``, or the completeness test fails.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -133,25 +132,7 @@ def proposal(
     return p
 
 
-@contextmanager
-def fast_password_hashing() -> Iterator[None]:
-    """Test users with a cheap hash: the default scrypt costs ~0.4 s per user."""
-    from webapp.models import users
-
-    original = users.generate_password_hash
-    users.generate_password_hash = lambda pw: original(pw, method="pbkdf2:sha256:1000")
-    try:
-        yield
-    finally:
-        users.generate_password_hash = original
-
-
 def build_world() -> World:
-    with fast_password_hashing():
-        return _build_world()
-
-
-def _build_world() -> World:
     a = f.make_pesantren("3579", name="Pondok Apel Batu")
     b = f.make_pesantren("3529", name="Pondok Bahari Sumenep")
     c = f.make_pesantren("3578", name="Pondok Kota Surabaya")

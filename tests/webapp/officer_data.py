@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tests import factories as f
-from tests.webapp.authz import fast_password_hashing
 from webapp.models import Listing, Pesantren, ProductAlias, User, db
 
 
@@ -92,15 +91,14 @@ def build_network() -> Network:
     offer_c = f.make_listing(
         c, "offer", "ikan-asin", quantity=Decimal("400"), price=Decimal("50000")
     )
-    with fast_password_hashing():
-        officer_a = f.make_user(
-            "officer", a, email="a@example.org", name="Ahmad", password="sandi-ahmad-1"
-        )
-        officer_b = f.make_user(
-            "officer", b, email="b@example.org", name="Badrus", password="sandi-badrus-1"
-        )
-        facilitator = f.make_user("facilitator", email="fac@example.org", name="Fatimah")
-        officer_c = f.make_user("officer", c, email="c@example.org", name="Chairul")
+    officer_a = f.make_user(
+        "officer", a, email="a@example.org", name="Ahmad", password="sandi-ahmad-1"
+    )
+    officer_b = f.make_user(
+        "officer", b, email="b@example.org", name="Badrus", password="sandi-badrus-1"
+    )
+    facilitator = f.make_user("facilitator", email="fac@example.org", name="Fatimah")
+    officer_c = f.make_user("officer", c, email="c@example.org", name="Chairul")
     db.session.commit()
     return Network(
         a,

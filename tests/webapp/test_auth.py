@@ -9,15 +9,14 @@ import pytest
 from flask import g, request_started
 
 from tests import factories as f
-from tests.webapp.authz import build_world, fast_password_hashing, fingerprint
+from tests.webapp.authz import build_world, fingerprint
 from webapp import create_app
 from webapp.models import Listing, Proposal, User, db
 
 
 @pytest.fixture
 def officer(app):
-    with fast_password_hashing():
-        user = f.make_user("officer", email="ahmad@example.org", password="sandi-rahasia-1")
+    user = f.make_user("officer", email="ahmad@example.org", password="sandi-rahasia-1")
     db.session.commit()
     return user
 
@@ -54,8 +53,7 @@ def test_officer_signs_in_and_lands_on_the_dashboard(client, officer):
 
 
 def test_facilitator_lands_on_the_facilitator_pages(client, app):
-    with fast_password_hashing():
-        f.make_user("facilitator", email="fatimah@example.org", password="sandi-rahasia-2")
+    f.make_user("facilitator", email="fatimah@example.org", password="sandi-rahasia-2")
     db.session.commit()
     response = client.post(
         "/masuk", data={"email": "fatimah@example.org", "password": "sandi-rahasia-2"}

@@ -119,9 +119,7 @@ def test_pages_speak_indonesian_by_default_and_english_on_request(client):
 
 def test_signed_in_user_gets_the_language_of_their_account(client, login):
     from tests import factories as f
-    from tests.webapp.authz import fast_password_hashing
 
-    with fast_password_hashing():
-        user = f.make_user("facilitator", language="en")
+    user = f.make_user("facilitator", language="en")
     login(user)
     assert "My account" in client.get("/akun").get_data(as_text=True)
