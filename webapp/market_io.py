@@ -122,10 +122,9 @@ def snapshot_market(session: DbSession | None = None, as_of: dt.date | None = No
         columns={"price": "max_price", "last_confirmed_at": "last_confirmed"}
     )
     market = Market.from_frames(
-        # from_frames aligns on the index: hand it contiguous frames
-        pesantren=pesantren.reset_index(drop=True),
-        offers=offers.reset_index(drop=True),
-        needs=needs.reset_index(drop=True),
+        pesantren=pesantren,
+        offers=offers,
+        needs=needs,
         catalogue=_catalogue_frame(session),
         certificates=_certificate_frame(session),
         as_of=as_of,
