@@ -10,6 +10,7 @@ Run the suite on PostgreSQL with::
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,14 @@ from webapp.config import _driver_url
 from webapp.models import Base, db
 
 SEED_DIR = Path(__file__).resolve().parents[1] / "seed_data"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
@@ -168,3 +177,23 @@ def login(client: FlaskClient) -> Any:
         return user
 
     return sign_in
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Debian Chromium per test process, shared by every browser test.
+
+    Playwright's sync API allows one running instance per thread: a second
+    ``sync_playwright()`` while this one lives fails ("Sync API inside the asyncio loop"),
+    so every test that needs a browser takes this fixture. Skips where Chromium is missing,
+    except in CI, which installs it and must not pass by skipping."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        message = "browser tests need Debian's chromium: apt-get install -y chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,25 +29,6 @@ from webapp.models import Listing, MatchRound, Pesantren, db
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "sandi-uji-coba-1"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def launch_chromium(playwright: Any) -> Any:
-    """Debian's Chromium (Playwright cannot download its own here); skip where it is missing,
-    except in CI, which installs it and must not pass by skipping."""
-    if not Path(CHROMIUM).exists():
-        message = "browser tests need Debian's chromium: apt-get install -y chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
 @dataclass
@@ -208,15 +188,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserDat
         thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        chromium = launch_chromium(p)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from tests.browser.conftest import launch_chromium
 from webapp import create_app
 from webapp.models import MatchRound, Pesantren, Proposal, User, db
 
@@ -69,10 +68,10 @@ def _seed() -> None:
     db.session.commit()
 
 
-def _run_and_publish_in_the_browser(chromium: Any, base_url: str) -> int:
+def _run_and_publish_in_the_browser(browser: Any, base_url: str) -> int:
     """Click "run a new round", let the progress page refresh itself until the round is
     done, then publish it: all through the browser, as a facilitator would."""
-    context = chromium.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     _sign_in(page)
     page.goto("/fasilitator/putaran")
@@ -103,16 +102,7 @@ def _confirm_a_highland_coast_pair(round_id: int) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def network(tmp_path_factory: pytest.TempPathFactory, chromium: Any) -> Iterator[Network]:
+def network(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Network]:
     from webapp import migrate
 
     app = create_app(
@@ -134,7 +124,7 @@ def network(tmp_path_factory: pytest.TempPathFactory, chromium: Any) -> Iterator
     thread.start()
     base_url = f"http://127.0.0.1:{server.server_port}"
     try:
-        round_id = _run_and_publish_in_the_browser(chromium, base_url)
+        round_id = _run_and_publish_in_the_browser(browser, base_url)
         with app.app_context():
             confirmed = _confirm_a_highland_coast_pair(round_id)
             db.session.remove()
@@ -146,8 +136,8 @@ def network(tmp_path_factory: pytest.TempPathFactory, chromium: Any) -> Iterator
             db.engine.dispose()
 
 
-def _signed_in(chromium: Any, network: Network, **options: Any) -> Any:
-    context = chromium.new_context(
+def _signed_in(browser: Any, network: Network, **options: Any) -> Any:
+    context = browser.new_context(
         base_url=network.base_url, viewport={"width": 1280, "height": 900}, **options
     )
     page = context.new_page()
@@ -170,8 +160,8 @@ def _shoot(target: Any, name: str) -> Path:
     return path
 
 
-def test_the_map_shows_every_pesantren_and_the_highland_coast_trades(chromium, network):
-    page = _signed_in(chromium, network)
+def test_the_map_shows_every_pesantren_and_the_highland_coast_trades(browser, network):
+    page = _signed_in(browser, network)
     page.goto("/fasilitator/", timeout=180_000)
     svg = page.locator("svg.map")
     box = svg.bounding_box()
@@ -190,8 +180,8 @@ def test_the_map_shows_every_pesantren_and_the_highland_coast_trades(chromium, n
     page.context.close()
 
 
-def test_the_trade_graph_draws_barter_cycles_between_region_groups(chromium, network):
-    page = _signed_in(chromium, network)
+def test_the_trade_graph_draws_barter_cycles_between_region_groups(browser, network):
+    page = _signed_in(browser, network)
     page.goto("/fasilitator/", timeout=180_000)
     graph = page.locator("svg.graph")
     assert graph.bounding_box()["width"] > 600
@@ -208,10 +198,8 @@ def test_the_trade_graph_draws_barter_cycles_between_region_groups(chromium, net
     page.context.close()
 
 
-def test_a_round_run_in_the_browser_shows_barter_pairs_cycles_of_three_and_trades(
-    chromium, network
-):
-    page = _signed_in(chromium, network)
+def test_a_round_run_in_the_browser_shows_barter_pairs_cycles_of_three_and_trades(browser, network):
+    page = _signed_in(browser, network)
     page.goto(f"/fasilitator/putaran/{network.round_id}?lang=en", timeout=120_000)
     counts = page.locator(".figures .figure b").all_inner_texts()[:3]
     pairs, cycles, trades = (int(c.replace(",", "").replace(".", "")) for c in counts)
@@ -225,13 +213,13 @@ def test_a_round_run_in_the_browser_shows_barter_pairs_cycles_of_three_and_trade
     page.context.close()
 
 
-def test_the_progress_page_refreshes_itself_without_javascript(chromium, network):
+def test_the_progress_page_refreshes_itself_without_javascript(browser, network):
     with network.app.app_context():
         running = MatchRound(status="running", as_of=dt.date.today(), progress="engine: uji")
         db.session.add(running)
         db.session.commit()
         running_id = running.id
-    page = _signed_in(chromium, network, java_script_enabled=False)
+    page = _signed_in(browser, network, java_script_enabled=False)
     page.goto(f"/fasilitator/putaran/{running_id}")
     assert "engine: uji" in page.locator(".progress-text").inner_text()
     with network.app.app_context():

@@ -70,29 +70,18 @@ def test_rendered_report_matches_its_snapshot(app, who, name):
 @pytest.mark.parametrize(
     "name", ["report_officer_id", "report_officer_en", "report_facilitator_id"]
 )
-def test_email_html_fits_a_phone_screen_without_sideways_scrolling(name, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_email_html_fits_a_phone_screen_without_sideways_scrolling(name, tmp_path, browser):
     html = (SNAPSHOTS / f"{name}.html").read_text(encoding="utf-8")
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-    ]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-        try:
-            page = browser.new_page(viewport={"width": 360, "height": 740})
-            page.set_content(html)
-            width = page.evaluate("document.documentElement.scrollWidth")
-            smallest = page.evaluate(
-                "Math.min(...[...document.querySelectorAll('p,td,span,a,h1,h2,h3')]"
-                ".filter(e => e.textContent.trim()).map(e => parseFloat(getComputedStyle(e).fontSize)))"
-            )
-            page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    try:
+        page.set_content(html)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        smallest = page.evaluate(
+            "Math.min(...[...document.querySelectorAll('p,td,span,a,h1,h2,h3')]"
+            ".filter(e => e.textContent.trim()).map(e => parseFloat(getComputedStyle(e).fontSize)))"
+        )
+        page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+    finally:
+        page.close()
     assert width <= 360, f"{name} scrolls sideways on a phone ({width}px)"
     assert smallest >= 12, f"{name} has text smaller than 12px ({smallest}px)"
