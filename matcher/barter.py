@@ -239,29 +239,74 @@ def _mutual_partners(sup: IntArray, buy: IntArray, key: FloatArray, k: int) -> I
     """Positions of the arcs between pesantren that are among each other's k best partners.
 
     A partner is ranked first by whether goods can go both ways (a possible pair), then by
-    the larger of the two arcs' ``score × tradable value``. Each pesantren keeps at most k
-    partners, so it sits on at most 2k arcs and the cycles through it stay few.
+    the larger of the two arcs' ``score × tradable value``, then by its id. Each pesantren
+    keeps at most k partners, so it sits on at most 2k arcs and the cycles through it stay
+    few. Three single-key sorts, no ``lexsort`` and no ``ufunc.at``: this runs over every
+    supplier → buyer arc (millions at national scale).
     """
-    if len(sup) == 0:
+    n = len(sup)
+    if n == 0:
         return np.zeros(0, dtype=np.int64)
-    lo, hi = np.minimum(sup, buy), np.maximum(sup, buy)
-    base = np.int64(max(int(hi.max(initial=0)), 0) + 1)
-    pairs, pair_of_arc = np.unique(lo * base + hi, return_inverse=True)
-    both_ways = np.bincount(pair_of_arc, minlength=len(pairs))  # 2 when a pair is possible
-    best = np.full(len(pairs), np.nan)  # the larger arc of each partnership (NaN: none)
-    np.fmax.at(best, pair_of_arc.reshape(-1), key)
-    p_lo, p_hi = pairs // base, pairs % base
-    # Each partnership seen from both ends; rank an end's partners, keep its first k.
-    end = np.concatenate([p_lo, p_hi])
-    other = np.concatenate([p_hi, p_lo])
-    # a lexsort here: grouped_order's dense rank needs more memory over 2 × partnerships
-    order = np.lexsort((other, -np.tile(best, 2), end * 3 + (2 - np.tile(both_ways, 2))))
+    top = int(max(sup.max(), buy.max()))
+    if min(int(sup.min()), int(buy.min())) >= 0 and top < 1 << 20:
+        s, b, base = sup, buy, np.int64(top + 1)  # ids small enough to use as they are
+    else:
+        nodes = np.unique(np.concatenate([sup, buy]))
+        s, b, base = np.searchsorted(nodes, sup), np.searchsorted(nodes, buy), np.int64(len(nodes))
+    # partnerships (unordered pairs, by (lo, hi)) with their arcs next to each other
+    pair_key = np.minimum(s, b) * base + np.maximum(s, b)
+    del s, b
+    by_pair = np.argsort(pair_key)
+    sorted_key = pair_key[by_pair]
+    del pair_key
+    first = np.empty(n, dtype=bool)
+    first[0] = True
+    np.not_equal(sorted_key[1:], sorted_key[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    pairs = sorted_key[starts]
+    del sorted_key
+    pair_of_arc = np.empty(n, dtype=np.int64)
+    pair_of_arc[by_pair] = np.cumsum(first) - 1
+    del first
+    both_ways = np.diff(np.append(starts, n)) == 2  # a pair is possible
+    best = np.fmax.reduceat(key[by_pair], starts)  # the larger arc of each partnership
+    del by_pair, starts
+    # dense rank of each partnership's best value, descending (NaN last, as a sort puts it)
+    by_best = np.argsort(-best)
+    sorted_best = -best[by_best]
+    step = np.empty(len(pairs), dtype=np.int64)
+    step[0] = 0
+    np.not_equal(sorted_best[1:], sorted_best[:-1], out=step[1:])
+    step[1:] &= ~(np.isnan(sorted_best[1:]) & np.isnan(sorted_best[:-1]))
+    best_rank = np.empty(len(pairs), dtype=np.int64)
+    best_rank[by_best] = np.cumsum(step)
+    levels = np.int64(int(best_rank.max()) + 1)
+    del best, by_best, sorted_best, step
+    # Each partnership seen from both ends; one integer key orders an end's partners by
+    # (two ways first, best first, other end's id).
+    end = np.concatenate([pairs // base, pairs % base])
+    other = np.concatenate([pairs % base, pairs // base])
+    del pairs
+    group = end * 2 + np.tile(~both_ways, 2)
+    rank = np.tile(best_rank, 2)
+    del best_rank, both_ways
+    if float(2 * base) * float(levels) * float(base) < 2.0**62:
+        group *= levels
+        group += rank
+        group *= base
+        group += other
+        order = np.argsort(group)
+    else:  # ids too large for one key
+        order = np.lexsort((other, rank, group))
+    del group, rank, other
     end_sorted = end[order]
-    starts = np.flatnonzero(np.r_[True, end_sorted[1:] != end_sorted[:-1]])
-    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    # sorted by end: an entry is among its end's first k when k places back is another end
+    first_k = np.ones(len(order), dtype=bool)
+    first_k[k:] = end_sorted[k:] != end_sorted[:-k]
     kept = np.zeros(len(order), dtype=bool)
-    kept[order[rank < k]] = True
-    pair_kept = kept[: len(pairs)] & kept[len(pairs) :]
+    kept[order[first_k]] = True
+    half = len(order) // 2
+    pair_kept = kept[:half] & kept[half:]
     return np.flatnonzero(pair_kept[pair_of_arc])
 
 

@@ -259,9 +259,10 @@ def _mutual_partners_by_lexsort(sup: Any, buy: Any, key: Any, k: int) -> Any:
     levels=st.integers(1, 5),
     k=st.integers(1, 6),
     seed=st.integers(0, 2**16),
+    offset=st.sampled_from([100, 2**25]),  # small ids are used as they are, large ones ranked
 )
 def test_partner_pruning_keeps_the_same_arcs_as_the_lexsort_version(
-    nodes: int, levels: int, k: int, seed: int
+    nodes: int, levels: int, k: int, seed: int, offset: int
 ) -> None:
     from matcher.barter import _mutual_partners
 
@@ -270,7 +271,7 @@ def test_partner_pruning_keeps_the_same_arcs_as_the_lexsort_version(
     arcs = arcs[arcs[:, 0] != arcs[:, 1]]
     if not len(arcs):
         return
-    sup, buy = arcs[:, 0].astype(np.int64) + 100, arcs[:, 1].astype(np.int64) + 100
+    sup, buy = arcs[:, 0].astype(np.int64) + offset, arcs[:, 1].astype(np.int64) + offset
     key = rng.integers(0, levels, len(sup)) / levels  # ties between partners
     expected = _mutual_partners_by_lexsort(sup, buy, key, k)
     assert _mutual_partners(sup, buy, key, k).tolist() == expected.tolist()
