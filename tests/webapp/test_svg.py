@@ -127,3 +127,115 @@ def test_bar_chart_scales_bars_to_the_largest_value():
     ]
     assert bars[0] == pytest.approx(2 * bars[1], rel=0.01)
     assert max(bars) == bars[0]
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _box(element: ET.Element) -> Box:
+    """The bounding box of one element from its attributes (text: a generous estimate)."""
+
+    def get(name: str) -> float:
+        return float(element.get(name, 0))
+
+    kind = element.tag.removeprefix(NS)
+    if kind == "rect":
+        return get("x"), get("y"), get("x") + get("width"), get("y") + get("height")
+    if kind == "circle":
+        r = get("r")
+        return get("cx") - r, get("cy") - r, get("cx") + r, get("cy") + r
+    if kind == "line":
+        return (
+            min(get("x1"), get("x2")),
+            min(get("y1"), get("y2")),
+            max(get("x1"), get("x2")),
+            max(get("y1"), get("y2")),
+        )
+    if kind == "polygon":
+        xy = [tuple(map(float, pair.split(","))) for pair in element.get("points", "").split()]
+        return (
+            min(x for x, _ in xy),
+            min(y for _, y in xy),
+            max(x for x, _ in xy),
+            max(y for _, y in xy),
+        )
+    if kind == "text":
+        size = get("font-size")
+        width = 0.6 * size * len(element.text or "")
+        return get("x"), get("y") - size, get("x") + width, get("y") + 0.3 * size
+    raise AssertionError(f"no box for <{kind}>")
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    return (
+        outer[0] <= inner[0]
+        and outer[1] <= inner[1]
+        and inner[2] <= outer[2]
+        and inner[3] <= outer[3]
+    )
+
+
+# Dots in the south-east corner (Jember, Banyuwangi), on the south coast (Pacitan) and on the
+# Kangean islands: the corners a legend drawn on the map used to cover.
+CORNERS = [
+    BATU,
+    SUMENEP,
+    TUBAN,
+    MapPoint(4, "Pondok Jember", -8.17, 113.70, "lowland_farming"),
+    MapPoint(5, "Pondok Banyuwangi", -8.22, 114.37, "coastal_fisheries"),
+    MapPoint(6, "Pondok Pacitan", -8.19, 111.10, "coastal_fisheries"),
+    MapPoint(7, "Pondok Kangean", -6.95, 115.40, "island"),
+]
+LEGEND = {
+    "highland_agriculture": "Pertanian dataran tinggi",
+    "barter_cycle": "Barter berantai (3 pihak atau lebih)",
+    "proposed": "Usulan transaksi",
+}
+
+
+@pytest.mark.parametrize(
+    ("points", "legend", "projection"),
+    [
+        pytest.param(CORNERS, LEGEND, None, id="fitted-to-the-data"),
+        pytest.param(CORNERS, LEGEND, Projection(), id="default-size-whole-province"),
+        pytest.param([BATU], {}, None, id="one-dot-untranslated-keys"),
+        pytest.param(CORNERS, {"proposed": "x" * 120}, None, id="labels-too-long-for-two-columns"),
+    ],
+)
+def test_map_legend_lies_outside_the_drawing_and_inside_the_picture(points, legend, projection):
+    svg = str(
+        render_map(
+            points,
+            [MapLine(5, 6, "trade"), MapLine(4, 7, "barter_pair", confirmed=True)],
+            [MapLabel("Banyuwangi", -8.2192, 114.3691), MapLabel("Pacitan", -8.1945, 111.1013)],
+            legend=legend,
+            title="Peta",
+            projection=projection,
+        )
+    )
+    root = _parse(svg)
+    view = tuple(map(float, root.get("viewBox", "").split()))
+    picture: Box = (view[0], view[1], view[0] + view[2], view[1] + view[3])
+    group = root.find(f"{NS}g[@class='legend']")
+    assert group is not None
+    legend_box = _box(group.find(f"{NS}rect[@class='legend-box']"))
+    assert _inside(legend_box, picture)
+    for item in group:
+        assert _inside(_box(item), legend_box), ET.tostring(item)
+
+    sea = root.find(f"{NS}rect[@class='sea']")
+    assert sea is not None
+    assert not _overlap(legend_box, _box(sea))
+    drawn = [
+        el
+        for el in root
+        if el is not group and el.tag != f"{NS}title" and el.get("class") != "page"
+    ]
+    assert len([el for el in drawn if el.get("class", "").startswith("pesantren")]) == len(points)
+    assert len([el for el in drawn if el.get("class") == "land"]) == len(outline())
+    for element in drawn:
+        assert not _overlap(legend_box, _box(element)), ET.tostring(element)

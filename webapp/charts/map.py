@@ -1,7 +1,8 @@
 """The network map: East Java in an equirectangular projection, drawn as SVG on the server.
 
 Pesantren are dots coloured by their dominant region type, regency capitals are labelled,
-proposed trades are thin lines and confirmed ones bold. The province outline is a
+proposed trades are thin lines and confirmed ones bold. The legend sits in a band below the
+map (the projection's frame), never on top of it. The province outline is a
 hand-simplified polygon (``static/geo/east_java_outline.json``), good enough to place the
 dots; it is not a survey map.
 
@@ -106,7 +107,20 @@ def render_map(
     """The map as inline SVG; ``legend`` maps region types and ``proposed``/``confirmed`` to
     labels in the reader's language."""
     proj = projection or _fit(points, capitals)
+    legend_svg, legend_height = _legend(legend, proj)
+    height = proj.height + legend_height
     parts: list[str] = [
+        tag(
+            "rect",
+            {
+                "x": 0,
+                "y": 0,
+                "width": fmt(proj.width),
+                "height": fmt(height),
+                "fill": "#fff",
+                "class": "page",
+            },
+        ),
         tag(
             "rect",
             {
@@ -115,8 +129,9 @@ def render_map(
                 "width": fmt(proj.width),
                 "height": fmt(proj.height),
                 "fill": "#eaf3fb",
+                "class": "sea",
             },
-        )
+        ),
     ]
     for poly in outline():
         coords = " ".join(f"{fmt(x)},{fmt(y)}" for x, y in (proj(lat, lon) for lon, lat in poly))
@@ -200,8 +215,8 @@ def render_map(
                 f"<title>{esc(p.name)}</title>",
             )
         )
-    parts.append(_legend(legend, proj))
-    return svg_document(proj.width, proj.height, parts, title=title, css_class="chart map")
+    parts.append(legend_svg)
+    return svg_document(proj.width, height, parts, title=title, css_class="chart map")
 
 
 def _fit(points: list[MapPoint], capitals: list[MapLabel]) -> Projection:
@@ -216,33 +231,50 @@ def _fit(points: list[MapPoint], capitals: list[MapLabel]) -> Projection:
     )
 
 
-def _legend(legend: dict[str, str], proj: Projection) -> str:
-    """Two columns in the Indian Ocean south of Java: dot colours by region type; line
-    colours by proposal kind, dashed = proposed, bold = confirmed."""
+def _text_width(text: str, font_size: float) -> float:
+    """A generous estimate of a label's width (the server has no font metrics)."""
+    return 0.6 * font_size * len(text)
+
+
+def _legend(legend: dict[str, str], proj: Projection) -> tuple[str, float]:
+    """The legend in a band of its own below the map, so it never covers land, dots or
+    lines wherever the data lies: dot colours by region type; line colours by proposal kind,
+    dashed = proposed, bold = confirmed. Two columns side by side (one if the labels are too
+    long for that), centred. Returns the markup and the band's height."""
     columns: list[list[tuple[str, str]]] = [
         [("dot", r) for r in REGION_TYPES],
         [("kind", k) for k in LINE_STYLES] + [("proposed", "proposed"), ("confirmed", "confirmed")],
     ]
-    step, col_w = 16, 255
+    font_size, step, pad, symbol, gap = 12, 16, 10, 22, 24
+
+    def column_width(column: list[tuple[str, str]]) -> float:
+        return symbol + max(_text_width(legend.get(key, key), font_size) for _, key in column)
+
+    if sum(column_width(c) for c in columns) + gap + 2 * pad > proj.width - 2 * proj.margin:
+        columns = [[row for column in columns for row in column]]
+    widths = [column_width(c) for c in columns]
     rows_n = max(len(c) for c in columns)
-    left = proj.width * 0.27
-    top = proj.height - 12 - step * rows_n
+    box_w = sum(widths) + gap * (len(columns) - 1) + 2 * pad
+    box_h = step * rows_n + 10
+    box_x = max((proj.width - box_w) / 2, proj.margin)
+    box_y = proj.height + 8
     rows = [
         tag(
             "rect",
             {
-                "x": fmt(left - 10),
-                "y": fmt(top - 14),
-                "width": col_w * len(columns) + 10,
-                "height": step * rows_n + 10,
+                "x": fmt(box_x),
+                "y": fmt(box_y),
+                "width": fmt(box_w),
+                "height": fmt(box_h),
                 "fill": "#ffffff",
-                "fill_opacity": "0.92",
                 "stroke": "#b0bec5",
+                "class": "legend-box",
             },
         )
     ]
-    for i, column in enumerate(columns):
-        x, y = left + i * col_w, top
+    x = box_x + pad + 8  # symbols are centred on x: dots r=5, line samples x-7 … x+8
+    for column, width in zip(columns, widths, strict=True):
+        y = box_y + 14  # baseline of the first row
         for what, key in column:
             if what == "dot":
                 rows.append(
@@ -271,9 +303,10 @@ def _legend(legend: dict[str, str], proj: Projection) -> str:
             rows.append(
                 tag(
                     "text",
-                    {"x": fmt(x + 14), "y": fmt(y), "font_size": 12},
+                    {"x": fmt(x + 14), "y": fmt(y), "font_size": font_size},
                     esc(legend.get(key, key)),
                 )
             )
             y += step
-    return '<g class="legend">' + "".join(rows) + "</g>"
+        x += width + gap
+    return '<g class="legend">' + "".join(rows) + "</g>", box_h + 16
