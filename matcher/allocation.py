@@ -163,9 +163,11 @@ def solve_allocation(
     offer_free = _free_units(frame["offer_qty"].to_numpy(float), offer_ids, used)
     need_free = _free_units(frame["need_qty"].to_numpy(float), need_ids, used)
     keep = (profit > 0) & (offer_free > 0) & (need_free > 0)
-    # A fixed arc order (need, offer) makes the solver's choice among equal optima stable.
+    # A fixed arc order (need, offer) makes the solver's choice among equal optima stable;
+    # the round's arcs come in that order already.
     order = np.flatnonzero(keep)
-    order = order[np.lexsort((offer_ids[order], need_ids[order]))]
+    if not _sorted_pairs(need_ids[order], offer_ids[order]):
+        order = order[np.lexsort((offer_ids[order], need_ids[order]))]
     profit, offer_ids, need_ids = profit[order], offer_ids[order], need_ids[order]
     offer_free, need_free = offer_free[order], need_free[order]
 
@@ -394,6 +396,15 @@ def _solve_group(
     if status != flow.OPTIMAL:
         raise RuntimeError(f"trade allocation: min-cost flow status {status}")
     return np.asarray(flow.flows(np.arange(len(cost), dtype=np.int32)), dtype=np.int64)
+
+
+def _sorted_pairs(first: IntArray, second: IntArray) -> bool:
+    """Whether the pairs ``(first, second)`` are in strictly increasing order."""
+    if len(first) < 2:
+        return True
+    ahead = first[1:] > first[:-1]
+    ahead |= (first[1:] == first[:-1]) & (second[1:] > second[:-1])
+    return bool(ahead.all())
 
 
 def _free_units(qty: npt.NDArray[np.float64], ids: IntArray, used: dict[int, float]) -> IntArray:

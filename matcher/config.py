@@ -131,6 +131,10 @@ class EngineConfig:
         each need's top-k) hides offers no nearby need ranks highly, and those are exactly
         the ones the allocation can still sell (at 5,000 pesantren the pool alone cost 5 %
         of the allocation value). Larger products (national scale) still use the pool.
+    threads
+        Worker threads for the candidate stage (products are independent; numpy releases
+        the interpreter lock in its loops); ``0`` uses every CPU the process may run on.
+        The result does not depend on it.
     decline_memory_days
         A pair (offer, need) declined in a round is not proposed again for this many days
         (the application collects them; :func:`matcher.run_round` takes them as
@@ -158,6 +162,7 @@ class EngineConfig:
     allocation_top_k: int = 15
     allocation_pool: int = 2000
     decline_memory_days: int = 56
+    threads: int = 0
 
     def __post_init__(self) -> None:
         total = sum(self.weights.values())
@@ -167,5 +172,7 @@ class EngineConfig:
             raise ValueError("max_cycle_length must be at least 2")
         if self.allocation_top_k < 1 or self.decline_memory_days < 0:
             raise ValueError("allocation_top_k must be >= 1 and decline_memory_days >= 0")
+        if self.threads < 0:
+            raise ValueError(f"threads must be >= 0, not {self.threads}")
         if self.price_tolerance < 0 or self.top_k_per_need < 1:
             raise ValueError("price_tolerance must be >= 0 and top_k_per_need >= 1")
