@@ -14,6 +14,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -117,7 +118,10 @@ class PasswordForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(_l("Language"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])
+    language = SelectField(
+        _l("Language"),
+        choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],
+    )
     submit = SubmitField(_l("Save"))
 
     def validate_language(self, field: SelectField) -> None:
@@ -149,7 +153,7 @@ class ListingForm(FlaskForm):
         render_kw={"inputmode": "decimal"},
     )
     period = SelectField(
-        _l("Period"), choices=[(p, PERIOD_LABELS[p]) for p in PERIODS], default="month"
+        _l("Period"), choices=[SelectChoice(p, PERIOD_LABELS[p]) for p in PERIODS], default="month"
     )
     price = StringField(
         _l("Price per base unit (Rp)"),
@@ -157,7 +161,7 @@ class ListingForm(FlaskForm):
         render_kw={"inputmode": "decimal"},
     )
     required_certs = MultiCheckboxField(
-        _l("Required certificates"), choices=[(c, CERT_LABELS[c]) for c in CERT_KINDS]
+        _l("Required certificates"), choices=[SelectChoice(c, CERT_LABELS[c]) for c in CERT_KINDS]
     )
     available_from = DateField(_l("Available from"), validators=[Optional()])
     available_until = DateField(_l("Available until"), validators=[Optional()])
@@ -195,21 +199,22 @@ class SearchForm(FlaskForm):
     radius = SelectField(
         _l("Within"),
         choices=[
-            ("", _l("any distance")),
-            ("25", "25 km"),
-            ("50", "50 km"),
-            ("100", "100 km"),
-            ("200", "200 km"),
+            SelectChoice("", _l("any distance")),
+            SelectChoice("25", "25 km"),
+            SelectChoice("50", "50 km"),
+            SelectChoice("100", "100 km"),
+            SelectChoice("200", "200 km"),
         ],
         default="",
         validate_choice=False,
     )
     certs = MultiCheckboxField(
-        _l("Required certificates"), choices=[(c, CERT_LABELS[c]) for c in CERT_KINDS]
+        _l("Required certificates"), choices=[SelectChoice(c, CERT_LABELS[c]) for c in CERT_KINDS]
     )
     region_type = SelectField(
         _l("Region type"),
-        choices=[("", _l("any"))] + [(r, REGION_LABELS[r]) for r in REGION_TYPES],
+        choices=[SelectChoice("", _l("any"))]
+        + [SelectChoice(r, REGION_LABELS[r]) for r in REGION_TYPES],
         default="",
     )
 
@@ -221,7 +226,7 @@ class AcceptForm(FlaskForm):
 class DeclineForm(FlaskForm):
     reason = SelectField(
         _l("Reason"),
-        choices=[(r, DECLINE_LABELS[r]) for r in DECLINE_REASONS],
+        choices=[SelectChoice(r, DECLINE_LABELS[r]) for r in DECLINE_REASONS],
         validators=[DataRequired()],
     )
     submit = SubmitField(_l("Decline"))

@@ -25,7 +25,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
-from wtforms import RadioField, SelectField, SubmitField
+from wtforms import RadioField, SelectChoice, SelectField, SubmitField
 
 from ..extensions import csrf
 from ..models import Listing, Pesantren, ReportLog, User, db, utcnow
@@ -60,11 +60,11 @@ PREVIEW_CSP = (
 class PreferencesForm(FlaskForm):
     report_frequency = RadioField(
         _l("Weekly report email"),
-        choices=[("weekly", _l("Every Monday")), ("none", _l("Never"))],
+        choices=[SelectChoice("weekly", _l("Every Monday")), SelectChoice("none", _l("Never"))],
     )
     language = SelectField(
         _l("Language of the report"),
-        choices=[("id", "Bahasa Indonesia"), ("en", "English")],
+        choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],
     )
     submit = SubmitField(_l("Save"))
 

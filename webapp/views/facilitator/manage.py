@@ -21,6 +21,7 @@ from wtforms import (
     FloatField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -60,7 +61,7 @@ class PesantrenForm(FlaskForm):
     nspp = StringField(_l("NSPP (12 digits)"), validators=[DataRequired(), Length(max=20)])
     regency_code = SelectField(_l("Kabupaten / kota"), validators=[DataRequired()])
     region_types = MultiCheckboxField(
-        _l("Region types"), choices=[(r, REGION_LABELS[r]) for r in REGION_TYPES]
+        _l("Region types"), choices=[SelectChoice(r, REGION_LABELS[r]) for r in REGION_TYPES]
     )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
     latitude = FloatField(
@@ -92,10 +93,12 @@ class PesantrenForm(FlaskForm):
     whatsapp = StringField(_l("WhatsApp"), validators=[Optional(), Length(max=24)])
     email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
     curation_status = SelectField(
-        _l("Curation status"), choices=[(c, CURATION_LABELS[c]) for c in CURATION_STATUSES]
+        _l("Curation status"),
+        choices=[SelectChoice(c, CURATION_LABELS[c]) for c in CURATION_STATUSES],
     )
     language = SelectField(
-        _l("Report language"), choices=[("id", "Bahasa Indonesia"), ("en", "English")]
+        _l("Report language"),
+        choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],
     )
 
     def validate_nspp(self, field: StringField) -> None:
@@ -117,8 +120,11 @@ class PesantrenForm(FlaskForm):
             field.data = digits
 
 
-def _regency_choices() -> list[tuple[str, str]]:
-    return [(r.code, r.name) for r in db.session.scalars(select(Regency).order_by(Regency.name))]
+def _regency_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice(r.code, r.name)
+        for r in db.session.scalars(select(Regency).order_by(Regency.name))
+    ]
 
 
 @bp.get("/pesantren")
@@ -195,7 +201,9 @@ class UserForm(FlaskForm):
     password = PasswordField(
         _l("Initial password"), validators=[DataRequired(), Length(min=8, max=128)]
     )
-    language = SelectField(_l("Language"), choices=[(lang, lang.upper()) for lang in LANGUAGES])
+    language = SelectField(
+        _l("Language"), choices=[SelectChoice(lang, lang.upper()) for lang in LANGUAGES]
+    )
 
     def validate_pesantren_id(self, field: SelectField) -> None:
         if self.role.data == "officer" and not field.data:
@@ -216,9 +224,10 @@ def users() -> str:
 @bp.route("/pengguna/baru", methods=["GET", "POST"])
 def user_create() -> Any:
     form = UserForm()
-    form.role.choices = [(r, ROLE_LABELS[r]) for r in _creatable_roles()]
-    form.pesantren_id.choices = [(0, "—")] + [
-        (p.id, p.name) for p in db.session.scalars(select(Pesantren).order_by(Pesantren.name))
+    form.role.choices = [SelectChoice(r, ROLE_LABELS[r]) for r in _creatable_roles()]
+    form.pesantren_id.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(p.id, p.name)
+        for p in db.session.scalars(select(Pesantren).order_by(Pesantren.name))
     ]
     if form.validate_on_submit():
         user = User(

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from ...forms import CERT_LABELS, PERIOD_LABELS, ListingForm, PostForm
 from ...models import Listing, Pesantren, Product, db, utcnow
@@ -119,7 +120,9 @@ def _edit(
     units = units_for_product(product) if product is not None else []
     if units and form.unit.data and form.unit.data not in units:
         units = [*units, form.unit.data]  # keep what was typed or stored, so it is not lost
-    form.unit.choices = [(u, u) for u in units] or [(form.unit.data or "", form.unit.data or "—")]
+    form.unit.choices = [SelectChoice(u) for u in units] or [
+        SelectChoice(form.unit.data or "", form.unit.data or "—")
+    ]
     status = 400 if request.method == "POST" else 200
     return render_template(
         "officer/listing_form.html",
