@@ -50,7 +50,13 @@ import scipy.sparse as sp
 from ortools.graph.python import min_cost_flow
 from scipy.sparse.csgraph import connected_components
 
-from matcher.candidates import SOLVER_COLUMNS, drop_pairs, require_columns
+from matcher.candidates import (
+    SOLVER_COLUMNS,
+    ComponentsFn,
+    add_components,
+    drop_pairs,
+    require_columns,
+)
 from matcher.config import EngineConfig
 from matcher.market import Market
 from matcher.results import Leg, Plan
@@ -103,6 +109,8 @@ def solve_allocation(
     config: EngineConfig | None = None,
     used: dict[int, float] | None = None,
     exclude_pairs: Collection[tuple[int, int]] = frozenset(),
+    *,
+    components: ComponentsFn | None = None,
 ) -> AllocationResult:
     """Allocate supply to needs exactly (see the module notes); plans and statistics.
 
@@ -120,6 +128,9 @@ def solve_allocation(
         barters; the allocation only uses what is left.
     exclude_pairs
         ``(offer_id, need_id)`` arcs never to use (e.g. declined by a party).
+    components
+        When ``candidates`` has no ``s_*`` columns, computes the components of the trades
+        chosen (:func:`matcher.candidates.pair_components`); else legs carry none.
 
     Returns
     -------
@@ -216,7 +227,7 @@ def solve_allocation(
     quantity = np.round(units[chosen] * QUANTUM, 6)
     rows = rows.assign(_quantity=quantity)
     rows, dropped = _drop_below_lots(rows, market)
-    plans = _trade_plans(rows)
+    plans = _trade_plans(add_components(rows, components))
     stats.update(
         solve_s=time.perf_counter() - started,
         status="OPTIMAL",
@@ -235,6 +246,8 @@ def allocate(
     config: EngineConfig | None = None,
     used: dict[int, float] | None = None,
     exclude_pairs: Collection[tuple[int, int]] = frozenset(),
+    *,
+    components: ComponentsFn | None = None,
 ) -> list[Plan]:
     """Trades for money, allocated network-wide (see :func:`solve_allocation`).
 
@@ -247,7 +260,9 @@ def allocate(
     >>> [(p.legs[0].offer_id, p.legs[0].quantity) for p in allocate(None, cands)]
     [(11, 50.0), (12, 70.0)]
     """
-    return solve_allocation(market, candidates, config, used, exclude_pairs).plans
+    return solve_allocation(
+        market, candidates, config, used, exclude_pairs, components=components
+    ).plans
 
 
 def allocation_value(plans: list[Plan], config: EngineConfig | None = None) -> float:

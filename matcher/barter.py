@@ -65,7 +65,13 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from matcher.candidates import SOLVER_COLUMNS, drop_pairs, require_columns
+from matcher.candidates import (
+    SOLVER_COLUMNS,
+    ComponentsFn,
+    add_components,
+    drop_pairs,
+    require_columns,
+)
 from matcher.config import EngineConfig
 from matcher.cycles import MIP_REL_GAP, bounded_cycles
 from matcher.market import Market
@@ -414,6 +420,7 @@ def solve_barters(
     graph: nx.DiGraph | None = None,
     length_discount: float = LENGTH_DISCOUNT,
     exclude_pairs: Collection[tuple[int, int]] = frozenset(),
+    components: ComponentsFn | None = None,
 ) -> BarterResult:
     """Clear value-balanced barters exactly; return the plans and the solver's statistics.
 
@@ -432,6 +439,9 @@ def solve_barters(
         Weight multiplier per participant beyond two (:data:`LENGTH_DISCOUNT`).
     exclude_pairs
         ``(offer_id, need_id)`` arcs never to use (e.g. declined by a party).
+    components
+        When ``candidates`` has no ``s_*`` columns, computes the components of the legs
+        chosen (:func:`matcher.candidates.pair_components`); else legs carry none.
 
     Returns
     -------
@@ -507,7 +517,7 @@ def solve_barters(
     values[values < 1.0] = 0.0  # under one rupiah a month is no barter
     if k:  # shrinking for tolerance must not push a cycle under its lot
         values[values < problem.lot * (1 - 1e-9)] = 0.0
-    plans = _plans(problem, values)
+    plans = _plans(problem, values, components)
     gap = float(getattr(res, "mip_gap", 0.0) or 0.0) if k else 0.0
     stats.update(
         binaries=k,
@@ -528,6 +538,7 @@ def clear_barters(
     *,
     graph: nx.DiGraph | None = None,
     exclude_pairs: Collection[tuple[int, int]] = frozenset(),
+    components: ComponentsFn | None = None,
 ) -> list[Plan]:
     """Value-balanced barters maximising score-weighted value (see :func:`solve_barters`).
 
@@ -540,7 +551,14 @@ def clear_barters(
     >>> [round(leg.quantity, 2) for leg in clear_barters(None, cands)[0].legs]
     [40.0, 66.67]
     """
-    return solve_barters(market, candidates, config, graph=graph, exclude_pairs=exclude_pairs).plans
+    return solve_barters(
+        market,
+        candidates,
+        config,
+        graph=graph,
+        exclude_pairs=exclude_pairs,
+        components=components,
+    ).plans
 
 
 def greedy_barters(
@@ -605,12 +623,14 @@ def barter_objective(plans: list[Plan], length_discount: float = LENGTH_DISCOUNT
     return total
 
 
-def _plans(problem: _Problem, values: FloatArray) -> list[Plan]:
+def _plans(
+    problem: _Problem, values: FloatArray, components_fn: ComponentsFn | None = None
+) -> list[Plan]:
     chosen = np.flatnonzero(values > 0)
     if len(chosen) == 0:
         return []
     used = np.unique(np.concatenate([problem.cycles[c] for c in chosen]))
-    rows = problem.arcs.iloc[used]
+    rows = add_components(problem.arcs.iloc[used], components_fn)
     components = [c for c in rows.columns if c.startswith("s_")]
     # One column-wise read of the arcs actually used; a row-wise .iloc per leg is 100x slower.
     legs_of: dict[int, tuple[Any, ...]] = dict(

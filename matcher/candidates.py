@@ -25,7 +25,7 @@ True
 from __future__ import annotations
 
 import os
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -47,6 +47,8 @@ from matcher.scoring import (
 
 __all__ = [
     "CANDIDATE_COLUMNS",
+    "ComponentsFn",
+    "add_components",
     "SOLVER_COLUMNS",
     "require_columns",
     "MarketArrays",
@@ -56,6 +58,7 @@ __all__ = [
     "great_circle_km",
     "grouped_order",
     "market_arrays",
+    "pair_components",
     "pair_km",
     "unit_xyz",
 ]
@@ -250,6 +253,9 @@ def candidate_frames(
     config: EngineConfig | None = None,
     exclude_pairs: Collection[tuple[int, int]] = frozenset(),
     allocation_k: int | None = None,
+    *,
+    components: bool = True,
+    arrays: MarketArrays | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Candidates (as :func:`find_candidates`) and the trade allocation's arcs, in one pass.
 
@@ -274,12 +280,19 @@ def candidate_frames(
         ``0`` skips the allocation arcs (an empty frame). With allocation arcs, products
         with up to ``config.allocation_pool`` offers are joined whole (no candidate pool),
         so the candidates of those products are the exact top-k.
+    components
+        With ``False`` neither frame has the ``s_<component>`` columns: a round needs the
+        components of the legs it proposes only (:func:`pair_components`), and at national
+        scale the columns of every candidate and arc weigh some 300 MB.
+    arrays
+        :func:`market_arrays` of ``market`` and ``config`` when the caller has them.
 
     Returns
     -------
     tuple of DataFrame
-        ``(candidates, arcs)``; ``arcs`` has the candidate columns, sorted by ``need_id``
-        and ``offer_id`` (the order in which the allocation reads them).
+        ``(candidates, arcs)``; ``arcs`` has the :data:`SOLVER_COLUMNS` (and the
+        components), sorted by ``need_id`` and ``offer_id`` (the order in which the
+        allocation reads them).
 
     Examples
     --------
@@ -291,7 +304,7 @@ def candidate_frames(
     cfg = config or EngineConfig()
     alloc_k = cfg.allocation_top_k if allocation_k is None else allocation_k
     weights = dict(cfg.weights)
-    arrays = market_arrays(market, cfg)
+    arrays = arrays or market_arrays(market, cfg)
     excluded = _excluded_rows(arrays, exclude_pairs)
     whole = max(cfg.candidate_pool, cfg.allocation_pool) if alloc_k else cfg.candidate_pool
 
@@ -304,7 +317,7 @@ def candidate_frames(
         parts: list[dict[str, np.ndarray]] = []
         product_arcs: list[dict[str, np.ndarray]] = []
         for needs, pool in _blocks(arrays, cfg, need_rows, offer_rows, whole):
-            part, arcs = _block(arrays, cfg, needs, pool, alloc_k, excluded)
+            part, arcs = _block(arrays, cfg, needs, pool, alloc_k, excluded, components)
             if part is not None:
                 parts.append(part)
             if arcs is not None:
@@ -312,12 +325,73 @@ def candidate_frames(
         return parts, (_best_arcs(arrays, cfg, product_arcs, alloc_k) if product_arcs else None)
 
     # products are independent: threads share the arrays, results come back in order
-    with ThreadPoolExecutor(max_workers=cfg.threads or _cpus()) as pool:
-        done = list(pool.map(product, range(len(arrays.products))))
+    workers = cfg.threads or _cpus()
+    if workers == 1:
+        done = [product(prod) for prod in range(len(arrays.products))]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            done = list(pool.map(product, range(len(arrays.products))))
     parts = [part for product_parts, _ in done for part in product_parts]
     alloc_parts = [arcs for _, arcs in done if arcs is not None]
     del done
-    return _assemble(arrays, parts, weights), _assemble(arrays, alloc_parts, weights)
+    names = [f"s_{w}" for w in weights] if components else []
+    candidates = _assemble(arrays, parts, [*CANDIDATE_COLUMNS, *names, *EXTRA_COLUMNS])
+    return candidates, _assemble(arrays, alloc_parts, [*SOLVER_COLUMNS, *names])
+
+
+def pair_components(
+    arrays: MarketArrays, config: EngineConfig, need_ids: IntArray, offer_ids: IntArray
+) -> dict[str, FloatArray]:
+    """The score components (one array per weight) of the pairs ``(need_ids[i],
+    offer_ids[i])``, exactly as the candidates were scored.
+
+    Raises ``KeyError`` naming a listing id that is not in the market.
+
+    >>> from matcher.synthetic import synthetic_market
+    >>> m, cfg = synthetic_market(60, seed=1), EngineConfig()
+    >>> c = find_candidates(m, cfg).head(3)
+    >>> comps = pair_components(market_arrays(m, cfg), cfg, c["need_id"].to_numpy(),
+    ...                         c["offer_id"].to_numpy())
+    >>> bool(np.allclose(comps["distance"], c["s_distance"], atol=1e-6))
+    True
+    """
+    nr = _rows_of(arrays.n_id, np.asarray(need_ids, dtype=np.int64), "need")
+    orow = _rows_of(arrays.o_id, np.asarray(offer_ids, dtype=np.int64), "offer")
+    d = pair_km(arrays.pes_xyz[arrays.n_prow[nr]], arrays.pes_xyz[arrays.o_prow[orow]])
+    return _pair_components(arrays, config, nr, orow, d)
+
+
+def _rows_of(ids: IntArray, wanted: IntArray, what: str) -> IntArray:
+    pos = np.minimum(np.searchsorted(ids, wanted), max(len(ids) - 1, 0))
+    missing = wanted[(ids[pos] != wanted)] if len(ids) else wanted
+    if len(missing):
+        raise KeyError(f"unknown {what} listing_id {int(missing[0])}")
+    return np.asarray(pos, dtype=np.int64)
+
+
+def _pair_components(
+    a: MarketArrays, cfg: EngineConfig, nr: IntArray, orow: IntArray, d: FloatArray
+) -> dict[str, FloatArray]:
+    """Exact components of the pairs (need row, offer row) at distances ``d``."""
+    o_prod = a.o_prod[orow]
+    return component_scores(
+        exact=o_prod == a.n_prod[nr],
+        offer_qty=a.o_qty[orow],
+        need_qty=a.n_qty[nr],
+        price=a.o_price[orow],
+        max_price=a.n_max[nr],
+        ref_min=a.prod_ref_min[o_prod],
+        ref_max=a.prod_ref_max[o_prod],
+        distance_km=d,
+        limit_km=a.prod_limit[o_prod],
+        supplier_region=a.pes_region[a.o_prow[orow]],
+        buyer_region=a.pes_region[a.n_prow[nr]],
+        held_mask=a.o_certs[orow],
+        required_mask=a.n_req[nr],
+        age_days=a.o_age[orow],
+        track_record=a.pes_track[a.o_prow[orow]],
+        config=cfg,
+    )
 
 
 def _cpus() -> int:
@@ -341,6 +415,25 @@ SOLVER_COLUMNS: tuple[str, ...] = (
     "need_qty",
     "score",
 )
+
+
+#: Score components of pairs ``(need ids, offer ids)``, one array per weight, e.g.
+#: ``functools.partial(pair_components, arrays, config)``.
+ComponentsFn = Callable[[IntArray, IntArray], Mapping[str, FloatArray]]
+
+
+def add_components(rows: pd.DataFrame, components: ComponentsFn | None) -> pd.DataFrame:
+    """``rows`` with ``s_<component>`` columns from ``components`` when it has none (the
+    solvers call it on the legs they chose, so components are computed for those only).
+
+    >>> rows = pd.DataFrame({"need_id": [5], "offer_id": [1]})
+    >>> add_components(rows, lambda n, o: {"price": n * 0.1}).columns.tolist()
+    ['need_id', 'offer_id', 's_price']
+    """
+    if components is None or rows.empty or any(c.startswith("s_") for c in rows.columns):
+        return rows
+    comps = components(rows["need_id"].to_numpy(np.int64), rows["offer_id"].to_numpy(np.int64))
+    return rows.assign(**{f"s_{name}": values for name, values in comps.items()})
 
 
 def require_columns(frame: pd.DataFrame, columns: Collection[str]) -> None:
@@ -552,6 +645,7 @@ def _block(
     offer_rows: IntArray,
     alloc_k: int,
     excluded: tuple[IntArray, IntArray],
+    components: bool = True,
 ) -> tuple[dict[str, np.ndarray] | None, dict[str, np.ndarray] | None]:
     """Hard rules, scores and top-k for one (needs × offers) block of one product.
 
@@ -649,24 +743,7 @@ def _block(
     rows, cols = np.nonzero(ok | alloc)
     nr, orow = need_rows[rows], offer_rows[cols]
     d = pair_km(a.pes_xyz[a.n_prow[nr]], a.pes_xyz[a.o_prow[orow]])
-    comps = component_scores(
-        exact=a.o_prod[orow] == a.n_prod[nr],
-        offer_qty=a.o_qty[orow],
-        need_qty=a.n_qty[nr],
-        price=a.o_price[orow],
-        max_price=a.n_max[nr],
-        ref_min=a.prod_ref_min[a.o_prod[orow]],
-        ref_max=a.prod_ref_max[a.o_prod[orow]],
-        distance_km=d,
-        limit_km=limit[cols],
-        supplier_region=a.pes_region[a.o_prow[orow]],
-        buyer_region=a.pes_region[a.n_prow[nr]],
-        held_mask=a.o_certs[orow],
-        required_mask=a.n_req[nr],
-        age_days=a.o_age[orow],
-        track_record=a.pes_track[a.o_prow[orow]],
-        config=cfg,
-    )
+    comps = _pair_components(a, cfg, nr, orow, d)
     final = combine(comps, w)
 
     def part(keep: IntArray) -> dict[str, np.ndarray]:
@@ -676,8 +753,9 @@ def _block(
             "distance_km": d[keep],
             "score": final[keep],
         }
-        for name in w:
-            out["s_" + name] = comps[name][keep].astype(np.float32)  # halves the largest columns
+        if components:
+            for name in w:
+                out["s_" + name] = comps[name][keep].astype(np.float32)  # halves the columns
         return out
 
     in_ok = ok[rows, cols]
@@ -792,65 +870,65 @@ def _stable_order(keys: IntArray) -> IntArray:
     return packed
 
 
+_EMPTY_DTYPES = {
+    "need_id": "int64",
+    "offer_id": "int64",
+    "buyer_id": "int64",
+    "supplier_id": "int64",
+    "substitute": "bool",
+    "cert_mask": "int8",
+    "max_distance_km": "float32",
+}
+
+
 def _assemble(
-    a: MarketArrays, parts: list[dict[str, np.ndarray]], weights: dict[str, float]
+    a: MarketArrays, parts: list[dict[str, np.ndarray]], names: list[str]
 ) -> pd.DataFrame:
-    names = [*CANDIDATE_COLUMNS, *("s_" + w for w in weights), *EXTRA_COLUMNS]
+    """One frame with the columns ``names`` from the blocks' parts (emptied on the way)."""
+    # products as categoricals: small integer codes, no per-row string objects to gather
+    products = pd.CategoricalDtype(list(a.products))
     if not parts:
         return pd.DataFrame(
             {
-                c: pd.Series(dtype=_EMPTY_DTYPES.get(c, "float32" if c[:2] == "s_" else "float64"))
+                c: pd.Series(
+                    dtype=products
+                    if c in ("product", "need_product")
+                    else _EMPTY_DTYPES.get(c, "float32" if c[:2] == "s_" else "float64")
+                )
                 for c in names
             }
         )
-    keys = list(parts[0])
 
     def take(key: str) -> np.ndarray:
         # concatenate one column at a time and drop the pieces: memory stays ~1 copy
-        out = np.concatenate([p.pop(key) for p in parts])
-        return out
+        return np.concatenate([p.pop(key) for p in parts])
 
     nr, orow = take("need_row"), take("offer_row")
     # blocks are already ordered within a need; a stable sort by need (row order is id
     # order) finishes
     order = _stable_order(nr)
     nr, orow = nr[order], orow[order]
-    # products as categoricals: small integer codes, no per-row string objects to gather
-    products = pd.CategoricalDtype(list(a.products))
-    data: dict[str, np.ndarray | pd.Categorical] = {
-        "need_id": a.n_id[nr],
-        "offer_id": a.o_id[orow],
-        "buyer_id": a.pes_id[a.n_prow[nr]],
-        "supplier_id": a.pes_id[a.o_prow[orow]],
-        "product": pd.Categorical.from_codes(a.o_prod[orow], dtype=products, validate=False),
-        "need_product": pd.Categorical.from_codes(a.n_prod[nr], dtype=products, validate=False),
-        "distance_km": take("distance_km")[order],
-        "price": a.o_price[orow],
-        "max_price": a.n_max[nr],
-        "offer_qty": a.o_qty[orow],
-        "need_qty": a.n_qty[nr],
-        "score": take("score")[order],
+    column: dict[str, Callable[[], np.ndarray | pd.Categorical]] = {
+        "need_id": lambda: a.n_id[nr],
+        "offer_id": lambda: a.o_id[orow],
+        "buyer_id": lambda: a.pes_id[a.n_prow[nr]],
+        "supplier_id": lambda: a.pes_id[a.o_prow[orow]],
+        "product": lambda: pd.Categorical.from_codes(
+            a.o_prod[orow], dtype=products, validate=False
+        ),
+        "need_product": lambda: pd.Categorical.from_codes(
+            a.n_prod[nr], dtype=products, validate=False
+        ),
+        "price": lambda: a.o_price[orow],
+        "max_price": lambda: a.n_max[nr],
+        "offer_qty": lambda: a.o_qty[orow],
+        "need_qty": lambda: a.n_qty[nr],
+        "substitute": lambda: a.o_prod[orow] != a.n_prod[nr],
+        "cert_mask": lambda: a.o_certs[orow].astype(np.int8),
+        "max_distance_km": lambda: a.prod_limit[a.o_prod[orow]].astype(np.float32),
     }
-    for key in keys:
-        if key.startswith("s_"):
-            data[key] = take(key)[order]
-    data["substitute"] = a.o_prod[orow] != a.n_prod[nr]
-    data["cert_mask"] = a.o_certs[orow].astype(np.int8)
-    data["max_distance_km"] = a.prod_limit[a.o_prod[orow]].astype(np.float32)
+    data = {name: column[name]() if name in column else take(name)[order] for name in names}
     return pd.DataFrame(data, columns=names, copy=False)
-
-
-_EMPTY_DTYPES = {
-    "need_id": "int64",
-    "offer_id": "int64",
-    "buyer_id": "int64",
-    "supplier_id": "int64",
-    "product": "object",
-    "need_product": "object",
-    "substitute": "bool",
-    "cert_mask": "int8",
-    "max_distance_km": "float32",
-}
 
 
 def great_circle_km(xyz1: FloatArray, xyz2: FloatArray) -> npt.NDArray[np.float32]:

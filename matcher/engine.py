@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from matcher.candidates import candidate_frames
+from matcher.candidates import candidate_frames, market_arrays, pair_components
 from matcher.config import EngineConfig
 from matcher.explain import plan_reasons
 from matcher.gaps import Gaps, market_gaps
@@ -48,7 +49,8 @@ class RoundResult:
     plans
         Barters first (pairs and cycles, as cleared), then trades.
     candidates
-        The scored candidates (:func:`matcher.find_candidates`).
+        The scored candidates (:func:`matcher.find_candidates`), without the
+        ``s_<component>`` columns: each proposed leg carries its components instead.
     graph
         The trade graph (:func:`matcher.trade_graph`, pruned to ``config.graph_partners``
         suppliers per buyer).
@@ -140,8 +142,11 @@ def run_round(
         timings[stage] = now - clock
         clock = now
 
-    # one pass: each need's top-k (graph, barters, gaps) and the allocation's wider arcs
-    candidates, arcs = candidate_frames(market, cfg, exclude_pairs)
+    # one pass: each need's top-k (graph, barters, gaps) and the allocation's wider arcs;
+    # score components are computed for the legs proposed only
+    arrays = market_arrays(market, cfg)
+    candidates, arcs = candidate_frames(market, cfg, exclude_pairs, components=False, arrays=arrays)
+    components = functools.partial(pair_components, arrays, cfg)
     lap("candidates")
     graph = trade_graph(market, candidates, max_partners=cfg.graph_partners or None)
     lap("graph")
@@ -151,7 +156,7 @@ def run_round(
     if clear_barters is None:
         notes.append("matcher.barter.clear_barters unavailable: no barters")
     else:
-        barters = list(clear_barters(market, candidates, cfg))
+        barters = list(clear_barters(market, candidates, cfg, components=components))
     lap("barter")
 
     allocate = _solver("allocation", "allocate")
@@ -159,7 +164,8 @@ def run_round(
     if allocate is None:
         notes.append("matcher.allocation.allocate unavailable: no trades")
     else:
-        trades = list(allocate(market, arcs, cfg, used=committed_quantities(barters)))
+        used = committed_quantities(barters)
+        trades = list(allocate(market, arcs, cfg, used=used, components=components))
     lap("allocation")
 
     plans = barters + trades

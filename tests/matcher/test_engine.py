@@ -83,3 +83,23 @@ def test_a_declined_pair_is_not_proposed_again_in_a_barter_or_a_trade(result) ->
 def test_declined_pairs_unknown_to_the_market_change_nothing(result) -> None:  # type: ignore[no-untyped-def]
     again = run_round(synthetic_market(250, seed=21), exclude_pairs={(10**9, 10**9 + 1)})
     assert again.plans == result.plans
+
+
+def test_every_leg_carries_the_components_its_score_was_made_of(result) -> None:  # type: ignore[no-untyped-def]
+    # the round scores candidates without their component columns and computes them for
+    # the proposed legs only: they must be the very components find_candidates reports
+    from matcher.candidates import candidate_frames
+    from matcher.scoring import combine
+
+    config = EngineConfig()
+    cands, arcs = candidate_frames(synthetic_market(250, seed=21), config)
+    scored = pd.concat([cands, arcs]).drop_duplicates(["need_id", "offer_id"])
+    scored = scored.set_index(["need_id", "offer_id"])
+    legs = [leg for plan in result.plans for leg in plan.legs]
+    assert legs
+    for leg in legs:
+        assert set(leg.components) == set(config.weights)
+        assert combine(leg.components, config.weights) == pytest.approx(leg.score, abs=1e-9)
+        row = scored.loc[(leg.need_id, leg.offer_id)]
+        for name, value in leg.components.items():
+            assert value == pytest.approx(float(row[f"s_{name}"]), abs=1e-6)
