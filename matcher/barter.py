@@ -71,6 +71,7 @@ from matcher.candidates import (
     add_components,
     drop_pairs,
     require_columns,
+    stable_order,
 )
 from matcher.config import EngineConfig
 from matcher.cycles import MIP_REL_GAP, bounded_cycles
@@ -188,8 +189,13 @@ def barter_arcs(
     offer_id = candidates["offer_id"].to_numpy(np.int64)[rows]
     need_id = candidates["need_id"].to_numpy(np.int64)[rows]
     # Best candidate per (supplier, buyer): sort on numpy keys only, take rows once at the end.
-    arc = sup[rows] * np.int64(2**31) + buy[rows]  # pesantren and listing ids < 2**31
+    s, b = sup[rows], buy[rows]
+    base = np.int64(max(int(s.max(initial=0)), int(b.max(initial=0))) + 1)
+    arc = s * base + b  # pesantren ids < 2**31
+    del s, b
     best = _best_per_arc(arc, key, offer_id * np.int64(2**31) + need_id)
+    del arc
+    arcs_with_candidates = len(best)
     if partners:
         best = best[_mutual_partners(sup[rows][best], buy[rows][best], key[best], partners)]
     picked = rows[best]
@@ -202,7 +208,9 @@ def barter_arcs(
         need_lot = (
             frame["need_id"].map(market.needs.set_index("listing_id")["min_lot"]).fillna(0.0)
         ).to_numpy(float)
-    return frame.assign(cap_value=cap_value[best], offer_lot=offer_lot, need_lot=need_lot)
+    frame = frame.assign(cap_value=cap_value[best], offer_lot=offer_lot, need_lot=need_lot)
+    frame.attrs["arcs_with_candidates"] = arcs_with_candidates  # before partner pruning
+    return frame
 
 
 def _best_per_arc(arc: IntArray, key: FloatArray, tie: IntArray) -> IntArray:
@@ -213,7 +221,7 @@ def _best_per_arc(arc: IntArray, key: FloatArray, tie: IntArray) -> IntArray:
         return np.zeros(0, dtype=np.int64)
     # temporaries are freed as soon as used: this runs over every candidate (4.7 M at
     # national scale), where each int64 or float64 array is 38 MB
-    order = np.argsort(arc, kind="stable")
+    order = stable_order(arc)
     arc_sorted = arc[order]
     new_arc = np.empty(n, dtype=bool)
     new_arc[0] = True
@@ -262,7 +270,7 @@ def _mutual_partners(sup: IntArray, buy: IntArray, key: FloatArray, k: int) -> I
     # partnerships (unordered pairs, by (lo, hi)) with their arcs next to each other
     pair_key = np.minimum(s, b) * base + np.maximum(s, b)
     del s, b
-    by_pair = np.argsort(pair_key)
+    by_pair = stable_order(pair_key)
     sorted_key = pair_key[by_pair]
     del pair_key
     first = np.empty(n, dtype=bool)
@@ -288,32 +296,37 @@ def _mutual_partners(sup: IntArray, buy: IntArray, key: FloatArray, k: int) -> I
     best_rank[by_best] = np.cumsum(step)
     levels = np.int64(int(best_rank.max()) + 1)
     del best, by_best, sorted_best, step
-    # Each partnership seen from both ends; one integer key orders an end's partners by
-    # (two ways first, best first, other end's id).
-    end = np.concatenate([pairs // base, pairs % base])
-    other = np.concatenate([pairs % base, pairs // base])
-    del pairs
-    group = end * 2 + np.tile(~both_ways, 2)
-    rank = np.tile(best_rank, 2)
+    # Partnerships in preference order (two ways first, best first); equal ones stay in
+    # (lo, hi) order, which for every end is its partners' id order.
+    n_pairs = len(pairs)
+    preference = stable_order(np.where(both_ways, 0, levels) + best_rank)
     del best_rank, both_ways
-    if float(2 * base) * float(levels) * float(base) < 2.0**62:
-        group *= levels
-        group += rank
-        group *= base
-        group += other
-        order = np.argsort(group)
+    # Each partnership seen from both ends: (end, place in preference, which end) packed
+    # into one integer and sorted; no gathers over the millions of entries.
+    place = np.arange(n_pairs, dtype=np.int64)
+    lo, hi = pairs[preference] // base, pairs[preference] % base
+    del pairs
+    bits = n_pairs.bit_length() + 1
+    if float(base) * float(1 << bits) < 2.0**62:
+        seen = np.concatenate([(lo << bits) | (place << 1), (hi << bits) | (place << 1) | 1])
+        seen.sort()
+        end = seen >> bits
     else:  # ids too large for one key
-        order = np.lexsort((other, rank, group))
-    del group, rank, other
-    end_sorted = end[order]
+        end = np.concatenate([lo, hi])
+        seen = np.concatenate([place << 1, (place << 1) | 1])
+        order = np.lexsort((seen, end))
+        end, seen = end[order], seen[order]
+    del lo, hi, place
     # sorted by end: an entry is among its end's first k when k places back is another end
-    first_k = np.ones(len(order), dtype=bool)
-    first_k[k:] = end_sorted[k:] != end_sorted[:-k]
-    kept = np.zeros(len(order), dtype=bool)
-    kept[order[first_k]] = True
-    half = len(order) // 2
-    pair_kept = kept[:half] & kept[half:]
-    return np.flatnonzero(pair_kept[pair_of_arc])
+    first_k = np.ones(len(end), dtype=bool)
+    first_k[k:] = end[k:] != end[:-k]
+    del end
+    chosen = seen[first_k] & ((1 << bits) - 1)
+    kept = np.zeros(2 * n_pairs, dtype=bool)  # per place: kept by the lower id, the higher
+    kept[chosen] = True
+    by_pair = np.empty(n_pairs, dtype=bool)
+    by_pair[preference] = kept[0::2] & kept[1::2]
+    return np.flatnonzero(by_pair[pair_of_arc])
 
 
 def _prepare(
@@ -365,20 +378,13 @@ def _prepare(
         **dict(zip(arcs["need_id"].tolist(), arcs["need_qty"].tolist(), strict=True)),
     }
     stats: dict[str, Any] = {
-        "arcs": _count_arcs(candidates),
+        "arcs": arcs.attrs.get("arcs_with_candidates", len(arcs)),
         "arcs_kept": len(arcs),
         "cycles": len(cycles),
         "cycles_by_length": {k: len(v) for k, v in sorted(by_length.items())},
         "enumerate_s": time.perf_counter() - started,
     }
     return _Problem(arcs, cycles, weight, cap, lot, listing_qty, stats)
-
-
-def _count_arcs(candidates: pd.DataFrame) -> int:
-    sup = candidates["supplier_id"].to_numpy(np.int64)
-    buy = candidates["buyer_id"].to_numpy(np.int64)
-    keys = sup * np.int64(2**31) + buy  # pesantren ids are far below 2**31
-    return int(len(pd.unique(keys[sup != buy])))
 
 
 def _usage_matrix(problem: _Problem) -> tuple[sp.csr_array, FloatArray, list[int]]:
