@@ -12,8 +12,9 @@ every offer supplies its free quantity, which flows either along a candidate arc
 (cost ``−profit``) and on to a sink through the need's capacity, or straight to the sink
 (cost 0, unsold). Only arcs with positive profit enter: a non-positive arc never improves the
 objective. A need served by substitutes of several products is one node with one capacity,
-so it is never over-served; products that share no need and no offer are independent parts
-of the same network, which is the same as solving them one by one.
+so it is never over-served. Product families (products linked by declared substitutes) share
+no offer and no need, so each family is its own flow, solved on its own: the same optimum,
+faster, with one family's solver arrays in memory at a time.
 
 Rounding, documented because the solver is integral: quantities go in steps of
 :data:`QUANTUM` base units (free quantities are rounded *down*, so nothing is over-committed)
@@ -46,9 +47,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import scipy.sparse as sp
 from ortools.graph.python import min_cost_flow
-from scipy.sparse.csgraph import connected_components
 
 from matcher.candidates import (
     SOLVER_COLUMNS,
@@ -56,6 +55,7 @@ from matcher.candidates import (
     add_components,
     drop_pairs,
     require_columns,
+    stable_order,
 )
 from matcher.config import EngineConfig
 from matcher.market import Market
@@ -94,8 +94,8 @@ class AllocationResult:
         One ``trade`` plan per (offer, need) with flow, sorted by (need_id, offer_id).
     stats
         ``arcs`` (positive-profit arcs with free capacity on both ends), ``offers``,
-        ``needs``, ``groups`` (independent connected groups solved), ``solve_s``, ``status``, ``cost_scale`` (cost units per rupiah actually
-        used), ``value`` (:func:`allocation_value` of the plans), ``rupiah`` (money moved per
+        ``needs``, ``groups`` (product families solved, each on its own), ``solve_s``,
+        ``status``, ``cost_scale`` (cost units per rupiah actually used), ``value`` (:func:`allocation_value` of the plans), ``rupiah`` (money moved per
         month), ``quantity`` (base units per month), ``dropped_for_min_lot``.
     """
 
@@ -177,50 +177,34 @@ def solve_allocation(
     # A fixed arc order (need, offer) makes the solver's choice among equal optima stable;
     # the round's arcs come in that order already.
     order = np.flatnonzero(keep)
+    del keep
     if not _sorted_pairs(need_ids[order], offer_ids[order]):
         order = order[np.lexsort((offer_ids[order], need_ids[order]))]
-    profit, offer_ids, need_ids = profit[order], offer_ids[order], need_ids[order]
-    offer_free, need_free = offer_free[order], need_free[order]
-
-    offers, offer_node = np.unique(offer_ids, return_inverse=True)
-    needs, need_node = np.unique(need_ids, return_inverse=True)
-    n_offers, n_needs, n_arcs = len(offers), len(needs), len(order)
-    stats: dict[str, Any] = {"arcs": n_arcs, "offers": n_offers, "needs": n_needs}
-    if n_arcs == 0:
-        stats.update(
-            solve_s=time.perf_counter() - started, status="OPTIMAL", cost_scale=0.0, groups=0
+    n_arcs = len(order)
+    stats: dict[str, Any] = {"arcs": n_arcs, "offers": 0, "needs": 0, "groups": 0}
+    # Products linked by no substitute share no offer and no need: each family is solved
+    # on its own, exactly (measured at 5,000 pesantren: 4-5x faster than one flow), and only
+    # one family's solver arrays are in memory at a time.
+    family = _arc_families(market, frame["product"], need_ids, order)
+    by_family = stable_order(family)
+    bounds = np.flatnonzero(np.diff(family[by_family])) + 1
+    del family
+    units = np.zeros(n_arcs, dtype=np.int64)
+    scales = []
+    for arcs in np.split(by_family, bounds) if n_arcs else []:
+        at = order[arcs]
+        units[arcs], offers, needs, scale = _solve_family(
+            offer_ids[at], need_ids[at], profit[at], offer_free[at], need_free[at]
         )
+        stats["offers"] += offers
+        stats["needs"] += needs
+        stats["groups"] += 1
+        scales.append(scale)
+    if n_arcs == 0:
+        stats.update(solve_s=time.perf_counter() - started, status="OPTIMAL", cost_scale=0.0)
         stats.update(value=0.0, rupiah=0.0, quantity=0.0, dropped_for_min_lot=0)
         return AllocationResult([], stats)
-
-    offer_cap = np.zeros(n_offers, dtype=np.int64)
-    offer_cap[offer_node] = offer_free
-    need_cap = np.zeros(n_needs, dtype=np.int64)
-    need_cap[need_node] = need_free
-    scale = min(COST_SCALE, _INT64_BUDGET / max(float(offer_cap.sum() * profit.max()), 1.0))
-    cost = -np.round(profit * scale).astype(np.int64)
-    # Offers and needs linked by no chain of arcs are independent: solving each connected
-    # group on its own is exact and, measured at 5,000 pesantren, 4-5x faster than one flow.
-    incidence = sp.coo_array(
-        (np.ones(n_arcs), (offer_node, n_offers + need_node)),
-        shape=(n_offers + n_needs, n_offers + n_needs),
-    )
-    n_groups, labels = connected_components(incidence, directed=False)
-    arc_group = labels[offer_node]
-    by_group = np.argsort(arc_group, kind="stable")
-    bounds = np.flatnonzero(np.diff(arc_group[by_group])) + 1
-    units = np.zeros(n_arcs, dtype=np.int64)
-    for arcs in np.split(by_group, bounds):
-        units[arcs] = _solve_group(
-            offer_node[arcs],
-            need_node[arcs],
-            cost[arcs],
-            offer_cap,
-            need_cap,
-            offer_free[arcs],
-            need_free[arcs],
-        )
-    stats["groups"] = int(n_groups)
+    scale = min(scales)
 
     chosen = np.flatnonzero(units > 0)
     rows = frame.iloc[order[chosen]]
@@ -381,36 +365,67 @@ def _product_groups(market: Market) -> list[list[str]]:
     return sorted(groups.values())
 
 
-def _solve_group(
-    offer_node: IntArray,
-    need_node: IntArray,
-    cost: IntArray,
-    offer_cap: IntArray,
-    need_cap: IntArray,
+def _arc_families(
+    market: Market | None, products: pd.Series, need_ids: IntArray, order: IntArray
+) -> IntArray:
+    """Product family (:func:`_product_groups`) of each arc ``order[i]``; all zeros (one
+    family) without a market, or when some need's arcs span families (arcs that are not
+    the catalogue's substitutes), so that no need is ever split between two flows."""
+    single = np.zeros(len(order), dtype=np.int64)
+    if market is None or not len(order):
+        return single
+    index = {p: i for i, group in enumerate(_product_groups(market)) for p in group}
+    if isinstance(products.dtype, pd.CategoricalDtype):
+        per_category = np.array([index.get(str(c), -1) for c in products.cat.categories] + [-1])
+        family = per_category[products.cat.codes.to_numpy()[order]]  # code -1: missing
+    else:
+        family = products.map(index).fillna(-1).to_numpy(np.int64)[order]
+    if (family < 0).any():
+        return single
+    needs = need_ids[order]  # sorted
+    if ((needs[1:] == needs[:-1]) & (family[1:] != family[:-1])).any():
+        return single
+    return np.asarray(family, dtype=np.int64)
+
+
+def _solve_family(
+    offer_ids: IntArray,
+    need_ids: IntArray,
+    profit: npt.NDArray[np.float64],
     offer_free: IntArray,
     need_free: IntArray,
-) -> IntArray:
-    """Min-cost flow of one connected group; returns the flow (quanta) on each arc."""
-    offers, o = np.unique(offer_node, return_inverse=True)
-    needs, n = np.unique(need_node, return_inverse=True)
+) -> tuple[IntArray, int, int, float]:
+    """Min-cost flow of one family's arcs: ``(flow in quanta per arc, offers, needs,
+    cost scale)``."""
+    offers, o = np.unique(offer_ids, return_inverse=True)
+    needs, n = np.unique(need_ids, return_inverse=True)
     n_offers, n_needs = len(offers), len(needs)
+    offer_cap = np.zeros(n_offers, dtype=np.int64)
+    offer_cap[o] = offer_free
+    need_cap = np.zeros(n_needs, dtype=np.int64)
+    need_cap[n] = need_free
+    scale = min(COST_SCALE, _INT64_BUDGET / max(float(offer_cap.sum() * profit.max()), 1.0))
     sink = n_offers + n_needs
     tails = np.concatenate([o, np.arange(n_offers), n_offers + np.arange(n_needs)])
     heads = np.concatenate([n_offers + n, np.full(n_offers, sink), np.full(n_needs, sink)])
-    caps = np.concatenate([np.minimum(offer_free, need_free), offer_cap[offers], need_cap[needs]])
-    costs = np.concatenate([cost, np.zeros(n_offers + n_needs, dtype=np.int64)])
+    caps = np.concatenate([np.minimum(offer_free, need_free), offer_cap, need_cap])
+    costs = np.concatenate(
+        [-np.round(profit * scale).astype(np.int64), np.zeros(n_offers + n_needs, np.int64)]
+    )
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
         tails.astype(np.int32), heads.astype(np.int32), caps, costs
     )
+    del tails, heads, caps, costs
     supplies = np.zeros(sink + 1, dtype=np.int64)
-    supplies[:n_offers] = offer_cap[offers]
-    supplies[sink] = -offer_cap[offers].sum()
+    supplies[:n_offers] = offer_cap
+    supplies[sink] = -offer_cap.sum()
     flow.set_nodes_supplies(np.arange(sink + 1, dtype=np.int32), supplies)
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"trade allocation: min-cost flow status {status}")
-    return np.asarray(flow.flows(np.arange(len(cost), dtype=np.int32)), dtype=np.int64)
+    units = np.asarray(flow.flows(np.arange(len(o), dtype=np.int32)), dtype=np.int64)
+    return units, n_offers, n_needs, scale
 
 
 def _sorted_pairs(first: IntArray, second: IntArray) -> bool:

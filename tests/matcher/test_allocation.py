@@ -104,6 +104,36 @@ def test_a_need_served_by_substitutes_is_never_over_served() -> None:
     assert sum(p.legs[0].quantity for p in plans) == pytest.approx(400.0)
 
 
+def test_a_need_offered_unrelated_products_is_still_one_node_of_one_flow() -> None:
+    # families are solved one by one; arcs that are not the catalogue's substitutes (a
+    # hand-made frame) must not split a need between two flows and serve it twice
+    m = market(
+        [offer(11, 1, "kentang", quantity=300.0), offer(12, 3, "kopi-bubuk", quantity=300.0)],
+        [need(21, 2, "kentang", quantity=400.0)],
+    )
+    cands = _cands(
+        [
+            (1, 2, 11, 21, 12_000.0, 300.0, 400.0, 0.8, 10.0),
+            (3, 2, 12, 21, 90_000.0, 300.0, 400.0, 0.8, 10.0),
+        ]
+    ).assign(product=["kentang", "kopi-bubuk"])
+    result = solve_allocation(m, cands)
+    assert sum(p.legs[0].quantity for p in result.plans) == pytest.approx(400.0)
+    assert result.stats["groups"] == 1
+    assert result.stats["value"] == pytest.approx(_lp_optimum(cands))
+
+
+def test_product_families_are_solved_one_by_one() -> None:
+    m = market(
+        [offer(11, 1, "kentang", quantity=300.0), offer(12, 3, "kopi-bubuk", quantity=300.0)],
+        [need(21, 2, "kentang", quantity=400.0), need(22, 4, "kopi-bubuk", quantity=50.0)],
+    )
+    cands = find_candidates(m)
+    result = solve_allocation(m, cands)
+    assert result.stats["groups"] == 2
+    assert result.stats["value"] == pytest.approx(_lp_optimum(cands))
+
+
 def test_allocation_is_the_lp_optimum_on_random_frames() -> None:
     import numpy as np
 
