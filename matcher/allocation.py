@@ -166,49 +166,58 @@ def solve_allocation(
     valid = (candidates["supplier_id"] != candidates["buyer_id"]) & (candidates["price"] > 0)
     # no copy when every arc is valid (the round's arcs are): millions of rows at scale
     frame = candidates if bool(valid.all()) else candidates[valid]
-    profit = frame["score"].to_numpy(float) * frame["price"].to_numpy(
-        float
-    ) - cfg.transport_cost_per_kg_km * frame["distance_km"].to_numpy(float)
     offer_ids = frame["offer_id"].to_numpy(np.int64)
     need_ids = frame["need_id"].to_numpy(np.int64)
-    offer_free = _free_units(frame["offer_qty"].to_numpy(float), offer_ids, used)
-    need_free = _free_units(frame["need_qty"].to_numpy(float), need_ids, used)
-    keep = (profit > 0) & (offer_free > 0) & (need_free > 0)
     # A fixed arc order (need, offer) makes the solver's choice among equal optima stable;
     # the round's arcs come in that order already.
-    order = np.flatnonzero(keep)
-    del keep
-    if not _sorted_pairs(need_ids[order], offer_ids[order]):
-        order = order[np.lexsort((offer_ids[order], need_ids[order]))]
-    n_arcs = len(order)
-    stats: dict[str, Any] = {"arcs": n_arcs, "offers": 0, "needs": 0, "groups": 0}
+    order = np.arange(len(frame), dtype=np.int64)
+    if not _sorted_pairs(need_ids, offer_ids):
+        order = np.lexsort((offer_ids, need_ids))
     # Products linked by no substitute share no offer and no need: each family is solved
-    # on its own, exactly (measured at 5,000 pesantren: 4-5x faster than one flow), and only
-    # one family's solver arrays are in memory at a time.
+    # on its own, exactly (measured at 5,000 pesantren: 4-5x faster than one flow), with
+    # only its own arrays in memory (millions of arcs at national scale).
     family = _arc_families(market, frame["product"], need_ids, order)
     by_family = stable_order(family)
     bounds = np.flatnonzero(np.diff(family[by_family])) + 1
     del family
-    units = np.zeros(n_arcs, dtype=np.int64)
-    scales = []
-    for arcs in np.split(by_family, bounds) if n_arcs else []:
-        at = order[arcs]
-        units[arcs], offers, needs, scale = _solve_family(
-            offer_ids[at], need_ids[at], profit[at], offer_free[at], need_free[at]
+    columns = {
+        c: frame[c].to_numpy(float)
+        for c in ("score", "price", "distance_km", "offer_qty", "need_qty")
+    }
+    stats: dict[str, Any] = {"arcs": 0, "offers": 0, "needs": 0, "groups": 0}
+    chosen_rows, chosen_units, scales = [], [], []
+    for arcs in np.split(order[by_family], bounds) if len(order) else []:
+        c = {name: values[arcs] for name, values in columns.items()}
+        profit = c["score"] * c["price"] - cfg.transport_cost_per_kg_km * c["distance_km"]
+        offer_free = _free_units(c["offer_qty"], offer_ids[arcs], used)
+        need_free = _free_units(c["need_qty"], need_ids[arcs], used)
+        keep = (profit > 0) & (offer_free > 0) & (need_free > 0)
+        if not keep.any():
+            continue
+        units, offers, needs, scale = _solve_family(
+            offer_ids[arcs[keep]],
+            need_ids[arcs[keep]],
+            profit[keep],
+            offer_free[keep],
+            need_free[keep],
         )
+        stats["arcs"] += int(keep.sum())
         stats["offers"] += offers
         stats["needs"] += needs
         stats["groups"] += 1
         scales.append(scale)
-    if n_arcs == 0:
+        flowing = units > 0
+        chosen_rows.append(arcs[keep][flowing])
+        chosen_units.append(units[flowing])
+    del order, by_family, columns
+    if not scales:
         stats.update(solve_s=time.perf_counter() - started, status="OPTIMAL", cost_scale=0.0)
         stats.update(value=0.0, rupiah=0.0, quantity=0.0, dropped_for_min_lot=0)
         return AllocationResult([], stats)
     scale = min(scales)
 
-    chosen = np.flatnonzero(units > 0)
-    rows = frame.iloc[order[chosen]]
-    quantity = np.round(units[chosen] * QUANTUM, 6)
+    rows = frame.iloc[np.concatenate(chosen_rows)]
+    quantity = np.round(np.concatenate(chosen_units) * QUANTUM, 6)
     rows = rows.assign(_quantity=quantity)
     rows, dropped = _drop_below_lots(rows, market)
     plans = _trade_plans(add_components(rows, components))
