@@ -183,22 +183,25 @@ def barter_arcs(
     if graph is not None:
         edges = pd.MultiIndex.from_tuples(list(graph.edges), names=["s", "b"])
         valid &= pd.MultiIndex.from_arrays([sup, buy], names=["s", "b"]).isin(edges)
-    rows = np.flatnonzero(valid)
-    cap_value = np.minimum(offer_qty, need_qty)[rows] * price[rows]
+    # the round's candidates are all valid: then no row is copied (4.7 M at national scale)
+    rows: IntArray | slice = slice(None) if bool(valid.all()) else np.flatnonzero(valid)
+    del valid
+    cap_value = np.minimum(offer_qty[rows], need_qty[rows])
+    cap_value *= price[rows]
     key = candidates["score"].to_numpy(float)[rows] * cap_value
-    offer_id = candidates["offer_id"].to_numpy(np.int64)[rows]
-    need_id = candidates["need_id"].to_numpy(np.int64)[rows]
     # Best candidate per (supplier, buyer): sort on numpy keys only, take rows once at the end.
     s, b = sup[rows], buy[rows]
     base = np.int64(max(int(s.max(initial=0)), int(b.max(initial=0))) + 1)
     arc = s * base + b  # pesantren ids < 2**31
     del s, b
-    best = _best_per_arc(arc, key, offer_id * np.int64(2**31) + need_id)
-    del arc
+    tie = candidates["offer_id"].to_numpy(np.int64)[rows] * np.int64(2**31)
+    tie += candidates["need_id"].to_numpy(np.int64)[rows]
+    best = _best_per_arc(arc, key, tie)
+    del arc, tie
     arcs_with_candidates = len(best)
     if partners:
         best = best[_mutual_partners(sup[rows][best], buy[rows][best], key[best], partners)]
-    picked = rows[best]
+    picked = best if isinstance(rows, slice) else rows[best]
     frame = candidates.iloc[picked].reset_index(drop=True)
     offer_lot = need_lot = np.zeros(len(frame))
     if market is not None:
