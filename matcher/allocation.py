@@ -75,8 +75,10 @@ __all__ = [
 
 #: Base units per flow unit: trades are allocated in steps of 0.1 kg (litre, piece …).
 QUANTUM = 0.1
-#: Integer cost units per rupiah of profit per base unit (before any overflow guard).
-COST_SCALE = 100.0
+#: Integer cost units per rupiah of profit per base unit (before any overflow guard). Whole
+#: rupiah: measured at 20,000 pesantren, 100 units per rupiah changed the optimum by 4e-8
+#: of its value and made the flow 17 % slower (more cost-scaling phases).
+COST_SCALE = 1.0
 #: Candidate columns this solver reads (shared with the other solver).
 ALLOCATION_COLUMNS: tuple[str, ...] = SOLVER_COLUMNS
 _INT64_BUDGET = 2.0**62  # |cost| × total flow stays below this

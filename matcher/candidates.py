@@ -336,8 +336,8 @@ def candidate_frames(
     alloc_parts = [arcs for _, arcs in done if arcs is not None]
     del done
     names = [f"s_{w}" for w in weights] if components else []
-    candidates = _assemble(arrays, parts, [*CANDIDATE_COLUMNS, *names, *EXTRA_COLUMNS])
-    return candidates, _assemble(arrays, alloc_parts, [*SOLVER_COLUMNS, *names])
+    candidates = _assemble(arrays, parts, [*CANDIDATE_COLUMNS, *names, *EXTRA_COLUMNS], workers)
+    return candidates, _assemble(arrays, alloc_parts, [*SOLVER_COLUMNS, *names], workers)
 
 
 def pair_components(
@@ -883,7 +883,7 @@ _EMPTY_DTYPES = {
 
 
 def _assemble(
-    a: MarketArrays, parts: list[dict[str, np.ndarray]], names: list[str]
+    a: MarketArrays, parts: list[dict[str, np.ndarray]], names: list[str], workers: int = 1
 ) -> pd.DataFrame:
     """One frame with the columns ``names`` from the blocks' parts (emptied on the way)."""
     # products as categoricals: small integer codes, no per-row string objects to gather
@@ -928,7 +928,16 @@ def _assemble(
         "cert_mask": lambda: a.o_certs[orow].astype(np.int8),
         "max_distance_km": lambda: a.prod_limit[a.o_prod[orow]].astype(np.float32),
     }
-    data = {name: column[name]() if name in column else take(name)[order] for name in names}
+
+    def build(name: str) -> np.ndarray | pd.Categorical:
+        return column[name]() if name in column else take(name)[order]
+
+    # gathers of millions of rows release the interpreter lock: columns side by side
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            data = dict(zip(names, pool.map(build, names), strict=True))
+    else:
+        data = {name: build(name) for name in names}
     return pd.DataFrame(data, columns=names, copy=False)
 
 
