@@ -48,12 +48,14 @@ from matcher.scoring import (
 __all__ = [
     "CANDIDATE_COLUMNS",
     "ComponentsFn",
+    "PendingArcs",
     "add_components",
     "SOLVER_COLUMNS",
     "require_columns",
     "stable_order",
     "MarketArrays",
     "candidate_frames",
+    "candidate_stage",
     "drop_pairs",
     "find_candidates",
     "great_circle_km",
@@ -302,6 +304,22 @@ def candidate_frames(
     >>> int(cands.groupby("need_id").size().max()) <= 2 < int(arcs.groupby("offer_id").size().max())
     True
     """
+    candidates, arcs = candidate_stage(
+        market, config, exclude_pairs, allocation_k, components=components, arrays=arrays
+    )
+    return candidates, arcs.frame()
+
+
+def candidate_stage(
+    market: Market,
+    config: EngineConfig | None = None,
+    exclude_pairs: Collection[tuple[int, int]] = frozenset(),
+    allocation_k: int | None = None,
+    *,
+    components: bool = True,
+    arrays: MarketArrays | None = None,
+) -> tuple[pd.DataFrame, PendingArcs]:
+    """:func:`candidate_frames` with the arcs left pending (:class:`PendingArcs`)."""
     cfg = config or EngineConfig()
     alloc_k = cfg.allocation_top_k if allocation_k is None else allocation_k
     weights = dict(cfg.weights)
@@ -337,7 +355,31 @@ def candidate_frames(
     del done
     names = [f"s_{w}" for w in weights] if components else []
     candidates = _assemble(arrays, parts, [*CANDIDATE_COLUMNS, *names, *EXTRA_COLUMNS], workers)
-    return candidates, _assemble(arrays, alloc_parts, [*SOLVER_COLUMNS, *names], workers)
+    return candidates, PendingArcs(arrays, alloc_parts, [*SOLVER_COLUMNS, *names], workers)
+
+
+class PendingArcs:
+    """Allocation arcs as the candidate pass left them (row numbers, distance and score:
+    about a third of the frame's bytes) until :meth:`frame` assembles them, so a round
+    holds the full frame only while it allocates (some 200 MB less during barter
+    clearing at national scale)."""
+
+    def __init__(
+        self,
+        arrays: MarketArrays,
+        parts: list[dict[str, np.ndarray]],
+        names: list[str],
+        workers: int,
+    ) -> None:
+        self._arrays, self._parts, self._names, self._workers = arrays, parts, names, workers
+
+    def __len__(self) -> int:
+        return sum(len(part["need_row"]) for part in self._parts)
+
+    def frame(self) -> pd.DataFrame:
+        """The arcs as :func:`candidate_frames` returns them (once: the parts are used up)."""
+        parts, self._parts = self._parts, []
+        return _assemble(self._arrays, parts, self._names, self._workers)
 
 
 def pair_components(
@@ -491,7 +533,11 @@ def _best_arcs(
     # by need row, then offer row (= offer id): _assemble's stable sort by need keeps it
     rows = np.flatnonzero(keep)
     order = rows[np.argsort(nr[rows] * np.int64(len(a.o_id)) + orow[rows])]
-    return {key: value[order] for key, value in arcs.items()}
+    out = {key: value[order] for key, value in arcs.items()}
+    if max(len(a.n_id), len(a.o_id)) < 2**31:  # kept until the allocation: 4 bytes a row
+        out["need_row"] = out["need_row"].astype(np.int32)
+        out["offer_row"] = out["offer_row"].astype(np.int32)
+    return out
 
 
 def grouped_order(group: IntArray, value: FloatArray, tie: IntArray) -> IntArray:

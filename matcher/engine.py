@@ -26,7 +26,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from matcher.candidates import candidate_frames, market_arrays, pair_components
+from matcher.candidates import candidate_stage, market_arrays, pair_components
 from matcher.config import EngineConfig
 from matcher.explain import plan_reasons
 from matcher.gaps import Gaps, market_gaps
@@ -145,7 +145,9 @@ def run_round(
     # one pass: each need's top-k (graph, barters, gaps) and the allocation's wider arcs;
     # score components are computed for the legs proposed only
     arrays = market_arrays(market, cfg)
-    candidates, arcs = candidate_frames(market, cfg, exclude_pairs, components=False, arrays=arrays)
+    candidates, pending_arcs = candidate_stage(
+        market, cfg, exclude_pairs, components=False, arrays=arrays
+    )
     components = functools.partial(pair_components, arrays, cfg)
     lap("candidates")
     graph = trade_graph(market, candidates, max_partners=cfg.graph_partners or None)
@@ -159,6 +161,7 @@ def run_round(
         barters = list(clear_barters(market, candidates, cfg, components=components))
     lap("barter")
 
+    arcs = pending_arcs.frame()  # assembled only now: barter clearing ran without it
     allocate = _solver("allocation", "allocate")
     trades: list[Plan] = []
     if allocate is None:
