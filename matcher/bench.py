@@ -236,7 +236,7 @@ def bench_one(
     out.update({f"n_{k}": v for k, v in market.size.items()})
 
     cpu = time.process_time()
-    result = run_round(market)
+    result = run_round(market, keep_arcs=n <= unpruned_max)
     out["round_cpu_s"] = time.process_time() - cpu
     out["timings"] = result.timings
     out["stats"] = {k: v for k, v in result.stats.items() if k != "notes"}

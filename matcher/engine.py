@@ -57,7 +57,8 @@ class RoundResult:
     gaps
         Unmet demand and unsold supply after the plans.
     arcs
-        The arcs the trade allocation saw (:func:`matcher.candidates.candidate_frames`).
+        The arcs the trade allocation saw (:func:`matcher.candidates.candidate_frames`),
+        when :func:`run_round` was asked to keep them; else empty.
     timings
         Seconds per stage (:data:`STAGES`) and ``total``.
     stats
@@ -106,6 +107,8 @@ def run_round(
     market: Market,
     config: EngineConfig | None = None,
     exclude_pairs: Collection[tuple[int, int]] = frozenset(),
+    *,
+    keep_arcs: bool = False,
 ) -> RoundResult:
     """Run the whole engine on a market.
 
@@ -118,6 +121,10 @@ def run_round(
     exclude_pairs
         ``(offer_id, need_id)`` pairs never to propose, in a barter or a trade (e.g. those
         a party declined recently); they are removed before candidates are ranked.
+    keep_arcs
+        Keep the allocation's arcs in :attr:`RoundResult.arcs` (e.g. to compare with the
+        unpruned optimum); by default they are let go once allocated (some 300 MB at
+        national scale) and ``arcs`` is empty.
 
     Returns
     -------
@@ -169,6 +176,9 @@ def run_round(
     else:
         used = committed_quantities(barters)
         trades = list(allocate(market, arcs, cfg, used=used, components=components))
+    n_arcs = len(arcs)
+    if not keep_arcs:
+        arcs = arcs.iloc[:0]
     lap("allocation")
 
     plans = barters + trades
@@ -184,7 +194,7 @@ def run_round(
     stats: dict[str, Any] = {
         **market.size,
         "candidates": len(candidates),
-        "allocation_arcs": len(arcs),
+        "allocation_arcs": n_arcs,
         "edges": graph.number_of_edges(),
         "barter_pairs": sum(p.kind == "barter_pair" for p in plans),
         "barter_cycles": sum(p.kind == "barter_cycle" for p in plans),
