@@ -178,7 +178,7 @@ def run_round(
         trades = list(allocate(market, arcs, cfg, used=used, components=components))
     n_arcs = len(arcs)
     if not keep_arcs:
-        arcs = arcs.iloc[:0]
+        arcs = arcs.head(0).copy()  # a slice would keep the full columns alive
     lap("allocation")
 
     plans = barters + trades
