@@ -30,7 +30,7 @@ Tractability, measured (see the E2 notes in the module's tests and the benchmark
   ``config.barter_partners``. Every pesantren can supply hundreds of others at national
   scale; without this the program has tens of thousands of near-equal cycles and HiGHS's
   simplex slows to tens of seconds (measured: 16,350 cycles at 1,000 pesantren, 25 s).
-- cycles are listed by :func:`matcher.cycles.bounded_cycles`, the same bounded search as
+- cycles are listed by :func:`matcher.cycles.rank_cycles`, the same bounded search as
   :func:`matcher.pack_cycles` uses; with unit prices and quantities and lots equal to the
   quantities, this program *is* the cycle packing of :func:`matcher.pack_cycles`.
 
@@ -74,7 +74,7 @@ from matcher.candidates import (
     stable_order,
 )
 from matcher.config import EngineConfig
-from matcher.cycles import MIP_REL_GAP, bounded_cycles
+from matcher.cycles import MIP_REL_GAP, rank_cycles
 from matcher.market import Market
 from matcher.results import Leg, Plan
 
@@ -345,18 +345,17 @@ def _prepare(
     arcs = barter_arcs(candidates, market, partners=config.barter_partners, graph=graph)
     sup = arcs["supplier_id"].to_numpy(dtype=np.int64)
     buy = arcs["buyer_id"].to_numpy(dtype=np.int64)
-    G = nx.DiGraph()
-    G.add_edges_from(zip(sup.tolist(), buy.tolist(), strict=True))
-    # Arc id lookup by (supplier, buyer) without a Python dict: sorted int64 keys.
+    # pesantren as ranks 0 … n − 1 (id order); arc id lookup by (tail, head) rank keys
     nodes = np.unique(np.concatenate([sup, buy]))
+    tails, heads = np.searchsorted(nodes, sup), np.searchsorted(nodes, buy)
     base = np.int64(len(nodes) + 1)
-    arc_key = np.searchsorted(nodes, sup) * base + np.searchsorted(nodes, buy)
+    arc_key = tails * base + heads
     arc_order = np.argsort(arc_key)
     sorted_keys = arc_key[arc_order]
 
     by_length: dict[int, list[list[int]]] = {}
-    for cycle in bounded_cycles(G, config.max_cycle_length):
-        by_length.setdefault(len(cycle), []).append(cycle)  # type: ignore[arg-type]
+    for cycle in rank_cycles(tails, heads, len(nodes), config.max_cycle_length):
+        by_length.setdefault(len(cycle), []).append(cycle)
     price = arcs["price"].to_numpy(dtype=float)
     score = arcs["score"].to_numpy(dtype=float)
     cap_value = arcs["cap_value"].to_numpy(dtype=float)
@@ -366,7 +365,7 @@ def _prepare(
     cycles: list[IntArray] = []
     weights, caps, lots = [], [], []
     for length in sorted(by_length):
-        members = np.searchsorted(nodes, np.array(by_length[length], dtype=np.int64))
+        members = np.array(by_length[length], dtype=np.int64)
         heads = np.roll(members, -1, axis=1)
         legs = arc_order[np.searchsorted(sorted_keys, members * base + heads)]
         cycles.extend(legs)

@@ -32,6 +32,7 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse.csgraph import connected_components
@@ -40,6 +41,7 @@ __all__ = [
     "CyclePackingError",
     "PackingSolution",
     "bounded_cycles",
+    "rank_cycles",
     "cycle_weight",
     "pack_cycles",
     "solve_packing",
@@ -120,15 +122,39 @@ def bounded_cycles(G: nx.DiGraph, max_length: int = 3) -> Iterator[list[Hashable
     _check_graph(G, max_length)
     order = _node_order(G)
     rank = {node: i for i, node in enumerate(order)}
-    # Successors and predecessors as integer ranks; a cycle rooted at s only visits ranks > s.
-    succ = [sorted(rank[v] for v in G.successors(u) if v != u) for u in order]
+    ranked = np.array([(rank[u], rank[v]) for u, v in G.edges], dtype=np.int64).reshape(-1, 2)
+    for cycle in rank_cycles(ranked[:, 0], ranked[:, 1], len(order), max_length):
+        yield [order[i] for i in cycle]
+
+
+def rank_cycles(
+    tails: npt.NDArray[np.int64], heads: npt.NDArray[np.int64], n_nodes: int, max_length: int
+) -> Iterator[list[int]]:
+    """:func:`bounded_cycles` of the graph on nodes ``0 … n_nodes − 1`` with arcs
+    ``tails[i] → heads[i]`` (no duplicates), straight from arrays: no graph object to build.
+
+    >>> list(rank_cycles(np.array([0, 1, 1, 2]), np.array([1, 0, 2, 0]), 3, 3))
+    [[0, 1], [0, 1, 2]]
+    """
+    loop = tails == heads
+    tails, heads = tails[~loop], heads[~loop]
+    # Successors (sorted) and predecessors per node; a cycle rooted at s only visits ranks > s.
+    by_tail = np.lexsort((heads, tails))
+    succ = _lists(tails[by_tail], heads[by_tail], n_nodes)
     succ_sets = [frozenset(x) for x in succ]
-    pred = [{rank[v] for v in G.predecessors(u) if v != u} for u in order]
-    for s in range(len(order)):
+    by_head = np.argsort(heads, kind="stable")
+    pred = _lists(heads[by_head], tails[by_head], n_nodes)
+    for s in range(n_nodes):
         closing = frozenset(p for p in pred[s] if p > s)  # nodes with an arc back to s
         if closing:
-            for cycle in _cycles_from(s, succ, succ_sets, closing, max_length):
-                yield [order[i] for i in cycle]
+            yield from _cycles_from(s, succ, succ_sets, closing, max_length)
+
+
+def _lists(keys: npt.NDArray[np.int64], values: npt.NDArray[np.int64], n: int) -> list[list[int]]:
+    """``values`` grouped by ``keys`` (sorted), one list per key ``0 … n − 1``."""
+    bounds = np.searchsorted(keys, np.arange(n + 1)).tolist()
+    flat = values.tolist()
+    return [flat[bounds[i] : bounds[i + 1]] for i in range(n)]
 
 
 def _cycles_from(
