@@ -187,12 +187,13 @@ def solve_allocation(
         for c in ("score", "price", "distance_km", "offer_qty", "need_qty")
     }
     stats: dict[str, Any] = {"arcs": 0, "offers": 0, "needs": 0, "groups": 0}
+    taken = _used_table(used)
     chosen_rows, chosen_units, scales = [], [], []
     for arcs in np.split(order[by_family], bounds) if len(order) else []:
         c = {name: values[arcs] for name, values in columns.items()}
         profit = c["score"] * c["price"] - cfg.transport_cost_per_kg_km * c["distance_km"]
-        offer_free = _free_units(c["offer_qty"], offer_ids[arcs], used)
-        need_free = _free_units(c["need_qty"], need_ids[arcs], used)
+        offer_free = _free_units(c["offer_qty"], offer_ids[arcs], taken)
+        need_free = _free_units(c["need_qty"], need_ids[arcs], taken)
         keep = (profit > 0) & (offer_free > 0) & (need_free > 0)
         if not keep.any():
             continue
@@ -448,9 +449,23 @@ def _sorted_pairs(first: IntArray, second: IntArray) -> bool:
     return bool(ahead.all())
 
 
-def _free_units(qty: npt.NDArray[np.float64], ids: IntArray, used: dict[int, float]) -> IntArray:
+def _used_table(used: dict[int, float]) -> tuple[IntArray, npt.NDArray[np.float64]]:
+    """``used`` as sorted listing ids and their quantities, for :func:`_free_units`."""
+    ids = np.fromiter(used, dtype=np.int64, count=len(used))
+    order = np.argsort(ids)
+    return ids[order], np.fromiter(used.values(), dtype=float, count=len(used))[order]
+
+
+def _free_units(
+    qty: npt.NDArray[np.float64], ids: IntArray, used: tuple[IntArray, npt.NDArray[np.float64]]
+) -> IntArray:
     """Free quantity in whole quanta, rounded down (a hair of float error is forgiven)."""
-    taken = pd.Series(ids).map(used).fillna(0.0).to_numpy(float) if used else 0.0
+    used_ids, used_qty = used
+    taken = np.zeros(len(ids))
+    if len(used_ids):
+        at = np.minimum(np.searchsorted(used_ids, ids), len(used_ids) - 1)
+        hit = used_ids[at] == ids
+        taken[hit] = used_qty[at[hit]]
     free = np.maximum(qty - taken, 0.0)
     return np.floor(free / QUANTUM + 1e-6).astype(np.int64)
 
