@@ -769,11 +769,23 @@ def _block(
     np.maximum(dscore, 0.0, out=dscore)
     score += dscore
     n_max = a.n_max[need_rows]
-    if cfg.price_tolerance > 0 and np.isfinite(n_max).any():
-        over = o_price[None, :] / np.where(np.isnan(n_max), np.inf, n_max)[:, None] - 1.0
-        if (over > 0).any():
-            lost = np.clip(over / cfg.price_tolerance, 0.0, 1.0) * base_comps["price"][None, :]
-            score -= (wp * lost).astype(np.float32)
+    capped = np.flatnonzero(np.isfinite(n_max))
+    if cfg.price_tolerance > 0 and len(capped):
+        # over the ceiling (within the tolerance) the price component is lost gradually:
+        # only the few pairs priced between max_price and the hard cap are touched, found
+        # per need in the offers sorted by price
+        by_price = np.argsort(o_price, kind="stable")
+        sorted_price = o_price[by_price]
+        start = np.searchsorted(sorted_price, n_max[capped], side="right")
+        stop = np.searchsorted(sorted_price, a.n_cap[need_rows][capped], side="right")
+        counts = np.maximum(stop - start, 0)
+        if counts.any():
+            r = np.repeat(capped, counts)
+            first = np.repeat(start - (np.cumsum(counts) - counts), counts)
+            c = by_price[first + np.arange(len(r))]
+            over = o_price[c] / n_max[r] - 1.0
+            lost = np.clip(over / cfg.price_tolerance, 0.0, 1.0) * base_comps["price"][c]
+            score[r, c] -= (wp * lost).astype(np.float32)
     np.putmask(score, ~ok, np.float32(-1.0))
     alloc = np.zeros_like(ok)
     if alloc_k > 0:
