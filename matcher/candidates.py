@@ -790,9 +790,10 @@ def _block(
     alloc = np.zeros_like(ok)
     if alloc_k > 0:
         # per base unit, as the allocation maximises it; float32 to rank, exact below
+        # (pairs that break a rule score -1, so their profit is negative: never kept)
         profit = score * o_price.astype(np.float32)[None, :]
-        profit -= dist * np.float32(cfg.transport_cost_per_kg_km)
-        np.putmask(profit, ~ok, np.float32(-1.0))
+        dist *= np.float32(cfg.transport_cost_per_kg_km)  # dist is not read below
+        profit -= dist
         wide = ALLOCATION_PREFILTER * alloc_k
         alloc = _top_mask(profit, wide, axis=1) | _top_mask(profit, wide, axis=0)
         alloc &= profit > 0
