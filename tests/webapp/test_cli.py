@@ -177,3 +177,16 @@ def test_demo_sets_up_accounts_and_a_published_round_and_is_idempotent(app, cli,
     assert again.exit_code == 0, again.output
     assert _count(User) == 3
     assert _count(MatchRound) == 1
+
+
+def test_bench_command_runs_the_harness_and_passes_its_options(cli):
+    result = cli(
+        "bench", "--sizes", "40", "--baseline-max", "0", "--unpruned-max", "0", "--queries", "5"
+    )
+    assert result.exit_code == 0, result.output
+    assert "| 40 | " in result.output
+
+
+def test_bench_command_refuses_bad_sizes(cli):
+    result = cli("bench", "--sizes", "many")
+    assert result.exit_code != 0

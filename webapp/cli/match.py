@@ -72,3 +72,17 @@ def format_summary(round_id: int, status: str, summary: dict[str, Any]) -> str:
 
 
 COMMANDS = [match]
+
+
+@click.command(
+    "bench",
+    context_settings={"ignore_unknown_options": True, "help_option_names": []},
+    add_help_option=False,
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bench(args: tuple[str, ...]) -> None:
+    """Benchmark the engine on generated markets (python -m matcher.bench; --help lists
+    its options)."""
+    from matcher.bench import main as bench_main
+
+    sys.exit(bench_main(list(args)))
