@@ -20,13 +20,15 @@ import dataclasses
 import functools
 import gc
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 import pandas as pd
 
+from matcher.allocation import allocate
+from matcher.barter import solve_barters
 from matcher.candidates import candidate_stage, market_arrays, pair_components
 from matcher.config import EngineConfig
 from matcher.explain import plan_reasons
@@ -65,7 +67,8 @@ class RoundResult:
     stats
         Counts and values for logs and the benchmark (``candidates``, ``edges``,
         ``barter_pairs``, ``barter_cycles``, ``trades``, ``barter_value``, ``trade_value``,
-        ``unmet_value``, ``notes``).
+        ``unmet_value``, ``barter_optimal`` / ``barter_gap`` / ``barter_objective`` (the
+        exact clearing's proof of optimality and what it maximised).
     """
 
     plans: list[Plan]
@@ -92,16 +95,6 @@ def committed_quantities(plans: list[Plan]) -> dict[int, float]:
             used[leg.offer_id] = used.get(leg.offer_id, 0.0) + leg.quantity
             used[leg.need_id] = used.get(leg.need_id, 0.0) + leg.quantity
     return used
-
-
-def _solver(module: str, name: str) -> Callable[..., list[Plan]] | None:
-    """E2's solvers, imported when the round runs (so a missing one degrades, not breaks)."""
-    try:
-        mod = __import__(f"matcher.{module}", fromlist=[name])
-    except ImportError:
-        return None
-    found = getattr(mod, name, None)
-    return found if callable(found) else None
 
 
 def run_round(
@@ -159,7 +152,6 @@ def _run_round(
 ) -> RoundResult:
     cfg = config or EngineConfig()
     timings: dict[str, float] = {}
-    notes: list[str] = []
     start = clock = time.perf_counter()
 
     def lap(stage: str) -> None:
@@ -179,22 +171,13 @@ def _run_round(
     graph = trade_graph(market, candidates, max_partners=cfg.graph_partners or None)
     lap("graph")
 
-    clear_barters = _solver("barter", "clear_barters")
-    barters: list[Plan] = []
-    if clear_barters is None:
-        notes.append("matcher.barter.clear_barters unavailable: no barters")
-    else:
-        barters = list(clear_barters(market, candidates, cfg, components=components))
+    cleared = solve_barters(market, candidates, cfg, components=components)
+    barters = list(cleared.plans)
     lap("barter")
 
     arcs = pending_arcs.frame()  # assembled only now: barter clearing ran without it
-    allocate = _solver("allocation", "allocate")
-    trades: list[Plan] = []
-    if allocate is None:
-        notes.append("matcher.allocation.allocate unavailable: no trades")
-    else:
-        used = committed_quantities(barters)
-        trades = list(allocate(market, arcs, cfg, used=used, components=components))
+    used = committed_quantities(barters)
+    trades = list(allocate(market, arcs, cfg, used=used, components=components))
     n_arcs = len(arcs)
     if not keep_arcs:
         arcs = arcs.head(0).copy()  # a slice would keep the full columns alive
@@ -221,7 +204,9 @@ def _run_round(
         "barter_value": float(sum(p.value for p in plans if p.kind != "trade")),
         "trade_value": float(sum(p.value for p in plans if p.kind == "trade")),
         "unmet_value": float(gaps.unmet["value"].sum()) if len(gaps.unmet) else 0.0,
-        "notes": notes,
+        "barter_optimal": bool(cleared.stats["optimal"]),
+        "barter_gap": float(cleared.stats["gap"]),
+        "barter_objective": float(cleared.stats["objective"]),
     }
     return RoundResult(
         plans=plans,
