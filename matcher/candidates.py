@@ -374,14 +374,15 @@ class PendingArcs:
         names: list[str],
         workers: int,
     ) -> None:
-        self._arrays, self._parts, self._names, self._workers = arrays, parts, names, workers
-
-    def __len__(self) -> int:
-        return sum(len(part["need_row"]) for part in self._parts)
+        self._arrays, self._names, self._workers = arrays, names, workers
+        self._parts: list[dict[str, np.ndarray]] | None = parts
 
     def frame(self) -> pd.DataFrame:
-        """The arcs as :func:`candidate_frames` returns them (once: the parts are used up)."""
-        parts, self._parts = self._parts, []
+        """The arcs as :func:`candidate_frames` returns them; once (the parts are used up,
+        a second call raises ``RuntimeError``)."""
+        if self._parts is None:
+            raise RuntimeError("these allocation arcs were assembled already")
+        parts, self._parts = self._parts, None
         return _assemble(self._arrays, parts, self._names, self._workers)
 
 

@@ -135,12 +135,12 @@ def run_round(
     # The round makes hundreds of thousands of small objects (legs, plans, reasons) and no
     # reference cycles; the cyclic collector's passes over them cost ~12 % of a round at
     # 5,000 pesantren, so it pauses while the round runs (reference counting still frees).
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         return _run_round(market, config, exclude_pairs, keep_arcs)
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 

@@ -247,3 +247,31 @@ def test_grouped_order_sorts_exactly_as_the_three_key_lexsort(
     tie = rng.permutation(n).astype(np.int64)
     expected = np.lexsort((tie, -value, group))
     assert grouped_order(group, value, tie).tolist() == expected.tolist()
+
+
+def test_pending_arcs_are_the_arcs_of_candidate_frames_and_assemble_once() -> None:
+    from matcher.candidates import candidate_frames, candidate_stage
+    from matcher.synthetic import synthetic_market
+
+    m = synthetic_market(80, seed=3)
+    cands, arcs = candidate_frames(m)
+    staged, pending = candidate_stage(m)
+    pd.testing.assert_frame_equal(staged, cands)
+    pd.testing.assert_frame_equal(pending.frame(), arcs)
+    with pytest.raises(RuntimeError, match="assembled already"):
+        pending.frame()
+
+
+def test_the_candidate_threads_do_not_change_the_result() -> None:
+    from matcher.candidates import candidate_frames
+
+    m = synthetic_market(150, seed=5)
+    one = candidate_frames(m, EngineConfig(threads=1))
+    three = candidate_frames(m, EngineConfig(threads=3))
+    for a, b in zip(one, three, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_negative_thread_count_is_refused() -> None:
+    with pytest.raises(ValueError, match="threads"):
+        EngineConfig(threads=-1)
