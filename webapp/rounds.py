@@ -69,7 +69,9 @@ __all__ = [
     "compare_rounds",
     "declined_pairs",
     "publish_round",
+    "retire_dead_rounds",
     "run_match_round",
+    "running_round",
     "start_match_round",
     "store_plans",
 ]
@@ -77,8 +79,10 @@ __all__ = [
 Progress = Callable[[str], None]
 Engine = Callable[[Market, EngineConfig], Any]
 
-#: A ``running`` round older than this is assumed dead (its process crashed).
-STALE_RUNNING = dt.timedelta(hours=1)
+#: A ``running`` round that has reported no progress for this long is dead: the process
+#: computing it stopped (a crash, a restart, a killed worker). Its longest silent step, the
+#: engine, takes well under a minute at national scale (``docs/benchmarks.md``).
+STALE_RUNNING = dt.timedelta(minutes=15)
 _QTY = Decimal("0.001")
 _IDR = Decimal("0.01")
 _OPEN_STATES = ("draft", "published", "accepted_by_some")
@@ -659,15 +663,37 @@ def _default_engine() -> Engine:
     return run_round
 
 
+def retire_dead_rounds(session: DbSession) -> list[int]:
+    """Mark ``running`` rounds silent for :data:`STALE_RUNNING` as ``failed`` (their
+    process is gone, and they would block every new round); returns their ids."""
+    cutoff = utcnow() - STALE_RUNNING
+    dead = session.scalars(
+        select(MatchRound).where(MatchRound.status == "running", MatchRound.updated_at < cutoff)
+    ).all()
+    for round_ in dead:
+        round_.status = "failed"
+        round_.error = (
+            f"Interrupted: no progress since {round_.updated_at:%Y-%m-%d %H:%M} UTC "
+            f"(last step: {round_.progress or 'none'}); the process computing it stopped."
+        )
+        round_.progress = "failed"
+    if dead:
+        session.commit()
+    return [round_.id for round_ in dead]
+
+
+def running_round(session: DbSession) -> MatchRound | None:
+    """The round being computed now, if any (dead ones retired first)."""
+    retire_dead_rounds(session)
+    return session.scalar(select(MatchRound).where(MatchRound.status == "running"))
+
+
 def _create_running_round(
     session: DbSession, user: User | None, config: EngineConfig, as_of: dt.date
 ) -> MatchRound:
-    cutoff = utcnow() - STALE_RUNNING
-    running = session.scalar(
-        select(MatchRound.id).where(MatchRound.status == "running", MatchRound.created_at > cutoff)
-    )
+    running = running_round(session)
     if running is not None:
-        raise RoundError(_("Round %(id)s is still running; wait for it to finish.", id=running))
+        raise RoundError(_("Round %(id)s is still running; wait for it to finish.", id=running.id))
     round_ = MatchRound(
         status="running",
         created_by_id=user.id if user is not None else None,

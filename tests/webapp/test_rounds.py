@@ -20,6 +20,7 @@ from tests.factories import make_listing, make_pesantren, make_user
 from tests.webapp.test_proposals import make_pair
 from webapp import proposals, rounds
 from webapp.models import Listing, MatchRound, Proposal, ProposalEvent, db
+from webapp.models.base import utcnow
 from webapp.rounds import RoundError, compare_rounds, publish_round, run_match_round
 
 
@@ -147,6 +148,34 @@ def test_a_plan_that_cannot_be_stored_fails_the_whole_round(app: Flask) -> None:
 def test_only_one_round_runs_at_a_time(app: Flask) -> None:
     db.session.add(MatchRound(status="running", as_of=pd.Timestamp("2026-11-30").date()))
     db.session.commit()
+    with pytest.raises(RoundError, match="still running"):
+        run_match_round(engine=FakeEngine())
+
+
+def test_a_round_whose_process_died_is_retired_and_no_longer_blocks_the_next(app: Flask) -> None:
+    silent = utcnow() - rounds.STALE_RUNNING - dt.timedelta(minutes=1)
+    dead = MatchRound(status="running", as_of=dt.date(2026, 11, 30), progress="engine: 720")
+    db.session.add(dead)
+    db.session.commit()
+    db.session.execute(
+        db.update(MatchRound).where(MatchRound.id == dead.id).values(updated_at=silent)
+    )
+    db.session.commit()
+
+    round_ = run_match_round(engine=FakeEngine())
+
+    assert round_.status == "draft"
+    db.session.refresh(dead)
+    assert dead.status == "failed"
+    assert "no progress since" in dead.error
+    assert "engine: 720" in dead.error
+
+
+def test_a_round_still_reporting_progress_is_not_retired(app: Flask) -> None:
+    alive = MatchRound(status="running", as_of=dt.date(2026, 11, 30), progress="storing")
+    db.session.add(alive)
+    db.session.commit()
+    assert rounds.retire_dead_rounds(db.session) == []
     with pytest.raises(RoundError, match="still running"):
         run_match_round(engine=FakeEngine())
 

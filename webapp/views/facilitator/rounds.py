@@ -37,7 +37,7 @@ BACKGROUND: dict[int, round_service.BackgroundRound] = {}
 
 def start_round(user: User) -> MatchRound:
     """Start a round in a background thread; raises ``RoundError`` if one is running."""
-    running = db.session.scalar(select(MatchRound).where(MatchRound.status == "running"))
+    running = round_service.running_round(db.session)
     if running is not None:
         raise round_service.RoundError(
             _("Round %(id)s is still running; wait for it to finish.", id=running.id)
@@ -68,6 +68,7 @@ def _counts(round_ids: list[int]) -> dict[int, dict[str, int]]:
 
 @bp.get("/putaran")
 def rounds() -> str:
+    round_service.retire_dead_rounds(db.session)
     rows = db.session.scalars(select(MatchRound).order_by(MatchRound.id.desc()).limit(50)).all()
     return render_template(
         "facilitator/rounds.html",
@@ -130,6 +131,8 @@ def filtered_proposals(round_id: int, args: dict[str, str]) -> Select[Any]:
 @bp.get("/putaran/<int:round_id>")
 def round_detail(round_id: int) -> str:
     match_round = db.session.get(MatchRound, round_id) or abort(404)
+    if match_round.status == "running":
+        round_service.retire_dead_rounds(db.session)  # updates this very object if dead
     if match_round.status == "running":
         return render_template("facilitator/round_running.html", round=match_round)
     args = {
