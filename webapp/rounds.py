@@ -36,7 +36,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from flask import current_app
-from sqlalchemy import JSON, func, insert, select, text, update
+from sqlalchemy import JSON, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from matcher.config import EngineConfig
@@ -621,12 +621,14 @@ def compare_rounds(a: MatchRound, b: MatchRound, *, tolerance: float = 0.005) ->
 
 
 def declined_pairs(session: DbSession, since: dt.datetime) -> frozenset[tuple[int, int]]:
-    """``(offer_id, need_id)`` of every leg of a proposal declined at or after ``since``.
+    """``(offer_id, need_id)`` of the declined legs of proposals declined at or after ``since``.
 
     A party that declined a pairing should not see it proposed again next week: the round
     passes these to the engine (``matcher.run_round(..., exclude_pairs=...)``), which drops
-    them before ranking, so other partners take their place. For a barter cycle declined by
-    one party, all its legs are excluded (the cycle as a whole was refused).
+    them before ranking, so other partners take their place. Only the legs the declining
+    pesantren takes part in (gives or receives) count as declined: in a barter ring
+    A → B → C → A declined by B, C's sale to A was not refused and may be proposed again.
+    A decline with no pesantren recorded excludes every leg.
     """
     rows = session.execute(
         select(ProposalLeg.offer_id, ProposalLeg.need_id)
@@ -636,6 +638,11 @@ def declined_pairs(session: DbSession, since: dt.datetime) -> frozenset[tuple[in
             Proposal.state == "declined",
             ProposalEvent.action == "decline",
             ProposalEvent.at >= since,
+            or_(
+                ProposalEvent.pesantren_id.is_(None),
+                ProposalLeg.giver_id == ProposalEvent.pesantren_id,
+                ProposalLeg.receiver_id == ProposalEvent.pesantren_id,
+            ),
         )
         .distinct()
     )

@@ -418,6 +418,32 @@ def test_a_declined_barter_is_not_proposed_again_by_the_next_round(app: Flask) -
     assert second.summary["declined_pairs_excluded"] == 2
 
 
+def test_a_declined_ring_excludes_only_the_legs_of_the_pesantren_that_declined(
+    app: Flask,
+) -> None:
+    from tests.webapp.test_market_io import add_plan
+
+    a, b, c = (make_pesantren(code) for code in ("3529", "3579", "3511"))
+    a_gives = make_listing(a, "offer", "ikan-asin", quantity=Decimal("100"))
+    b_needs = make_listing(b, "need", "ikan-asin", quantity=Decimal("50"))
+    b_gives = make_listing(b, "offer", "ikan-asin", quantity=Decimal("100"))
+    c_needs = make_listing(c, "need", "ikan-asin", quantity=Decimal("50"))
+    c_gives = make_listing(c, "offer", "ikan-asin", quantity=Decimal("100"))
+    a_needs = make_listing(a, "need", "ikan-asin", quantity=Decimal("50"))
+    ring = add_plan(
+        "barter_cycle",
+        [(a_gives, b_needs, 10), (b_gives, c_needs, 10), (c_gives, a_needs, 10)],
+        state="published",
+    )
+    db.session.commit()
+    proposals.decline(ring, b.id, None, "price")
+
+    excluded = rounds.declined_pairs(db.session, utcnow() - dt.timedelta(days=1))
+
+    # B's purchase and B's sale are declined; C selling to A was never refused
+    assert excluded == {(a_gives.id, b_needs.id), (b_gives.id, c_needs.id)}
+
+
 def test_a_decline_older_than_the_memory_lets_the_pair_come_back(app: Flask) -> None:
     real_engine()
     pair = make_pair("draft")
