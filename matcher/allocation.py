@@ -55,11 +55,12 @@ from matcher.candidates import (
     add_components,
     drop_pairs,
     require_columns,
+    solver_legs,
     stable_order,
 )
 from matcher.config import EngineConfig
 from matcher.market import Market
-from matcher.results import Leg, Plan
+from matcher.results import Plan
 
 __all__ = [
     "ALLOCATION_COLUMNS",
@@ -481,45 +482,9 @@ def _drop_below_lots(rows: pd.DataFrame, market: Market | None) -> tuple[pd.Data
 
 
 def _trade_plans(rows: pd.DataFrame) -> list[Plan]:
-    components = [c for c in rows.columns if c.startswith("s_")]
-    names = [c[2:] for c in components]
-    # one dict per row from column lists (DataFrame.to_dict("records") is far slower)
-    columns = [rows[c].astype(float).tolist() for c in components]
-    comps = [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
-    if not components:
-        comps = [{}] * len(rows)
     plans = [
-        Plan(
-            kind="trade",
-            legs=(
-                Leg(
-                    giver_id=int(giver),
-                    receiver_id=int(receiver),
-                    offer_id=int(offer),
-                    need_id=int(need),
-                    product=str(product),
-                    quantity=float(quantity),
-                    unit_price=float(price),
-                    distance_km=float(km),
-                    score=float(score),
-                    components=c,
-                ),
-            ),
-            score=float(score),
-        )
-        for giver, receiver, offer, need, product, quantity, price, km, score, c in zip(
-            rows["supplier_id"].tolist(),
-            rows["buyer_id"].tolist(),
-            rows["offer_id"].tolist(),
-            rows["need_id"].tolist(),
-            rows["product"].tolist(),
-            rows["_quantity"].tolist(),
-            rows["price"].tolist(),
-            rows["distance_km"].tolist(),
-            rows["score"].tolist(),
-            comps,
-            strict=True,
-        )
+        Plan(kind="trade", legs=(leg,), score=leg.score)
+        for leg in solver_legs(rows, rows["_quantity"].to_numpy(float))
     ]
     plans.sort(key=lambda p: (p.legs[0].need_id, p.legs[0].offer_id))
     return plans

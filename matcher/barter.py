@@ -71,12 +71,13 @@ from matcher.candidates import (
     add_components,
     drop_pairs,
     require_columns,
+    solver_legs,
     stable_order,
 )
 from matcher.config import EngineConfig
 from matcher.cycles import MIP_REL_GAP, rank_cycles
 from matcher.market import Market
-from matcher.results import Leg, Plan
+from matcher.results import Plan
 
 __all__ = [
     "BARTER_COLUMNS",
@@ -637,55 +638,21 @@ def _plans(
     chosen = np.flatnonzero(values > 0)
     if len(chosen) == 0:
         return []
-    used = np.unique(np.concatenate([problem.cycles[c] for c in chosen]))
-    rows = add_components(problem.arcs.iloc[used], components_fn)
-    components = [c for c in rows.columns if c.startswith("s_")]
-    # One column-wise read of the arcs actually used; a row-wise .iloc per leg is 100x slower.
-    legs_of: dict[int, tuple[Any, ...]] = dict(
-        zip(
-            used.tolist(),
-            zip(
-                rows["supplier_id"].astype(int).tolist(),
-                rows["buyer_id"].astype(int).tolist(),
-                rows["offer_id"].astype(int).tolist(),
-                rows["need_id"].astype(int).tolist(),
-                rows["product"].astype(str).tolist(),
-                rows["price"].astype(float).tolist(),
-                rows["distance_km"].astype(float).tolist(),
-                rows["score"].astype(float).tolist(),
-                rows[components].astype(float).to_dict("records")
-                if components
-                else [{}] * len(rows),
-                strict=True,
-            ),
-            strict=True,
-        )
-    )
+    cycles = [problem.cycles[c] for c in chosen]
+    leg_arc = np.concatenate(cycles)
+    used, at = np.unique(leg_arc, return_inverse=True)
+    rows = add_components(problem.arcs.iloc[used], components_fn).iloc[at.reshape(-1)]
+    # every leg of a cycle moves the cycle's value V: quantity = V / that leg's price
+    value = np.repeat(values[chosen], [len(c) for c in cycles])
+    legs = iter(solver_legs(rows, value / rows["price"].to_numpy(float)))
     plans: list[Plan] = []
-    for c in chosen:
-        v = float(values[c])
-        legs = []
-        for i in problem.cycles[c].tolist():
-            giver, receiver, offer, need, product, price, km, score, comps = legs_of[i]
-            legs.append(
-                Leg(
-                    giver_id=giver,
-                    receiver_id=receiver,
-                    offer_id=offer,
-                    need_id=need,
-                    product=product,
-                    quantity=v / price,
-                    unit_price=price,
-                    distance_km=km,
-                    score=score,
-                    components={name[2:]: comps[name] for name in components},
-                )
-            )
+    for cycle in cycles:
+        cycle_legs = tuple(next(legs) for _ in cycle)
         plans.append(
             Plan(
-                kind="barter_pair" if len(legs) == 2 else "barter_cycle",
-                legs=tuple(legs),
-                score=sum(leg.score for leg in legs) / len(legs),
+                kind="barter_pair" if len(cycle_legs) == 2 else "barter_cycle",
+                legs=cycle_legs,
+                score=sum(leg.score for leg in cycle_legs) / len(cycle_legs),
             )
         )
     plans.sort(key=lambda p: (-round(p.value, 6), p.participants))
