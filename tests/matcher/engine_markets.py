@@ -103,3 +103,23 @@ def market(
         certificates=certs,
         as_of=AS_OF,
     )
+
+
+#: Fields of one row of :func:`solver_frame`, in order (``distance_km`` may follow).
+SOLVER_ROW = (
+    "supplier_id",
+    "buyer_id",
+    "offer_id",
+    "need_id",
+    "price",
+    "offer_qty",
+    "need_qty",
+    "score",
+)
+
+
+def solver_frame(rows: list[tuple[Any, ...]], **columns: Any) -> pd.DataFrame:
+    """A candidate frame for the solvers from :data:`SOLVER_ROW` tuples (plus
+    ``distance_km`` when the tuples have a ninth field); ``columns`` are added as given."""
+    names = [*SOLVER_ROW, "distance_km"][: len(rows[0])] if rows else list(SOLVER_ROW)
+    return pd.DataFrame(rows, columns=names).assign(max_price=float("nan"), **columns)

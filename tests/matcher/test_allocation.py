@@ -17,26 +17,12 @@ from matcher.allocation import (
 from matcher.candidates import find_candidates
 from matcher.config import EngineConfig
 from matcher.engine import committed_quantities
-from tests.matcher.engine_markets import market, need, offer
+from tests.matcher.engine_markets import market, need, offer, solver_frame
 
 
 def _cands(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     """(supplier, buyer, offer_id, need_id, price, offer_qty, need_qty, score, km) per row."""
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "supplier_id",
-            "buyer_id",
-            "offer_id",
-            "need_id",
-            "price",
-            "offer_qty",
-            "need_qty",
-            "score",
-            "distance_km",
-        ],
-    )
-    return frame.assign(product="beras", need_product="beras", max_price=float("nan"))
+    return solver_frame(rows, product="beras", need_product="beras")
 
 
 def _lp_optimum(cands: pd.DataFrame, cost: float = 2.0) -> float:

@@ -21,30 +21,14 @@ from matcher.barter import (
 from matcher.candidates import find_candidates
 from matcher.config import EngineConfig
 from matcher.engine import committed_quantities
-from tests.matcher.engine_markets import market, need, offer
+from tests.matcher.engine_markets import market, need, offer, solver_frame
 
 
 def _cands(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     """(supplier, buyer, offer_id, need_id, price, offer_qty, need_qty, score) per row."""
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "supplier_id",
-            "buyer_id",
-            "offer_id",
-            "need_id",
-            "price",
-            "offer_qty",
-            "need_qty",
-            "score",
-        ],
-    )
-    return frame.assign(
-        product=[f"p{o}" for o in frame["offer_id"]],
-        need_product=[f"p{o}" for o in frame["offer_id"]],
-        distance_km=50.0,
-        max_price=float("nan"),
-        s_distance=0.5,
+    products = [f"p{row[2]}" for row in rows]
+    return solver_frame(
+        rows, product=products, need_product=products, distance_km=50.0, s_distance=0.5
     )
 
 
