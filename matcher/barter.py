@@ -310,16 +310,11 @@ def _mutual_partners(sup: IntArray, buy: IntArray, key: FloatArray, k: int) -> I
     place = np.arange(n_pairs, dtype=np.int64)
     lo, hi = pairs[preference] // base, pairs[preference] % base
     del pairs
+    # (fits in 63 bits: base < 2**20, or base <= 2n with dense ids, and 2**bits <= 4n)
     bits = n_pairs.bit_length() + 1
-    if float(base) * float(1 << bits) < 2.0**62:
-        seen = np.concatenate([(lo << bits) | (place << 1), (hi << bits) | (place << 1) | 1])
-        seen.sort()
-        end = seen >> bits
-    else:  # ids too large for one key
-        end = np.concatenate([lo, hi])
-        seen = np.concatenate([place << 1, (place << 1) | 1])
-        order = np.lexsort((seen, end))
-        end, seen = end[order], seen[order]
+    seen = np.concatenate([(lo << bits) | (place << 1), (hi << bits) | (place << 1) | 1])
+    seen.sort()
+    end = seen >> bits
     del lo, hi, place
     # sorted by end: an entry is among its end's first k when k places back is another end
     first_k = np.ones(len(end), dtype=bool)

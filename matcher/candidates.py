@@ -251,7 +251,7 @@ def find_candidates(
     >>> bool(c["score"].between(0, 1).all())
     True
     """
-    return candidate_frames(market, config, exclude_pairs, allocation_k=0)[0]
+    return candidate_stage(market, config, exclude_pairs, allocation_k=0)[0]
 
 
 def candidate_frames(
