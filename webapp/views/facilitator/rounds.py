@@ -37,11 +37,6 @@ BACKGROUND: dict[int, round_service.BackgroundRound] = {}
 
 def start_round(user: User) -> MatchRound:
     """Start a round in a background thread; raises ``RoundError`` if one is running."""
-    running = round_service.running_round(db.session)
-    if running is not None:
-        raise round_service.RoundError(
-            _("Round %(id)s is still running; wait for it to finish.", id=running.id)
-        )
     background = round_service.start_match_round(user)
     BACKGROUND[background.round_id] = background
     match_round = db.session.get(MatchRound, background.round_id)
