@@ -7,6 +7,9 @@ views, which add their messages to the field's ``errors`` so they show next to t
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -76,6 +79,16 @@ DECLINE_LABELS = {
 }
 
 
+def labelled(values: Iterable[str], labels: Mapping[str, Any]) -> list[SelectChoice]:
+    """One choice per value, labelled from ``labels``."""
+    return [SelectChoice(value, labels[value]) for value in values]
+
+
+def language_choices() -> list[SelectChoice]:
+    """The languages the service speaks, each named in itself, Indonesian first."""
+    return [SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")]
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -120,7 +133,7 @@ class PasswordForm(FlaskForm):
 class LanguageForm(FlaskForm):
     language = SelectField(
         _l("Language"),
-        choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],
+        choices=language_choices(),
     )
     submit = SubmitField(_l("Save"))
 
@@ -152,16 +165,14 @@ class ListingForm(FlaskForm):
         validators=[Optional(), Length(max=20)],
         render_kw={"inputmode": "decimal"},
     )
-    period = SelectField(
-        _l("Period"), choices=[SelectChoice(p, PERIOD_LABELS[p]) for p in PERIODS], default="month"
-    )
+    period = SelectField(_l("Period"), choices=labelled(PERIODS, PERIOD_LABELS), default="month")
     price = StringField(
         _l("Price per base unit (Rp)"),
         validators=[Optional(), Length(max=20)],
         render_kw={"inputmode": "decimal"},
     )
     required_certs = MultiCheckboxField(
-        _l("Required certificates"), choices=[SelectChoice(c, CERT_LABELS[c]) for c in CERT_KINDS]
+        _l("Required certificates"), choices=labelled(CERT_KINDS, CERT_LABELS)
     )
     available_from = DateField(_l("Available from"), validators=[Optional()])
     available_until = DateField(_l("Available until"), validators=[Optional()])
@@ -209,12 +220,11 @@ class SearchForm(FlaskForm):
         validate_choice=False,
     )
     certs = MultiCheckboxField(
-        _l("Required certificates"), choices=[SelectChoice(c, CERT_LABELS[c]) for c in CERT_KINDS]
+        _l("Required certificates"), choices=labelled(CERT_KINDS, CERT_LABELS)
     )
     region_type = SelectField(
         _l("Region type"),
-        choices=[SelectChoice("", _l("any"))]
-        + [SelectChoice(r, REGION_LABELS[r]) for r in REGION_TYPES],
+        choices=[SelectChoice("", _l("any"))] + labelled(REGION_TYPES, REGION_LABELS),
         default="",
     )
 
@@ -226,7 +236,7 @@ class AcceptForm(FlaskForm):
 class DeclineForm(FlaskForm):
     reason = SelectField(
         _l("Reason"),
-        choices=[SelectChoice(r, DECLINE_LABELS[r]) for r in DECLINE_REASONS],
+        choices=labelled(DECLINE_REASONS, DECLINE_LABELS),
         validators=[DataRequired()],
     )
     submit = SubmitField(_l("Decline"))

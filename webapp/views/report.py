@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from wtforms import RadioField, SelectChoice, SelectField, SubmitField
 
 from ..extensions import csrf
+from ..forms import language_choices
 from ..models import Listing, Pesantren, ReportLog, User, db, utcnow
 from ..report import (
     SnapshotCache,
@@ -64,7 +65,7 @@ class PreferencesForm(FlaskForm):
     )
     language = SelectField(
         _l("Language of the report"),
-        choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],
+        choices=language_choices(),
     )
     submit = SubmitField(_l("Save"))
 

@@ -23,15 +23,14 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher.identifiers import check_nspp
 from matcher.market import EAST_JAVA_BOUNDS, REGION_TYPES
 
+from ...forms import MultiCheckboxField, labelled, language_choices
 from ...models import CURATION_STATUSES, LANGUAGES, Pesantren, Regency, User, db
 from . import bp
 from .labels import CURATION_LABELS, REGION_LABELS, ROLE_LABELS
@@ -51,17 +50,12 @@ def normalise_whatsapp(text: str) -> str:
     return digits
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class PesantrenForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
     nspp = StringField(_l("NSPP (12 digits)"), validators=[DataRequired(), Length(max=20)])
     regency_code = SelectField(_l("Kabupaten / kota"), validators=[DataRequired()])
     region_types = MultiCheckboxField(
-        _l("Region types"), choices=[SelectChoice(r, REGION_LABELS[r]) for r in REGION_TYPES]
+        _l("Region types"), choices=labelled(REGION_TYPES, REGION_LABELS)
     )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
     latitude = FloatField(
@@ -94,11 +88,11 @@ class PesantrenForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
     curation_status = SelectField(
         _l("Curation status"),
-        choices=[SelectChoice(c, CURATION_LABELS[c]) for c in CURATION_STATUSES],
+        choices=labelled(CURATION_STATUSES, CURATION_LABELS),
     )
     language = SelectField(
         _l("Report language"),
-        choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],
+        choices=language_choices(),
     )
 
     def validate_nspp(self, field: StringField) -> None:
@@ -224,7 +218,7 @@ def users() -> str:
 @bp.route("/pengguna/baru", methods=["GET", "POST"])
 def user_create() -> Any:
     form = UserForm()
-    form.role.choices = [SelectChoice(r, ROLE_LABELS[r]) for r in _creatable_roles()]
+    form.role.choices = labelled(_creatable_roles(), ROLE_LABELS)
     form.pesantren_id.choices = [SelectChoice(0, "—")] + [
         SelectChoice(p.id, p.name)
         for p in db.session.scalars(select(Pesantren).order_by(Pesantren.name))
