@@ -12,13 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 from werkzeug.serving import make_server
@@ -28,6 +30,7 @@ from webapp.config import _driver_url
 from webapp.models import Listing, MatchRound, Pesantren, db
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+T = TypeVar("T")
 PASSWORD = "sandi-uji-coba-1"
 
 
@@ -46,19 +49,53 @@ class BrowserData:
     alias: str  # an alias of a product someone supplies, e.g. "gereh"
 
 
-def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def _database_url(tmp_path_factory: pytest.TempPathFactory, name: str) -> str:
     url = os.environ.get("OPOP_TEST_DATABASE_URL")
     if not url:
-        return "sqlite:///" + str(tmp_path_factory.mktemp("browser") / "browser.sqlite3")
+        return "sqlite:///" + str(tmp_path_factory.mktemp(name) / f"{name}.sqlite3")
     from sqlalchemy.engine import make_url
 
     from tests.conftest import _recreate_postgres_database
 
     parsed = make_url(_driver_url(url))
-    suffix = "_browser_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+    suffix = f"_{name}_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
     url = parsed.set(database=f"{parsed.database}{suffix}").render_as_string(hide_password=False)
     _recreate_postgres_database(url)
     return url
+
+
+@contextmanager
+def serve(
+    tmp_path_factory: pytest.TempPathFactory, name: str, prepare: Callable[[], T]
+) -> Iterator[tuple[Flask, str, T]]:
+    """The app on its own migrated database ``name`` (SQLite, or
+    ``OPOP_TEST_DATABASE_URL`` + ``_<name>_<worker>``), filled by ``prepare()`` in an app
+    context, served from a thread on a free port: yields ``(app, base_url, prepared)``."""
+    from webapp import migrate
+
+    app = create_app(
+        {
+            "TESTING": False,
+            "DATABASE_URL": _database_url(tmp_path_factory, name),
+            "SECRET_KEY": f"{name}-test-secret",
+            "RATELIMIT_ENABLED": False,
+            "INSTANCE_PATH": str(tmp_path_factory.mktemp(f"{name}-instance")),
+        }
+    )
+    migrate.upgrade(app)
+    with app.app_context():
+        prepared = prepare()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield app, f"http://127.0.0.1:{server.server_port}", prepared
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
 
 
 def _seed_or_factories() -> None:
@@ -156,38 +193,14 @@ def _prepare() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserData]:
-    from webapp import migrate
-
-    url = _database_url(tmp_path_factory)
-    app = create_app(
-        {
-            "TESTING": False,
-            "DATABASE_URL": url,
-            "SECRET_KEY": "browser-test-secret",
-            "RATELIMIT_ENABLED": False,
-            "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
-        }
-    )
-    migrate.upgrade(app)
-    with app.app_context():
-        facts = _prepare()
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve(tmp_path_factory, "browser", _prepare) as (_, base_url, facts):
         yield BrowserData(
-            base_url=f"http://127.0.0.1:{server.server_port}",
+            base_url=base_url,
             officer_a="officer.a@opop.test",
             officer_b="officer.b@opop.test",
             facilitator="fasilitator@opop.test",
             **facts,
         )
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ Screenshots are kept under ``test-artifacts/`` (git-ignored) for people to look 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +15,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from webapp import create_app
+from tests.browser.conftest import serve
 from webapp.models import MatchRound, Pesantren, Proposal, User, db
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -38,27 +35,12 @@ class Network:
     confirmed: tuple[str, str]  # the highland and the coastal pesantren of the confirmed pair
 
 
-def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = os.environ.get("OPOP_TEST_DATABASE_URL")
-    if not url:
-        return "sqlite:///" + str(tmp_path_factory.mktemp("network") / "network.sqlite3")
-    from sqlalchemy.engine import make_url
-
-    from tests.conftest import _recreate_postgres_database
-    from webapp.config import _driver_url
-
-    parsed = make_url(_driver_url(url))
-    suffix = "_network_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
-    url = parsed.set(database=f"{parsed.database}{suffix}").render_as_string(hide_password=False)
-    _recreate_postgres_database(url)
-    return url
-
-
 def _region(p: Pesantren) -> str:
     return p.region_types[0] if p.region_types else ""
 
 
-def _seed() -> None:
+def _seed() -> int:
+    """The seed and a facilitator; returns how many pesantren there are."""
     from webapp.seed import load_seed
 
     load_seed()
@@ -66,6 +48,7 @@ def _seed() -> None:
     user.set_password(PASSWORD)
     db.session.add(user)
     db.session.commit()
+    return int(db.session.scalar(select(db.func.count()).select_from(Pesantren)) or 0)
 
 
 def _run_and_publish_in_the_browser(browser: Any, base_url: str) -> int:
@@ -103,37 +86,12 @@ def _confirm_a_highland_coast_pair(round_id: int) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def network(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Network]:
-    from webapp import migrate
-
-    app = create_app(
-        {
-            "TESTING": False,
-            "DATABASE_URL": _database_url(tmp_path_factory),
-            "SECRET_KEY": "network-views-secret",
-            "RATELIMIT_ENABLED": False,
-            "INSTANCE_PATH": str(tmp_path_factory.mktemp("network-instance")),
-        }
-    )
-    migrate.upgrade(app)
-    with app.app_context():
-        _seed()
-        count = db.session.scalar(select(db.func.count()).select_from(Pesantren))
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    try:
+    with serve(tmp_path_factory, "network", _seed) as (app, base_url, count):
         round_id = _run_and_publish_in_the_browser(browser, base_url)
         with app.app_context():
             confirmed = _confirm_a_highland_coast_pair(round_id)
             db.session.remove()
         yield Network(base_url, app, round_id, count, confirmed)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
 
 
 def _signed_in(browser: Any, network: Network, **options: Any) -> Any:
