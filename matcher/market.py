@@ -44,6 +44,8 @@ from typing import Any, Final, cast
 import numpy as np
 import pandas as pd
 
+from matcher.vocabulary import CERT_KINDS, EAST_JAVA_BOUNDS, REGION_TYPES, SHELF_LIFE_CLASSES
+
 __all__ = [
     "CERT_KINDS",
     "COLUMNS",
@@ -56,26 +58,6 @@ __all__ = [
     "validate_market",
 ]
 
-REGION_TYPES: Final = (
-    "highland_agriculture",
-    "coastal_fisheries",
-    "lowland_farming",
-    "urban",
-    "island",
-)
-SHELF_LIFE_CLASSES: Final = (
-    "fresh_days",
-    "chilled",
-    "live",
-    "fresh_weeks",
-    "dry_months",
-    "durable",
-    "service",
-)
-CERT_KINDS: Final = ("halal", "pirt", "bpom_md", "sni")
-
-#: (lat_min, lat_max, lon_min, lon_max) of East Java including Madura, Bawean and Kangean.
-EAST_JAVA_BOUNDS: Final = (-8.9, -5.0, 110.8, 116.4)
 
 _DATE = "datetime64[ns]"
 COLUMNS: Final[dict[str, dict[str, str]]] = {

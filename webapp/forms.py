@@ -27,7 +27,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from matcher.market import CERT_KINDS, REGION_TYPES
+from matcher.vocabulary import CERT_KINDS, REGION_TYPES
 
 from .models import DECLINE_REASONS, LANGUAGES, PERIODS
 

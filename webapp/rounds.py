@@ -665,7 +665,7 @@ def _call_engine(
 
 
 def _default_engine() -> Engine:
-    from matcher import run_round
+    from matcher.engine import run_round
 
     return run_round
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from matcher import find_candidates, synthetic_market
 from matcher.bench import bench_one, greedy_cycles, main, naive_candidates
+from matcher.candidates import find_candidates
+from matcher.synthetic import synthetic_market
 
 
 def test_the_naive_baseline_finds_the_same_top_candidates_as_the_engine() -> None:

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher import EngineConfig, find_candidates, synthetic_market
-from matcher.candidates import CANDIDATE_COLUMNS
+from matcher.candidates import CANDIDATE_COLUMNS, find_candidates
+from matcher.config import EngineConfig
+from matcher.synthetic import synthetic_market
 from tests.matcher.engine_markets import AS_OF, cert, market, need, offer
 
 

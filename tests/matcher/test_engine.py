@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from matcher import EngineConfig, run_round, synthetic_market
-from matcher.engine import STAGES, committed_quantities
+from matcher.config import EngineConfig
+from matcher.engine import STAGES, committed_quantities, run_round
+from matcher.synthetic import synthetic_market
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from matcher import Leg, Plan, explain_candidate, explain_plan, find_candidates
-from matcher.explain import explain_candidates, format_number, format_rupiah, plan_reasons
+from matcher.candidates import find_candidates
+from matcher.explain import (
+    explain_candidate,
+    explain_candidates,
+    explain_plan,
+    format_number,
+    format_rupiah,
+    plan_reasons,
+)
+from matcher.results import Leg, Plan
 from tests.matcher.engine_markets import cert, market, need, offer
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from matcher import Leg, Plan, find_candidates, market_gaps
+from matcher.candidates import find_candidates
+from matcher.gaps import market_gaps
+from matcher.results import Leg, Plan
 from tests.matcher.engine_markets import market, need, offer
 
 

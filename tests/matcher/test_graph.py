@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from matcher import find_candidates, synthetic_market, trade_graph
+from matcher.candidates import find_candidates
+from matcher.graph import trade_graph
+from matcher.synthetic import synthetic_market
 from tests.matcher.engine_markets import market, need, offer
 
 

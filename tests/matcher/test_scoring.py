@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matcher import EngineConfig
+from matcher.config import EngineConfig
 from matcher.scoring import cert_mask_of, combine, component_scores, mask_to_kinds, region_code
 
 

@@ -5,14 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from matcher import (
-    EngineConfig,
-    SupplierIndex,
-    SupplierQuery,
-    find_candidates,
-    find_suppliers,
-    synthetic_market,
-)
+from matcher.candidates import find_candidates
+from matcher.config import EngineConfig
+from matcher.search import SupplierIndex, SupplierQuery, find_suppliers
+from matcher.synthetic import synthetic_market
 from tests.matcher.engine_markets import cert, market, need, offer
 
 

@@ -22,7 +22,7 @@ import math
 import networkx as nx
 from markupsafe import Markup
 
-from matcher.market import REGION_TYPES
+from matcher.vocabulary import REGION_TYPES
 
 from .svg import LINE_STYLES, esc, fmt, region_colour, svg_document, tag
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from matcher.market import EAST_JAVA_BOUNDS, REGION_TYPES
+from matcher.vocabulary import EAST_JAVA_BOUNDS, REGION_TYPES
 
 from .svg import LINE_STYLES, esc, fmt, region_colour, svg_document, tag
 

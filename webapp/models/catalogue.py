@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from matcher.market import SHELF_LIFE_CLASSES
+from matcher.vocabulary import SHELF_LIFE_CLASSES
 
 from .base import db
 from .network import _in

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from matcher.market import CERT_KINDS, REGION_TYPES
+from matcher.vocabulary import CERT_KINDS, REGION_TYPES
 
 from .base import TimestampMixin, db
 

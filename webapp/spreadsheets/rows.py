@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from matcher.identifiers import check_identifier, check_nspp
-from matcher.market import SHELF_LIFE_CLASSES
+from matcher.vocabulary import SHELF_LIFE_CLASSES
 
 from ..models import CURATION_STATUSES, LISTING_STATUSES
 from . import values as v

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from matcher.market import CERT_KINDS, EAST_JAVA_BOUNDS, REGION_TYPES
+from matcher.vocabulary import CERT_KINDS, EAST_JAVA_BOUNDS, REGION_TYPES
 
 __all__ = [
     "CellError",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher.market import CERT_KINDS, REGION_TYPES
+from matcher.vocabulary import CERT_KINDS, REGION_TYPES
 
 from ...models import DECLINE_REASONS, PERIODS, PROPOSAL_KINDS, PROPOSAL_STATES
 

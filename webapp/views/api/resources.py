@@ -10,7 +10,7 @@ from flask import Response, jsonify
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from matcher.market import CERT_KINDS, REGION_TYPES
+from matcher.vocabulary import CERT_KINDS, REGION_TYPES
 
 from ...models import PERIODS, Listing, Pesantren, Product, ProductAlias, db, utcnow
 from ...security import can_act_for
@@ -322,7 +322,7 @@ def _field_errors(errors: dict[str, str]) -> list[dict[str, str]]:
 def suppliers() -> Any:
     """The engine's ranked supplier search (as on the officer's search page): active offers
     of a product that pass the hard rules, best score first, each with its reasons."""
-    from matcher import SupplierQuery
+    from matcher.search import SupplierQuery
 
     from ..officer import engine
 

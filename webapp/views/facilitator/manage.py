@@ -28,7 +28,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from matcher.identifiers import check_nspp
-from matcher.market import EAST_JAVA_BOUNDS, REGION_TYPES
+from matcher.vocabulary import EAST_JAVA_BOUNDS, REGION_TYPES
 
 from ...forms import MultiCheckboxField, labelled, language_choices
 from ...models import CURATION_STATUSES, LANGUAGES, Pesantren, Regency, User, db

@@ -58,7 +58,7 @@ class MarketSnapshot:
     def index(self) -> Any:
         with self._lock:
             if self._index is None:
-                from matcher import SupplierIndex
+                from matcher.search import SupplierIndex
 
                 self._index = SupplierIndex(self.market)
             return self._index
@@ -66,7 +66,8 @@ class MarketSnapshot:
     def candidates(self) -> pd.DataFrame:
         with self._lock:
             if self._candidates is None:
-                from matcher import EngineConfig, find_candidates
+                from matcher.candidates import find_candidates
+                from matcher.config import EngineConfig
 
                 self._candidates = find_candidates(self.market, EngineConfig())
             return self._candidates

@@ -100,7 +100,7 @@ def _base_quantity(form: SearchForm, product: Product) -> float | None:
 
 
 def _query(form: SearchForm, product: Product, me: Pesantren | None, quantity: float | None) -> Any:
-    from matcher import SupplierQuery
+    from matcher.search import SupplierQuery
 
     radius = form.radius.data
     return SupplierQuery(
