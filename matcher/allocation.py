@@ -265,6 +265,7 @@ def allocate(
 def allocation_value(plans: list[Plan], config: EngineConfig | None = None) -> float:
     """Score-weighted value minus transport cost of the trades, the quantity maximised.
 
+    >>> from matcher.results import Leg, Plan
     >>> leg = Leg(1, 2, offer_id=10, need_id=20, product="x", quantity=10.0,
     ...           unit_price=100.0, distance_km=5.0, score=0.5)
     >>> allocation_value([Plan(kind="trade", legs=(leg,), score=0.5)])

@@ -611,6 +611,7 @@ def greedy_barters(
 def barter_objective(plans: list[Plan], length_discount: float = LENGTH_DISCOUNT) -> float:
     """Score-weighted value of barters, the quantity :func:`solve_barters` maximises.
 
+    >>> from matcher.results import Leg, Plan
     >>> leg = Leg(1, 2, offer_id=10, need_id=20, product="x", quantity=2.0,
     ...           unit_price=50.0, distance_km=0.0, score=0.5)
     >>> back = Leg(2, 1, offer_id=11, need_id=21, product="y", quantity=1.0,

@@ -48,8 +48,6 @@ def test_a_round_run_from_the_browser_shows_barter_pairs_a_cycle_of_three_and_tr
 def test_the_real_engine_finds_the_highland_coast_barter_in_the_factory_network(
     client, login, net, monkeypatch
 ):
-    pytest.importorskip("matcher.barter", reason="the barter solver has not landed yet")
-    pytest.importorskip("matcher.allocation", reason="the trade allocation has not landed yet")
     login(net.facilitator)
     round_id = _run_in_browser(client, monkeypatch, net)
     match_round = db.session.get(MatchRound, round_id)

@@ -335,20 +335,8 @@ def test_match_command_rejects_a_silly_cycle_length(app: Flask, cli) -> None:
 
 
 def real_engine() -> Any:
-    import importlib
+    from matcher.engine import run_round
 
-    import matcher
-
-    run_round = getattr(matcher, "run_round", None)
-    if run_round is None:
-        pytest.skip("matcher.run_round has not landed yet (engine helpers E1/E2)")
-    for module, name in (("barter", "clear_barters"), ("allocation", "allocate")):
-        try:
-            solver = getattr(importlib.import_module(f"matcher.{module}"), name, None)
-        except ImportError:
-            solver = None
-        if solver is None:
-            pytest.skip(f"matcher.{module}.{name} has not landed yet (engine helper E2)")
     return run_round
 
 
@@ -373,12 +361,9 @@ def test_match_on_the_seed_data_finds_highland_coastal_barters_cycles_and_trades
     app: Flask, cli
 ) -> None:
     real_engine()
-    from webapp.seed import SeedError, load_seed
+    from webapp.seed import load_seed
 
-    try:
-        load_seed()
-    except SeedError as exc:
-        pytest.skip(f"seed data not available: {exc}")
+    load_seed()
     result = cli("match")
     assert result.exit_code == 0, result.output
     round_ = db.session.scalars(db.select(MatchRound).order_by(MatchRound.id.desc())).first()
