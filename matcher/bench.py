@@ -36,7 +36,7 @@ from matcher.allocation import solve_allocation, unpruned_allocation_value
 from matcher.barter import barter_objective, greedy_barters
 from matcher.candidates import find_candidates
 from matcher.config import DEFAULT_REGION_SCORE, EngineConfig
-from matcher.engine import run_round
+from matcher.engine import round_process_settings, run_round
 from matcher.market import REGION_TYPES, Market
 from matcher.scoring import CERT_BITS
 from matcher.search import SupplierIndex, SupplierQuery
@@ -241,7 +241,8 @@ def bench_one(
     out.update({f"n_{k}": v for k, v in market.size.items()})
 
     cpu = time.process_time()
-    result = run_round(market, keep_arcs=n <= unpruned_max)
+    with round_process_settings():  # as the round worker runs it
+        result = run_round(market, keep_arcs=n <= unpruned_max)
     out["round_cpu_s"] = time.process_time() - cpu
     # the round's own peak (market generation included), before the extra measurements
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from matcher.config import EngineConfig
 from matcher.geo import EARTH_RADIUS_KM
@@ -351,9 +350,9 @@ def candidate_stage(
     if workers == 1:
         done = [product(prod) for prod in range(len(arrays.products))]
     else:
-        # OpenBLAS's own threads (the distance matrix product) would spin against ours:
-        # measured at 5,000 pesantren, 1.13 s with them, 0.74 s without
-        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+        # OpenBLAS's own threads would spin against ours: a process that runs rounds pins
+        # them once (matcher.engine.round_process_settings), never per call
+        with ThreadPoolExecutor(workers) as pool:
             done = list(pool.map(product, range(len(arrays.products))))
     parts = [part for product_parts, _ in done for part in product_parts]
     alloc_parts = [arcs for _, arcs in done if arcs is not None]

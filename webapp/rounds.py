@@ -1,6 +1,7 @@
 """Match rounds: snapshot the market, run the engine, store the proposals; publish; compare.
 
-A round's life: ``running`` (snapshot and engine at work; ``progress`` says which stage)
+A round's life: ``running`` (queued until a worker process claims it — see
+:mod:`webapp.worker` — then snapshot and engine at work; ``progress`` says which stage)
 → ``draft`` (proposals stored, for a facilitator to review, veto or trim) → ``published``
 (parties can answer) → ``superseded`` (a newer round was published). A round whose engine
 raised is ``failed`` with the error, and has no proposals: they are stored in one
@@ -28,15 +29,15 @@ import datetime as dt
 import inspect
 import json
 import math
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from flask import current_app
 from sqlalchemy import JSON, func, insert, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher.config import EngineConfig
@@ -58,11 +59,7 @@ from .models import (
 )
 from .proposals import ProposalError, _
 
-if TYPE_CHECKING:
-    from flask import Flask
-
 __all__ = [
-    "BackgroundRound",
     "ProposalChange",
     "RoundComparison",
     "RoundError",
@@ -70,19 +67,20 @@ __all__ = [
     "declined_pairs",
     "publish_round",
     "retire_dead_rounds",
+    "queue_match_round",
     "run_match_round",
     "running_round",
-    "start_match_round",
     "store_plans",
 ]
 
 Progress = Callable[[str], None]
 Engine = Callable[[Market, EngineConfig], Any]
 
-#: A ``running`` round that has reported no progress for this long is dead: the process
-#: computing it stopped (a crash, a restart, a killed worker). Its longest silent step, the
-#: engine, takes well under a minute at national scale (``docs/benchmarks.md``).
-STALE_RUNNING = dt.timedelta(minutes=15)
+#: A claimed round whose worker has not beaten its heart for this long is dead: the worker
+#: stopped (a crash, a restart, a kill). The worker beats every ``HEARTBEAT`` seconds from a
+#: thread of its own, also while the engine computes.
+STALE_RUNNING = dt.timedelta(minutes=2)
+HEARTBEAT = 10.0
 _QTY = Decimal("0.001")
 _IDR = Decimal("0.01")
 _OPEN_STATES = ("draft", "published", "accepted_by_some")
@@ -90,19 +88,6 @@ _OPEN_STATES = ("draft", "published", "accepted_by_some")
 
 class RoundError(ValueError):
     """A round action that the round's status does not allow."""
-
-
-@dataclass(frozen=True)
-class BackgroundRound:
-    """A round computing in a background thread; poll ``MatchRound.progress``/``status``."""
-
-    round_id: int
-    thread: threading.Thread
-
-    def join(self, timeout: float | None = None) -> bool:
-        """Wait for the thread; True when it has finished."""
-        self.thread.join(timeout)
-        return not self.thread.is_alive()
 
 
 # -- running a round ---------------------------------------------------------------------
@@ -212,32 +197,15 @@ def run_match_round(
     return round_
 
 
-def start_match_round(
-    user: User | None = None, config: EngineConfig | None = None, *, engine: Engine | None = None
-) -> BackgroundRound:
-    """Create a ``running`` round now and compute it in a background thread.
+def queue_match_round(user: User | None = None, config: EngineConfig | None = None) -> MatchRound:
+    """Queue a round for the worker process (``opop-match worker``) and return it at once.
 
-    For the web: redirect to the round's page and poll ``progress``/``status``. Raises
-    :class:`RoundError` if another round is already running.
+    For the web and the API: the engine never runs in a process that serves requests (it
+    pauses the garbage collector and pins BLAS threads, process-wide). Redirect to the
+    round's page, which polls ``progress``/``status``. Raises :class:`RoundError` if a round
+    is already queued or running.
     """
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    config = config or EngineConfig()
-    round_ = _create_running_round(db.session, user, config, dt.date.today())
-    rid, user_id = round_.id, (user.id if user is not None else None)
-
-    def work() -> None:
-        with app.app_context():
-            try:
-                actor = db.session.get(User, user_id) if user_id is not None else None
-                run_match_round(actor, config, round_id=rid, engine=engine)
-            except Exception:  # run_match_round records engine errors; this is anything else
-                app.logger.exception("background match round %s crashed", rid)
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=work, name=f"match-round-{rid}", daemon=True)
-    thread.start()
-    return BackgroundRound(rid, thread)
+    return _create_running_round(db.session, user, config or EngineConfig(), dt.date.today())
 
 
 def store_plans(
@@ -671,17 +639,23 @@ def _default_engine() -> Engine:
 
 
 def retire_dead_rounds(session: DbSession) -> list[int]:
-    """Mark ``running`` rounds silent for :data:`STALE_RUNNING` as ``failed`` (their
-    process is gone, and they would block every new round); returns their ids."""
+    """Mark claimed ``running`` rounds whose worker is silent for :data:`STALE_RUNNING` as
+    ``failed`` (the worker is gone, and they would block every new round); returns their ids.
+    A round still waiting in the queue is left alone: it runs when a worker starts."""
     cutoff = utcnow() - STALE_RUNNING
     dead = session.scalars(
-        select(MatchRound).where(MatchRound.status == "running", MatchRound.updated_at < cutoff)
+        select(MatchRound).where(
+            MatchRound.status == "running",
+            MatchRound.claimed_by != "",
+            MatchRound.updated_at < cutoff,
+        )
     ).all()
     for round_ in dead:
         round_.status = "failed"
         round_.error = (
             f"Interrupted: no progress since {round_.updated_at:%Y-%m-%d %H:%M} UTC "
-            f"(last step: {round_.progress or 'none'}); the process computing it stopped."
+            f"(last step: {round_.progress or 'none'}); the worker computing it "
+            f"({round_.claimed_by}) stopped. Start a new round."
         )
         round_.progress = "failed"
     if dead:
@@ -699,18 +673,28 @@ def _create_running_round(
     session: DbSession, user: User | None, config: EngineConfig, as_of: dt.date
 ) -> MatchRound:
     running = running_round(session)
-    if running is not None:
-        raise RoundError(_("Round %(id)s is still running; wait for it to finish.", id=running.id))
-    round_ = MatchRound(
-        status="running",
-        created_by_id=user.id if user is not None else None,
-        as_of=as_of,
-        params=_config_params(config),
-        progress="queued",
+    if running is None:
+        round_ = MatchRound(
+            status="running",
+            created_by_id=user.id if user is not None else None,
+            as_of=as_of,
+            params=_config_params(config),
+            progress="queued",
+        )
+        session.add(round_)
+        try:
+            session.commit()
+            return round_
+        except IntegrityError:  # another start won the race: the unique index refused us
+            session.rollback()
+            running = session.scalar(select(MatchRound).where(MatchRound.status == "running"))
+    if running is not None and not running.claimed_by:
+        raise RoundError(
+            _("Round %(id)s is waiting for the round worker to start it.", id=running.id)
+        )
+    raise RoundError(
+        _("Round %(id)s is still running; wait for it to finish.", id=running.id if running else 0)
     )
-    session.add(round_)
-    session.commit()
-    return round_
 
 
 def _set_progress(round_id: int, text: str) -> None:
@@ -722,6 +706,19 @@ def _set_progress(round_id: int, text: str) -> None:
 def _config_params(config: EngineConfig) -> dict[str, Any]:
     values = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)}
     return _jsonable(values)  # type: ignore[no-any-return]
+
+
+def config_from_params(params: dict[str, Any]) -> EngineConfig:
+    """The configuration a queued round was started with (its stored ``params``): the scalar
+    settings are restored; mappings (weights, distance caps) are the defaults', the only
+    ones a queued round can have."""
+    defaults = EngineConfig()
+    scalars = {
+        f.name: type(getattr(defaults, f.name))(params[f.name])
+        for f in dataclasses.fields(defaults)
+        if f.name in params and isinstance(getattr(defaults, f.name), int | float)
+    }
+    return dataclasses.replace(defaults, **scalars)
 
 
 def _jsonable(value: Any) -> Any:

@@ -66,12 +66,17 @@ def _database_url(tmp_path_factory: pytest.TempPathFactory, name: str) -> str:
 
 @contextmanager
 def serve(
-    tmp_path_factory: pytest.TempPathFactory, name: str, prepare: Callable[[], T]
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    prepare: Callable[[], T],
+    *,
+    round_worker: bool = False,
 ) -> Iterator[tuple[Flask, str, T]]:
     """The app on its own migrated database ``name`` (SQLite, or
     ``OPOP_TEST_DATABASE_URL`` + ``_<name>_<worker>``), filled by ``prepare()`` in an app
-    context, served from a thread on a free port: yields ``(app, base_url, prepared)``."""
-    from webapp import migrate
+    context, served from a thread on a free port: yields ``(app, base_url, prepared)``.
+    With ``round_worker``, an ``opop-match worker`` process computes the rounds it queues."""
+    from webapp import migrate, worker
 
     app = create_app(
         {
@@ -89,9 +94,13 @@ def serve(
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    process = worker.spawn(app.config["DATABASE_URL"], "--poll", "0.2") if round_worker else None
     try:
         yield app, f"http://127.0.0.1:{server.server_port}", prepared
     finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=30)
         server.shutdown()
         thread.join(timeout=10)
         with app.app_context():

@@ -86,7 +86,7 @@ def _confirm_a_highland_coast_pair(round_id: int) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def network(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Network]:
-    with serve(tmp_path_factory, "network", _seed) as (app, base_url, count):
+    with serve(tmp_path_factory, "network", _seed, round_worker=True) as (app, base_url, count):
         round_id = _run_and_publish_in_the_browser(browser, base_url)
         with app.app_context():
             confirmed = _confirm_a_highland_coast_pair(round_id)
@@ -173,7 +173,9 @@ def test_a_round_run_in_the_browser_shows_barter_pairs_cycles_of_three_and_trade
 
 def test_the_progress_page_refreshes_itself_without_javascript(browser, network):
     with network.app.app_context():
-        running = MatchRound(status="running", as_of=dt.date.today(), progress="engine: uji")
+        running = MatchRound(  # claimed, so the live server's worker leaves it alone
+            status="running", as_of=dt.date.today(), progress="engine: uji", claimed_by="uji:1"
+        )
         db.session.add(running)
         db.session.commit()
         running_id = running.id

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from tests.webapp.facilitator_data import build_network, fake_engine, stored_round
 from webapp import rounds as round_service
+from webapp import worker
 from webapp.models import MatchRound, Proposal, db
-from webapp.views.facilitator import rounds as round_pages
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def _run_in_browser(client, monkeypatch, net, engine=None):
     response = client.post("/fasilitator/putaran/jalankan")
     assert response.status_code == 302
     round_id = int(re.search(r"/putaran/(\d+)", response.headers["Location"]).group(1))
-    assert round_pages.BACKGROUND[round_id].join(timeout=120)
+    assert worker.run_next_round() == round_id  # what `opop-match worker` does
     db.session.expire_all()
     return round_id
 
@@ -60,7 +60,10 @@ def test_the_real_engine_finds_the_highland_coast_barter_in_the_factory_network(
 def test_a_running_round_shows_its_progress_and_refreshes_itself(client, login, net):
     login(net.facilitator)
     running = MatchRound(
-        status="running", as_of=net.offers["apel"].created_at.date(), progress="engine: 5 pesantren"
+        status="running",
+        as_of=net.offers["apel"].created_at.date(),
+        progress="engine: 5 pesantren",
+        claimed_by="worker:1",
     )
     db.session.add(running)
     db.session.commit()

@@ -18,7 +18,7 @@ from matcher.market import Market
 from matcher.results import Leg, Plan
 from tests.factories import make_listing, make_pesantren, make_user
 from tests.webapp.test_proposals import make_pair
-from webapp import proposals, rounds
+from webapp import proposals, rounds, worker
 from webapp.models import Listing, MatchRound, Proposal, ProposalEvent, db
 from webapp.models.base import utcnow
 from webapp.rounds import RoundError, compare_rounds, publish_round, run_match_round
@@ -146,7 +146,9 @@ def test_a_plan_that_cannot_be_stored_fails_the_whole_round(app: Flask) -> None:
 
 
 def test_only_one_round_runs_at_a_time(app: Flask) -> None:
-    db.session.add(MatchRound(status="running", as_of=pd.Timestamp("2026-11-30").date()))
+    db.session.add(
+        MatchRound(status="running", as_of=pd.Timestamp("2026-11-30").date(), claimed_by="w:1")
+    )
     db.session.commit()
     with pytest.raises(RoundError, match="still running"):
         run_match_round(engine=FakeEngine())
@@ -154,7 +156,9 @@ def test_only_one_round_runs_at_a_time(app: Flask) -> None:
 
 def test_a_round_whose_process_died_is_retired_and_no_longer_blocks_the_next(app: Flask) -> None:
     silent = utcnow() - rounds.STALE_RUNNING - dt.timedelta(minutes=1)
-    dead = MatchRound(status="running", as_of=dt.date(2026, 11, 30), progress="engine: 720")
+    dead = MatchRound(
+        status="running", as_of=dt.date(2026, 11, 30), progress="engine: 720", claimed_by="w:1"
+    )
     db.session.add(dead)
     db.session.commit()
     db.session.execute(
@@ -172,7 +176,9 @@ def test_a_round_whose_process_died_is_retired_and_no_longer_blocks_the_next(app
 
 
 def test_a_round_still_reporting_progress_is_not_retired(app: Flask) -> None:
-    alive = MatchRound(status="running", as_of=dt.date(2026, 11, 30), progress="storing")
+    alive = MatchRound(
+        status="running", as_of=dt.date(2026, 11, 30), progress="storing", claimed_by="w:1"
+    )
     db.session.add(alive)
     db.session.commit()
     assert rounds.retire_dead_rounds(db.session) == []
@@ -180,13 +186,16 @@ def test_a_round_still_reporting_progress_is_not_retired(app: Flask) -> None:
         run_match_round(engine=FakeEngine())
 
 
-def test_a_background_round_reports_progress_and_finishes_as_draft(app: Flask) -> None:
+def test_a_queued_round_is_computed_by_the_worker_and_finishes_as_draft(app: Flask) -> None:
     plans, _ = two_plans()
-    job = rounds.start_match_round(engine=FakeEngine(plans))
-    assert job.join(timeout=60)
-    db.session.expire_all()
-    round_ = db.session.get(MatchRound, job.round_id)
+    queued = rounds.queue_match_round()
+    assert (queued.status, queued.progress, queued.claimed_by) == ("running", "queued", "")
+    queued_id = queued.id
+    assert worker.run_next_round(engine=FakeEngine(plans)) == queued_id
+    assert worker.run_next_round(engine=FakeEngine(plans)) is None  # nothing else waits
+    round_ = db.session.get(MatchRound, queued_id)
     assert round_.status == "draft"
+    assert round_.claimed_by
     assert round_.progress == "done: 2 proposals"
     assert len(round_.proposals) == 2
 

@@ -30,5 +30,6 @@ main.add_command(user_commands.user)
 for command in serve_commands.COMMANDS:
     main.add_command(command)
 main.add_command(match_commands.match)
+main.add_command(match_commands.worker)
 main.add_command(match_commands.bench)
 main.add_command(report_commands.report)

@@ -41,8 +41,11 @@ def match(publish: bool, max_cycle_length: int | None, email: str | None) -> Non
     def progress(text: str) -> None:
         click.echo(f"[{time.perf_counter() - started:6.1f}s] {text}", err=True)
 
+    from matcher.engine import round_process_settings  # the solvers load only when used
+
     try:
-        round_ = run_match_round(user, config, progress)
+        with round_process_settings():  # this process exists to run the round
+            round_ = run_match_round(user, config, progress)
     except RoundError as exc:
         raise click.ClickException(str(exc)) from exc
     if round_.status == "failed":
@@ -51,6 +54,27 @@ def match(publish: bool, max_cycle_length: int | None, email: str | None) -> Non
     if publish:
         round_ = publish_round(round_, user)
     click.echo(format_summary(round_.id, round_.status, round_.summary))
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Compute the rounds waiting now, then exit.")
+@click.option(
+    "--poll",
+    type=click.FloatRange(0.1, 60),
+    default=2.0,
+    show_default=True,
+    help="Seconds between looks at the queue.",
+)
+@with_appcontext
+def worker(once: bool, poll: float) -> None:
+    """Compute the match rounds that the web pages and the API queue (run it beside the
+    web server: the engine never runs inside a process that serves requests)."""
+    from ..worker import work
+
+    try:
+        work(poll=poll, once=once, echo=click.echo)
+    except KeyboardInterrupt:
+        click.echo("Round worker stopped.")
 
 
 def format_summary(round_id: int, status: str, summary: dict[str, Any]) -> str:

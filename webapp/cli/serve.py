@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 
 import click
@@ -24,10 +23,22 @@ DEMO_ACCOUNTS = (
 DEMO_PASSWORD = "opop-demo-2026"
 
 
-def _serve(app: Flask, host: str, port: int, debug: bool = False) -> None:
+def _serve(app: Flask, host: str, port: int, debug: bool = False, worker: bool = True) -> None:
+    """Serve ``app``; with ``worker``, beside a round worker process on the same database
+    (stopped with the server), so rounds started from the pages get computed."""
     app.debug = debug
+    process = None
+    if worker:
+        from ..worker import spawn
+
+        process = spawn(app.config["DATABASE_URL"])
     click.echo(f"OPOP Match at http://{host}:{port}/ (Ctrl+C to stop)")
-    run_simple(host, port, app, threaded=True, use_debugger=debug, use_reloader=False)
+    try:
+        run_simple(host, port, app, threaded=True, use_debugger=debug, use_reloader=False)
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 @click.command()
@@ -35,9 +46,15 @@ def _serve(app: Flask, host: str, port: int, debug: bool = False) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--debug/--no-debug", default=False)
-def serve(host: str, port: int, debug: bool) -> None:
+@click.option(
+    "--worker/--no-worker",
+    default=True,
+    show_default=True,
+    help="Start a round worker beside the server (in production run `opop-match worker`).",
+)
+def serve(host: str, port: int, debug: bool, worker: bool) -> None:
     """Serve the web application (a development-grade server; use a WSGI server in production)."""
-    _serve(current_app._get_current_object(), host, port, debug)  # type: ignore[attr-defined]
+    _serve(current_app._get_current_object(), host, port, debug, worker)  # type: ignore[attr-defined]
 
 
 @click.command()
@@ -128,13 +145,13 @@ def _demo_round(facilitator: User) -> None:
     if published:
         click.echo("A published match round exists already; not running another.")
         return
-    try:
-        rounds = importlib.import_module("webapp.rounds")
-    except ImportError:
-        click.echo("Match rounds are not available in this version (webapp.rounds missing).")
-        return
+    from matcher.engine import round_process_settings
+
+    from .. import rounds
+
     click.echo("Running a match round ...")
-    round_ = rounds.run_match_round(facilitator, progress=lambda text: click.echo(f"  {text}"))
+    with round_process_settings():  # the CLI process, before it serves anything
+        round_ = rounds.run_match_round(facilitator, progress=lambda text: click.echo(f"  {text}"))
     if round_.status != "draft":
         click.echo(f"The match round failed: {round_.error or round_.status}", err=True)
         return

@@ -11,7 +11,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import TimestampMixin, TZDateTime, db, utcnow
@@ -38,9 +48,25 @@ RESPONSES = ("pending", "accepted", "declined")
 DECLINE_REASONS = ("price", "quantity", "distance", "quality", "already_supplied", "other")
 
 
+_RUNNING = text("status = 'running'")
+
+
 class MatchRound(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A match round. ``running`` covers queued and computing: the web inserts the row, a
+    worker process (``opop-match worker``) claims it by setting ``claimed_by``. The partial
+    unique index lets the database itself refuse a second running round."""
+
     __tablename__ = "match_round"
-    __table_args__ = (CheckConstraint(_in("status", ROUND_STATUSES), name="status"),)
+    __table_args__ = (
+        CheckConstraint(_in("status", ROUND_STATUSES), name="status"),
+        Index(
+            "uq_match_round_one_running",
+            "status",
+            unique=True,
+            sqlite_where=_RUNNING,
+            postgresql_where=_RUNNING,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(12), default="running", index=True)
@@ -53,6 +79,8 @@ class MatchRound(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     progress: Mapped[str] = mapped_column(String(200), default="")
     error: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime)
+    #: The worker computing the round (``host:pid``); empty while it waits in the queue.
+    claimed_by: Mapped[str] = mapped_column(String(100), default="")
 
     created_by: Mapped[User | None] = relationship()
     proposals: Mapped[list[Proposal]] = relationship(

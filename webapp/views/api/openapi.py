@@ -520,9 +520,9 @@ def document() -> dict[str, Any]:
             ),
             "post": _op(
                 "runRound",
-                "Start a match round in the background (facilitators)",
+                "Queue a match round for the round worker (facilitators)",
                 {
-                    "202": _json(_ref("Round"), "Started: poll the round's progress"),
+                    "202": _json(_ref("Round"), "Queued: poll the round's progress"),
                     **_errors("401", "403", "409"),
                 },
                 security=TOKEN_ONLY,

@@ -28,20 +28,14 @@ from ...models import (
 )
 from . import bp
 
-__all__ = ["BACKGROUND", "filtered_proposals", "start_round"]
+__all__ = ["filtered_proposals", "start_round"]
 
 PAGE_SIZE = 25
-#: Rounds computing in this process, by id (tests join them; pages poll the round row).
-BACKGROUND: dict[int, round_service.BackgroundRound] = {}
 
 
 def start_round(user: User) -> MatchRound:
-    """Start a round in a background thread; raises ``RoundError`` if one is running."""
-    background = round_service.start_match_round(user)
-    BACKGROUND[background.round_id] = background
-    match_round = db.session.get(MatchRound, background.round_id)
-    assert match_round is not None
-    return match_round
+    """Queue a round for the round worker; raises ``RoundError`` if one is running."""
+    return round_service.queue_match_round(user)
 
 
 def _counts(round_ids: list[int]) -> dict[int, dict[str, int]]:
