@@ -35,6 +35,10 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_PASSWORD": "",
     "MAIL_FROM": "OPOP Match <noreply@opop-match.local>",
     "STALE_LISTING_DAYS": 60,
+    # The life of a proposal (README, "A proposal's life").
+    "PROPOSAL_RESPONSE_DAYS": 14,  # parties answer within this many days of publication
+    "VETO_WEEKS": 8,  # a facilitator's veto keeps the pairing out of rounds this long
+    "DEAL_COMPLETION_WEEKS": 6,  # a confirmed deal not completed by then is flagged
 }
 
 

@@ -112,7 +112,12 @@ def publish(
 
 
 def accept(
-    p: Proposal, pesantren_id: int, user: User | None = None, *, expected_version: int | None = None
+    p: Proposal,
+    pesantren_id: int,
+    user: User | None = None,
+    *,
+    expected_version: int | None = None,
+    channel: str = "web",
 ) -> Proposal:
     """Record ``pesantren_id``'s acceptance; the last acceptance confirms (and reserves).
 
@@ -128,11 +133,12 @@ def accept(
         _respond(party, "accepted", user)
         if all(pt.response == "accepted" for pt in p.parties):
             _check_capacity(session, p)
-            record_transition(session, p, "accept", "confirmed", user, pesantren_id=pesantren_id)
+            to_state = "confirmed"
         else:
-            record_transition(
-                session, p, "accept", "accepted_by_some", user, pesantren_id=pesantren_id
-            )
+            to_state = "accepted_by_some"
+        record_transition(
+            session, p, "accept", to_state, user, pesantren_id=pesantren_id, channel=channel
+        )
     return p
 
 
@@ -144,6 +150,7 @@ def decline(
     note: str = "",
     *,
     expected_version: int | None = None,
+    channel: str = "web",
 ) -> Proposal:
     """``pesantren_id`` declines with ``reason`` (one of :data:`DECLINE_REASONS`): the
     proposal becomes ``declined`` and holds nothing; the next round re-solves around it."""
@@ -162,7 +169,14 @@ def decline(
         _respond(party, "declined", user, reason=reason)
         text = f"{reason}: {note}" if note else reason
         record_transition(
-            session, p, "decline", "declined", user, pesantren_id=pesantren_id, reason=text
+            session,
+            p,
+            "decline",
+            "declined",
+            user,
+            pesantren_id=pesantren_id,
+            reason=text,
+            channel=channel,
         )
     return p
 
@@ -326,10 +340,12 @@ def record_transition(
     *,
     pesantren_id: int | None = None,
     reason: str = "",
+    channel: str = "web",
 ) -> None:
     """Move ``p`` to ``to_state`` and record the event, without committing.
 
-    For bulk callers (:func:`webapp.rounds.publish_round`) that hold their own transaction;
+    ``channel`` says how the change reached us (one of :data:`webapp.models.CHANNELS`). For
+    bulk callers (:func:`webapp.rounds.publish_round`) that hold their own transaction;
     checks are the caller's job.
     """
     from_state = p.state
@@ -345,6 +361,7 @@ def record_transition(
             from_state=from_state,
             to_state=to_state,
             reason=reason,
+            channel=channel,
         )
     )
 

@@ -2,6 +2,7 @@
 
 from .base import Base, db, utcnow
 from .catalogue import Product, ProductAlias, product_substitute
+from .decisions import DECISION_KINDS, PairingDecision
 from .listings import LISTING_KINDS, LISTING_STATUSES, PERIODS, Listing
 from .network import (
     CURATION_STATUSES,
@@ -13,6 +14,7 @@ from .network import (
     Regency,
 )
 from .rounds import (
+    CHANNELS,
     DECLINE_REASONS,
     PROPOSAL_KINDS,
     PROPOSAL_STATES,
@@ -27,6 +29,8 @@ from .rounds import (
 from .users import ROLES, ApiToken, User
 
 __all__ = [
+    "CHANNELS",
+    "DECISION_KINDS",
     "CURATION_STATUSES",
     "DECLINE_REASONS",
     "LANGUAGES",
@@ -43,6 +47,7 @@ __all__ = [
     "Certificate",
     "Listing",
     "MatchRound",
+    "PairingDecision",
     "Pesantren",
     "PesantrenRegionType",
     "Product",

@@ -45,6 +45,9 @@ PROPOSAL_STATES = (
 #: States in which a proposal holds (reserves) its quantities.
 RESERVING_STATES = ("confirmed", "completed")
 RESPONSES = ("pending", "accepted", "declined")
+#: How a recorded change reached us: the pages, the JSON API, a party's signed answer link,
+#: the command line, or the system itself (a deadline passing).
+CHANNELS = ("web", "api", "link", "cli", "system")
 DECLINE_REASONS = ("price", "quantity", "distance", "quality", "already_supplied", "other")
 
 
@@ -107,6 +110,8 @@ class Proposal(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
         JSON, default=dict
     )  # {"id": [...], "en": [...]}
     version: Mapped[int] = mapped_column(default=1)
+    #: Set when published: unanswered by then, the proposal expires (and only then).
+    respond_by: Mapped[dt.datetime | None] = mapped_column(TZDateTime)
 
     round: Mapped[MatchRound] = relationship(back_populates="proposals")
     legs: Mapped[list[ProposalLeg]] = relationship(
@@ -141,6 +146,8 @@ class ProposalLeg(db.Model):  # type: ignore[name-defined,misc]
     need_id: Mapped[int] = mapped_column(ForeignKey("listing.id", ondelete="CASCADE"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
     quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3))
+    #: What actually changed hands (base unit per month), recorded on completion.
+    delivered_quantity: Mapped[Decimal | None] = mapped_column(Numeric(14, 3))
     unit_price: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     value_idr: Mapped[Decimal] = mapped_column(Numeric(16, 2))
     distance_km: Mapped[float] = mapped_column(default=0.0)
@@ -186,6 +193,7 @@ class ProposalEvent(db.Model):  # type: ignore[name-defined,misc]
     """One recorded change of a proposal: who, when, what and why."""
 
     __tablename__ = "proposal_event"
+    __table_args__ = (CheckConstraint(_in("channel", CHANNELS), name="channel"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(
@@ -198,6 +206,7 @@ class ProposalEvent(db.Model):  # type: ignore[name-defined,misc]
     from_state: Mapped[str] = mapped_column(String(16), default="")
     to_state: Mapped[str] = mapped_column(String(16), default="")
     reason: Mapped[str] = mapped_column(Text, default="")
+    channel: Mapped[str] = mapped_column(String(8), default="web", server_default="web")
 
     proposal: Mapped[Proposal] = relationship(back_populates="events")
     user: Mapped[User | None] = relationship()
