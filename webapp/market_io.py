@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, scoped_session
 from matcher.market import EAST_JAVA_BOUNDS, Market
 
 from .models import (
+    HOLDING_STATES,
     RESERVING_STATES,
     Certificate,
     Listing,
@@ -108,7 +109,9 @@ def snapshot_market(session: DbSession | None = None, as_of: dt.date | None = No
     )
     listings = listings.loc[~no_price]
 
-    reserved = reserved_quantities(session)  # all of them: cheaper than a long IN list
+    # Confirmed deals and the standing (published, unanswered) proposals: the engine plans
+    # around both. All listings at once: cheaper than a long IN list.
+    reserved = reserved_quantities(session, states=HOLDING_STATES)
     taken = listings["listing_id"].map(reserved).fillna(0.0)
     listings = listings.assign(quantity=listings["quantity"] - taken)
     full = listings["quantity"] <= _EPSILON
@@ -137,15 +140,17 @@ def reserved_quantities(
     listing_ids: Collection[int] | None = None,
     *,
     exclude_proposal_id: int | None = None,
+    states: Collection[str] = RESERVING_STATES,
 ) -> dict[int, float]:
-    """Base units per month held by confirmed (and completed) proposals, per listing id.
+    """Base units per month held by proposals in ``states`` (default: confirmed and
+    completed ones), per listing id.
 
     An offer is held by the legs that take from it, a need by the legs that fill it. Only
     ``listing_ids`` when given; ``exclude_proposal_id`` leaves one proposal out (the one
     being confirmed).
     """
     session = session if session is not None else db.session
-    held = select(Proposal.id).where(Proposal.state.in_(RESERVING_STATES))
+    held = select(Proposal.id).where(Proposal.state.in_(list(states)))
     if exclude_proposal_id is not None:
         held = held.where(Proposal.id != exclude_proposal_id)
     parts = []

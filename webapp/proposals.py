@@ -39,8 +39,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import object_session
 from sqlalchemy.orm.exc import StaleDataError
 
+from .decisions import record_caps, record_veto
 from .market_io import DbSession, listing_capacities, reserved_quantities
 from .models import (
+    ANSWERABLE_STATES,
     DECLINE_REASONS,
     RESERVING_STATES,
     Listing,
@@ -72,8 +74,6 @@ __all__ = [
     "veto",
 ]
 
-#: States in which parties may accept or decline.
-ANSWERABLE_STATES = ("published", "accepted_by_some")
 #: States nothing leaves.
 FINAL_STATES = ("completed", "declined", "expired", "cancelled")
 NETWORK_ROLES = ("facilitator", "admin")
@@ -126,6 +126,7 @@ def accept(
     with _transition(p, expected_version) as session:
         party = _party(p, pesantren_id, user)
         _require_state(p, ANSWERABLE_STATES, _("accept"))
+        _require_open(p)
         if party.response == "accepted":
             raise ProposalError(
                 _("Pesantren %(id)s has already accepted this proposal.", id=pesantren_id)
@@ -157,6 +158,7 @@ def decline(
     with _transition(p, expected_version) as session:
         party = _party(p, pesantren_id, user)
         _require_state(p, ANSWERABLE_STATES, _("decline"))
+        _require_open(p)
         if reason not in DECLINE_REASONS:
             raise ProposalError(
                 _(
@@ -184,11 +186,15 @@ def decline(
 def veto(
     p: Proposal, user: User | None, reason: str, *, expected_version: int | None = None
 ) -> Proposal:
-    """A facilitator withdraws a ``draft`` or ``published`` proposal: ``→ cancelled``."""
+    """A facilitator withdraws a ``draft`` or ``published`` proposal: ``→ cancelled``.
+
+    Its pairings stay out of later rounds for ``VETO_WEEKS`` (:mod:`webapp.decisions`)."""
     with _transition(p, expected_version) as session:
         _require_network(user, _("veto"))
         _require_state(p, ("draft", "published"), _("veto"))
-        record_transition(session, p, "veto", "cancelled", user, reason=_required_reason(reason))
+        reason = _required_reason(reason)
+        record_transition(session, p, "veto", "cancelled", user, reason=reason)
+        record_veto(session, p, user, reason)
     return p
 
 
@@ -239,7 +245,8 @@ def reduce(
     ``quantities`` maps leg id → new quantity (base units per month, more than 0 and at most
     the leg's current quantity). A trade's legs change individually; a barter is scaled as a
     whole by the smallest requested ratio, so every party still gives as much value as it
-    receives.
+    receives. The new quantities cap the same pairings in later rounds
+    (:mod:`webapp.decisions`).
     """
     with _transition(p, expected_version) as session:
         _require_network(user, _("edit"))
@@ -280,6 +287,7 @@ def reduce(
         after = ", ".join(f"{leg.id}:{float(leg.quantity):g}" for leg in p.legs)
         text = f"{before} → {after}" + (f" ({reason.strip()})" if reason.strip() else "")
         record_transition(session, p, "reduce", "draft", user, reason=text)
+        record_caps(session, p, user, reason.strip())
     return p
 
 
@@ -394,6 +402,18 @@ def _require_state(p: Proposal, allowed: tuple[str, ...], action: str) -> None:
                 action=action,
                 id=p.id,
                 state=p.state,
+            )
+        )
+
+
+def _require_open(p: Proposal) -> None:
+    """Answers close at the proposal's deadline, even before the next round expires it."""
+    if p.respond_by is not None and utcnow() > p.respond_by:
+        raise ProposalError(
+            _(
+                "Proposal %(id)s closed for answers on %(date)s; it will not be confirmed.",
+                id=p.id,
+                date=p.respond_by.date().isoformat(),
             )
         )
 

@@ -7,26 +7,31 @@ A round's life: ``running`` (queued until a worker process claims it — see
 raised is ``failed`` with the error, and has no proposals: they are stored in one
 transaction, all or nothing.
 
-What a new round keeps: confirmed and completed proposals hold their quantities, so
-:func:`webapp.market_io.build_market` takes them out and the engine plans around them;
-declined proposals hold nothing, so the next round re-solves over what they released —
-but it does not propose the same pairing again: the (offer, need) pairs of every leg of a
-proposal declined within ``EngineConfig.decline_memory_days`` (default 56 days, eight
-weekly rounds; :func:`declined_pairs`) are handed to the engine as ``exclude_pairs``.
+What a new round keeps (the README's "A proposal's life" draws it):
 
-When a round is published, every older open round is superseded. Its proposals that
-were still waiting for answers (``draft``, ``published``, ``accepted_by_some``) become
-``expired`` with the reason "superseded by round N": the new round has re-planned the very
-quantities they were waiting on, and two live proposals must not compete for the same stock.
-Confirmed and completed proposals stay as they are (they are honoured and still reserve);
-declined and cancelled ones stay in the record.
+- **standing proposals** (published, not declined, before their ``respond_by`` deadline:
+  ``published`` or ``accepted_by_some``) carry over untouched: same id, answers already
+  given kept. The new round plans around them: their quantities are held like a confirmed
+  deal's (:func:`webapp.market_io.snapshot_market`), and their pairings are handed to the
+  engine as ``exclude_pairs``, so the same trade or barter is never proposed twice side by
+  side. Only their deadline ends them: :func:`expire_overdue` (run as each round starts and
+  is published) turns them ``expired``, with an event saying so;
+- confirmed and completed proposals hold their quantities, so the engine plans around them;
+- declined proposals hold nothing, so the next round re-solves over what they released —
+  but it does not propose the same pairing again: the (offer, need) pairs of every leg of a
+  proposal declined within ``EngineConfig.decline_memory_days`` (default 56 days, eight
+  weekly rounds; :func:`declined_pairs`) are excluded too;
+- a facilitator's vetoes exclude their pairings, and reductions cap them
+  (:mod:`webapp.decisions`), until they lapse or are lifted.
+
+Publishing a round supersedes the older rounds; their proposals that were never published
+(``draft``) expire with the reason "superseded by round N". Published ones stand on.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import inspect
 import json
 import math
 import time
@@ -44,10 +49,13 @@ from matcher.config import EngineConfig
 from matcher.market import Market
 from matcher.results import Leg, Plan
 
+from . import decisions
 from .market_io import DbSession, snapshot_market
 from .models import (
+    ANSWERABLE_STATES,
     Listing,
     MatchRound,
+    PairingDecision,
     Product,
     Proposal,
     ProposalEvent,
@@ -65,16 +73,19 @@ __all__ = [
     "RoundError",
     "compare_rounds",
     "declined_pairs",
+    "expire_overdue",
     "publish_round",
     "retire_dead_rounds",
     "queue_match_round",
     "run_match_round",
     "running_round",
+    "standing_pairs",
     "store_plans",
 ]
 
 Progress = Callable[[str], None]
-Engine = Callable[[Market, EngineConfig], Any]
+#: ``engine(market, config, exclude_pairs)``: :func:`matcher.engine.run_round`'s signature.
+Engine = Callable[[Market, EngineConfig, frozenset[tuple[int, int]]], Any]
 
 #: A claimed round whose worker has not beaten its heart for this long is dead: the worker
 #: stopped (a crash, a restart, a kill). The worker beats every ``HEARTBEAT`` seconds from a
@@ -83,7 +94,7 @@ STALE_RUNNING = dt.timedelta(minutes=2)
 HEARTBEAT = 10.0
 _QTY = Decimal("0.001")
 _IDR = Decimal("0.01")
-_OPEN_STATES = ("draft", "published", "accepted_by_some")
+DEFAULT_RESPONSE_DAYS = 14
 
 
 class RoundError(ValueError):
@@ -119,7 +130,8 @@ def run_match_round(
     round_id
         Continue an existing ``running`` round (see :func:`start_match_round`).
     engine
-        ``engine(market, config) -> RoundResult`` (default :func:`matcher.run_round`).
+        ``engine(market, config, exclude_pairs) -> RoundResult`` (default
+        :func:`matcher.engine.run_round`).
 
     Returns the round: ``draft`` on success, ``failed`` (with ``error``) if the engine or
     storing raised; a failed round has no proposals.
@@ -144,6 +156,7 @@ def run_match_round(
 
     started = time.perf_counter()
     try:
+        expired = expire_overdue(session)
         stage("snapshot: reading listings")
         t0 = time.perf_counter()
         snapshot = snapshot_market(session, as_of)
@@ -154,10 +167,13 @@ def run_match_round(
         )
         t0 = time.perf_counter()
         since = utcnow() - dt.timedelta(days=config.decline_memory_days)
-        excluded = declined_pairs(session, since)
-        result = _call_engine(engine or _default_engine(), snapshot.market, config, excluded)
+        declined = declined_pairs(session, since)
+        vetoed = decisions.vetoed_pairs(session)
+        standing = standing_pairs(session)
+        excluded = declined | vetoed | standing
+        result = (engine or _default_engine())(snapshot.market, config, excluded)
         engine_s = time.perf_counter() - t0
-        plans: list[Plan] = list(result.plans)
+        plans, capped = decisions.apply_caps(result.plans, decisions.pair_caps(session))
         stage(f"storing {len(plans)} proposals")
         t0 = time.perf_counter()
         current = session.get(MatchRound, rid)
@@ -178,7 +194,14 @@ def run_match_round(
                 "total": time.perf_counter() - started,
             },
         )
-        round_.summary = {**(round_.summary or {}), "declined_pairs_excluded": len(excluded)}
+        round_.summary = {
+            **(round_.summary or {}),
+            "declined_pairs_excluded": len(declined),
+            "vetoed_pairs_excluded": len(vetoed),
+            "standing_pairs_excluded": len(standing),
+            "plans_capped": capped,
+            "expired_at_start": expired,
+        }
         round_.status = "draft"
         round_.progress = f"done: {len(stored)} proposals"
         session.commit()
@@ -338,9 +361,10 @@ def _leg_row(seq: int, leg: Leg, product_ids: dict[str, int]) -> dict[str, Any]:
 def publish_round(round_: MatchRound, user: User | None = None) -> MatchRound:
     """``draft → published`` for the round and its draft proposals; supersede older rounds.
 
-    Older published rounds, and older draft rounds, become ``superseded``; their proposals
-    still waiting for answers expire (see the module docstring). Vetoed (cancelled)
-    proposals stay cancelled. One transaction.
+    Each published proposal gets its answer deadline (``respond_by``, ``PROPOSAL_RESPONSE_DAYS``
+    from now). Older published rounds, and older draft rounds, become ``superseded``; their
+    never-published proposals expire, their standing ones carry on (see the module
+    docstring). Vetoed (cancelled) proposals stay cancelled. One transaction.
     """
     session = db.session
     if user is not None and user.role not in ("facilitator", "admin"):
@@ -356,12 +380,14 @@ def publish_round(round_: MatchRound, user: User | None = None) -> MatchRound:
             raise RoundError(
                 _("Round %(id)s is %(status)s, not draft.", id=locked.id, status=locked.status)
             )
+        now = utcnow()
         _bulk_transition(
             session,
             (Proposal.round_id == locked.id) & (Proposal.state == "draft"),
             "publish",
             "published",
             user,
+            respond_by=now + response_period(),
         )
         older = session.scalars(
             select(MatchRound)
@@ -377,19 +403,68 @@ def publish_round(round_: MatchRound, user: User | None = None) -> MatchRound:
         if older:
             _bulk_transition(
                 session,
-                Proposal.round_id.in_([old.id for old in older]) & Proposal.state.in_(_OPEN_STATES),
+                Proposal.round_id.in_([old.id for old in older]) & (Proposal.state == "draft"),
                 "expire",
                 "expired",
                 user,
                 reason=f"superseded by round {locked.id}",
             )
+        _expire_overdue(session, now)
         locked.status = "published"
-        locked.published_at = utcnow()
+        locked.published_at = now
         session.commit()
     except BaseException:
         session.rollback()
         raise
     return locked
+
+
+def response_period() -> dt.timedelta:
+    """How long the parties of a published proposal have to answer (``PROPOSAL_RESPONSE_DAYS``)."""
+    return dt.timedelta(
+        days=float(current_app.config.get("PROPOSAL_RESPONSE_DAYS", DEFAULT_RESPONSE_DAYS))
+    )
+
+
+def expire_overdue(session: DbSession | None = None, now: dt.datetime | None = None) -> int:
+    """Expire the standing proposals whose answer deadline has passed (commits); how many.
+
+    Run as each round starts and is published (and by the weekly report), so an unanswered
+    proposal holds its quantities exactly until its deadline."""
+    session = session if session is not None else db.session
+    try:
+        count = _expire_overdue(session, now or utcnow())
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return count
+
+
+def _expire_overdue(session: DbSession, now: dt.datetime) -> int:
+    return _bulk_transition(
+        session,
+        Proposal.state.in_(ANSWERABLE_STATES)
+        & Proposal.respond_by.is_not(None)
+        & (Proposal.respond_by < now),
+        "expire",
+        "expired",
+        None,
+        reason="no answer from every party by the deadline",
+        channel="system",
+    )
+
+
+def standing_pairs(session: DbSession) -> frozenset[tuple[int, int]]:
+    """``(offer_id, need_id)`` of every leg of the standing proposals: the new round must not
+    propose them again beside the open proposal (it plans around their quantities)."""
+    rows = session.execute(
+        select(ProposalLeg.offer_id, ProposalLeg.need_id)
+        .join(Proposal, Proposal.id == ProposalLeg.proposal_id)
+        .where(Proposal.state.in_(ANSWERABLE_STATES))
+        .distinct()
+    )
+    return frozenset((int(offer), int(need)) for offer, need in rows)
 
 
 def _bulk_transition(
@@ -399,8 +474,12 @@ def _bulk_transition(
     to_state: str,
     user: User | None,
     reason: str = "",
+    *,
+    channel: str = "web",
+    respond_by: dt.datetime | None = None,
 ) -> int:
-    """Move every proposal matching ``condition`` to ``to_state``, recording one event each.
+    """Move every proposal matching ``condition`` to ``to_state``, recording one event each
+    (and setting ``respond_by`` when given).
 
     The rows are locked first (an officer answering one of them at the same moment either
     finishes before, and the condition is checked again on the new row, or waits).
@@ -418,7 +497,12 @@ def _bulk_transition(
     session.execute(
         update(Proposal)
         .where(Proposal.id.in_([pid for pid, _state in rows]))
-        .values(state=to_state, version=Proposal.version + 1, updated_at=now)
+        .values(
+            state=to_state,
+            version=Proposal.version + 1,
+            updated_at=now,
+            **({"respond_by": respond_by} if respond_by is not None else {}),
+        )
         .execution_options(synchronize_session=False)
     )
     session.execute(
@@ -432,6 +516,7 @@ def _bulk_transition(
                 "from_state": state,
                 "to_state": to_state,
                 "reason": reason,
+                "channel": channel,
             }
             for pid, state in rows
         ],
@@ -441,7 +526,7 @@ def _bulk_transition(
 
 # -- comparing ---------------------------------------------------------------------------
 
-ChangeKind = Literal["new", "gone", "changed"]
+ChangeKind = Literal["new", "gone", "changed", "carried"]
 
 
 @dataclass(frozen=True)
@@ -463,7 +548,8 @@ class ProposalChange:
 
 @dataclass(frozen=True)
 class RoundComparison:
-    """What changed from round ``a_id`` to round ``b_id``."""
+    """What changed from round ``a_id`` to round ``b_id``; ``carried`` are ``a``'s standing
+    proposals, still open and carried over (not re-proposed in ``b``)."""
 
     a_id: int
     b_id: int
@@ -471,6 +557,7 @@ class RoundComparison:
     gone: list[ProposalChange]
     changed: list[ProposalChange]
     unchanged: int
+    carried: list[ProposalChange] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -478,6 +565,7 @@ class RoundComparison:
             "new": len(self.new),
             "gone": len(self.gone),
             "changed": len(self.changed),
+            "carried": len(self.carried),
             "unchanged": self.unchanged,
         }
 
@@ -486,7 +574,8 @@ def compare_rounds(a: MatchRound, b: MatchRound, *, tolerance: float = 0.005) ->
     """Proposals new in ``b``, gone since ``a``, and changed (a leg's quantity moved by more
     than ``tolerance``, relative), each with the likely reasons: a listing changed or was
     paused, a decline in ``a`` released quantity, a proposal in ``a`` was confirmed (and now
-    reserves), or the engine simply re-optimised."""
+    reserves), a facilitator vetoed or capped the pairing, or the engine simply re-optimised.
+    Proposals of ``a`` still standing are ``carried`` over, not gone."""
     session = db.session
     by_key = {r.id: _proposals_by_key(session, r.id) for r in (a, b)}
     before, after = by_key[a.id], by_key[b.id]
@@ -500,6 +589,8 @@ def compare_rounds(a: MatchRound, b: MatchRound, *, tolerance: float = 0.005) ->
         )
     }
     released = {lid for p in before.values() if p.state == "declined" for lid in _listings(p)}
+    pairings = {pair for group in (before, after) for p in group.values() for pair in _pairs(p)}
+    decided = _decisions_by_pair(session, pairings, until=b.created_at)
     since = a.created_at
     products = dict(session.execute(select(Product.id, Product.slug)).all())
 
@@ -517,7 +608,38 @@ def compare_rounds(a: MatchRound, b: MatchRound, *, tolerance: float = 0.005) ->
             out.append(
                 _reason("declined", f"ditolak di putaran {a.id}", f"declined in round {a.id}")
             )
-        if old is not None and old.state == "cancelled":
+        if old is not None and old.state in ANSWERABLE_STATES:
+            out.append(
+                _reason(
+                    "standing",
+                    f"masih menunggu jawaban dari putaran {a.id}: diteruskan, tidak diusulkan ulang",
+                    f"still awaiting answers from round {a.id}: carried over, not proposed again",
+                )
+            )
+        facilitator = [
+            d for pair in sorted({*_pairs(old), *_pairs(new)}) for d in decided.get(pair, [])
+        ]
+        for d in facilitator:
+            who = d.created_by.name if d.created_by is not None else "?"
+            why = f": {d.reason}" if d.reason else ""
+            if d.kind == "veto":
+                out.append(
+                    _reason(
+                        "facilitator_veto",
+                        f"diveto fasilitator {who}{why}",
+                        f"vetoed by facilitator {who}{why}",
+                    )
+                )
+            else:
+                qty = f"{float(d.quantity or 0):g}"
+                out.append(
+                    _reason(
+                        "facilitator_cap",
+                        f"dibatasi fasilitator {who} pada {qty}{why}",
+                        f"capped at {qty} by facilitator {who}{why}",
+                    )
+                )
+        if old is not None and old.state == "cancelled" and not facilitator:
             out.append(
                 _reason("cancelled", f"dibatalkan di putaran {a.id}", f"vetoed in round {a.id}")
             )
@@ -574,7 +696,9 @@ def compare_rounds(a: MatchRound, b: MatchRound, *, tolerance: float = 0.005) ->
         )
 
     new = [change("new", k, None, after[k]) for k in after if k not in before]
-    gone = [change("gone", k, before[k], None) for k in before if k not in after]
+    missing = [k for k in before if k not in after]
+    carried = [change("carried", k, before[k], None) for k in missing if _stands(before[k])]
+    gone = [change("gone", k, before[k], None) for k in missing if not _stands(before[k])]
     changed, unchanged = [], 0
     for k in before.keys() & after.keys():
         if _same_quantities(before[k], after[k], tolerance):
@@ -582,7 +706,7 @@ def compare_rounds(a: MatchRound, b: MatchRound, *, tolerance: float = 0.005) ->
         else:
             changed.append(change("changed", k, before[k], after[k]))
     changed.sort(key=lambda c: c.pesantren_ids)
-    return RoundComparison(a.id, b.id, new, gone, changed, unchanged)
+    return RoundComparison(a.id, b.id, new, gone, changed, unchanged, carried)
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -615,21 +739,6 @@ def declined_pairs(session: DbSession, since: dt.datetime) -> frozenset[tuple[in
         .distinct()
     )
     return frozenset((int(offer), int(need)) for offer, need in rows)
-
-
-def _call_engine(
-    engine: Engine, market: Market, config: EngineConfig, excluded: frozenset[tuple[int, int]]
-) -> Any:
-    """Run the engine, handing it the declined pairs when it takes them (test doubles and
-    older engines take only ``(market, config)``)."""
-    try:
-        takes = "exclude_pairs" in inspect.signature(engine).parameters
-    except (TypeError, ValueError):
-        takes = False
-    if takes:
-        run: Callable[..., Any] = engine
-        return run(market, config, exclude_pairs=excluded)
-    return engine(market, config)
 
 
 def _default_engine() -> Engine:
@@ -842,6 +951,34 @@ def _listings(p: _Brief | None) -> set[int]:
     if p is None:
         return set()
     return {lid for leg in p.legs for lid in (leg.offer_id, leg.need_id)}
+
+
+def _pairs(p: _Brief | None) -> set[tuple[int, int]]:
+    return {(leg.offer_id, leg.need_id) for leg in p.legs} if p is not None else set()
+
+
+def _stands(p: _Brief) -> bool:
+    return p.state in ANSWERABLE_STATES
+
+
+def _decisions_by_pair(
+    session: DbSession, pairings: set[tuple[int, int]], *, until: dt.datetime
+) -> dict[tuple[int, int], list[PairingDecision]]:
+    """The facilitator decisions on ``pairings`` taken before ``until`` and not lifted by
+    then: what the later round had to respect."""
+    if not pairings:
+        return {}
+    offers = sorted({offer for offer, _need in pairings})
+    out: dict[tuple[int, int], list[PairingDecision]] = {}
+    for d in session.scalars(
+        select(PairingDecision)
+        .where(PairingDecision.offer_id.in_(offers), PairingDecision.created_at < until)
+        .order_by(PairingDecision.id)
+    ):
+        key = (d.offer_id, d.need_id)
+        if key in pairings and (d.lifted_at is None or d.lifted_at > until):
+            out.setdefault(key, []).append(d)
+    return out
 
 
 def _same_quantities(a: _Brief, b: _Brief, tolerance: float) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.webapp.authz import Route, World, expect
-from webapp.models import ApiToken, MatchRound, db
+from webapp.models import ApiToken, MatchRound, PairingDecision, db
 
 #: Facilitator pages: visitors to the login page, officers refused, the network allowed.
 NETWORK = {"officer_a": 403, "officer_b": 403}
@@ -28,6 +28,15 @@ def _two_rounds(w: World) -> str:
     db.session.add(other)
     db.session.commit()
     return f"/fasilitator/putaran/banding?a={w.round.id}&b={other.id}"
+
+
+def _a_veto(w: World) -> str:
+    decision = PairingDecision(
+        kind="veto", offer_id=w.offer_a.id, need_id=w.need_b.id, reason="jalan putus"
+    )
+    db.session.add(decision)
+    db.session.commit()
+    return f"/fasilitator/keputusan/{decision.id}/cabut"
 
 
 def _token_of_a(w: World) -> str:
@@ -68,6 +77,8 @@ MATRIX: list[Route] = [
         label="(already published)",
     ),
     Route("facilitator.compare", "GET", _two_rounds, net()),
+    Route("facilitator.decisions_list", "GET", lambda w: "/fasilitator/keputusan", net()),
+    Route("facilitator.lift_decision", "POST", _a_veto, net(302)),
     Route(
         "facilitator.veto",
         "POST",

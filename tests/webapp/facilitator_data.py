@@ -204,10 +204,16 @@ def plans_for(net: Network) -> list[Plan]:
 
 
 def fake_engine(net: Network) -> Any:
-    """Stands in for ``matcher.run_round``: returns :func:`plans_for` whatever the market."""
+    """Stands in for ``matcher.engine.run_round``: returns :func:`plans_for` whatever the
+    market, less the plans that use an excluded pairing (as the engine would)."""
 
-    def engine(market: Any, config: Any) -> Any:
-        return SimpleNamespace(plans=plans_for(net), gaps=None, timings={}, stats={})
+    def engine(market: Any, config: Any, exclude_pairs: Any = frozenset()) -> Any:
+        plans = [
+            plan
+            for plan in plans_for(net)
+            if not any((leg.offer_id, leg.need_id) in exclude_pairs for leg in plan.legs)
+        ]
+        return SimpleNamespace(plans=plans, gaps=None, timings={}, stats={})
 
     return engine
 

@@ -176,11 +176,11 @@ def test_comparing_two_rounds_says_what_changed_and_why(client, login, net):
     db.session.commit()
     second = round_service.run_match_round(
         net.facilitator,
-        engine=lambda m, c: type(
+        engine=lambda m, c, x: type(
             "R",
             (),
             {
-                "plans": [p for p in fake_engine(net)(m, c).plans if p.kind == "barter_cycle"],
+                "plans": [p for p in fake_engine(net)(m, c, x).plans if p.kind == "barter_cycle"],
                 "gaps": None,
                 "timings": {},
                 "stats": {},

@@ -117,7 +117,9 @@ def test_paused_and_archived_listings_are_not_in_the_market(app: Flask) -> None:
     assert archived.id not in set(market.needs["listing_id"])
 
 
-def test_confirmed_proposals_are_taken_out_and_fully_reserved_listings_drop_out(app: Flask) -> None:
+def test_deals_and_standing_proposals_are_taken_out_and_fully_held_listings_drop_out(
+    app: Flask,
+) -> None:
     coast, hills, town = make_pesantren("3529"), make_pesantren("3579"), make_pesantren("3578")
     offer = make_listing(coast, "offer", quantity=Decimal("100"))
     need_b = make_listing(hills, "need", quantity=Decimal("40"))
@@ -125,11 +127,13 @@ def test_confirmed_proposals_are_taken_out_and_fully_reserved_listings_drop_out(
     add_plan("trade", [(offer, need_b, 40)], state="confirmed")
     add_plan("trade", [(offer, need_c, 25)], state="completed")
     add_plan("trade", [(offer, need_c, 30)], state="declined")  # holds nothing
-    add_plan("trade", [(offer, need_c, 30)], state="accepted_by_some")  # not yet
+    add_plan("trade", [(offer, need_c, 30)], state="accepted_by_some")  # stands: held too
+    add_plan("trade", [(offer, need_c, 5)], state="expired")  # holds nothing
     market = build_market()
-    assert offer_row(market, offer.id)["quantity"] == pytest.approx(35.0)
+    assert offer_row(market, offer.id)["quantity"] == pytest.approx(5.0)
     assert need_row(market, need_b.id) is None  # 40 of 40 reserved
-    assert need_row(market, need_c.id)["quantity"] == pytest.approx(175.0)
+    assert need_row(market, need_c.id)["quantity"] == pytest.approx(145.0)
+    # what confirmed deals reserve (the confirmation check) leaves the standing one out
     assert reserved_quantities() == {offer.id: 65.0, need_b.id: 40.0, need_c.id: 25.0}
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -14,70 +13,13 @@ import pytest
 from flask import Flask
 
 from matcher.config import EngineConfig
-from matcher.market import Market
-from matcher.results import Leg, Plan
+from matcher.results import Plan
 from tests.factories import make_listing, make_pesantren, make_user
-from tests.webapp.test_proposals import make_pair
+from tests.webapp.round_helpers import FakeEngine, leg, make_pair, two_plans
 from webapp import proposals, rounds, worker
 from webapp.models import Listing, MatchRound, Proposal, ProposalEvent, db
 from webapp.models.base import utcnow
 from webapp.rounds import RoundError, compare_rounds, publish_round, run_match_round
-
-
-def leg(offer: Listing, need: Listing, quantity: float) -> Leg:
-    return Leg(
-        giver_id=offer.pesantren_id,
-        receiver_id=need.pesantren_id,
-        offer_id=offer.id,
-        need_id=need.id,
-        product=offer.product.slug,
-        quantity=quantity,
-        unit_price=float(offer.price),
-        distance_km=42.0,
-        score=0.75,
-        components={"distance": 0.5, "region": 1.0},
-        reasons={"id": "dataran tinggi ↔ pesisir", "en": "highland ↔ coastal"},
-    )
-
-
-class FakeEngine:
-    """Returns fixed plans and remembers the market and config it was given."""
-
-    def __init__(self, plans: list[Plan] | None = None, error: Exception | None = None) -> None:
-        self.plans = plans or []
-        self.error = error
-        self.markets: list[Market] = []
-        self.configs: list[EngineConfig] = []
-
-    def __call__(self, market: Market, config: EngineConfig) -> Any:
-        self.markets.append(market)
-        self.configs.append(config)
-        if self.error is not None:
-            raise self.error
-        empty = pd.DataFrame()
-        return SimpleNamespace(
-            plans=self.plans,
-            gaps=SimpleNamespace(unmet=pd.DataFrame({"product": ["garam"]}), unsold=empty),
-            timings={"candidates": 0.01, "barter": 0.02},
-            stats={"candidates": 7},
-        )
-
-
-def two_plans() -> tuple[list[Plan], Any]:
-    pair = make_pair("draft")
-    town = make_pesantren("3578")
-    town_need = make_listing(town, "need", "kentang", quantity=Decimal("80"))
-    db.session.commit()
-    plans = [
-        Plan(
-            kind="barter_pair",
-            legs=(leg(pair.fish, pair.fish_need, 20), leg(pair.potato, pair.potato_need, 100)),
-            score=0.8,
-            reasons={"id": "barter seimbang", "en": "balanced barter"},
-        ),
-        Plan(kind="trade", legs=(leg(pair.potato, town_need, 80),), score=0.6),
-    ]
-    return plans, SimpleNamespace(pair=pair, town=town, town_need=town_need)
 
 
 def test_a_round_stores_draft_proposals_with_legs_parties_events_and_a_summary(app: Flask) -> None:
@@ -219,7 +161,9 @@ def test_the_next_round_plans_around_confirmed_and_declined_proposals(app: Flask
     assert needs[w.town_need.id] == pytest.approx(80.0)  # the decline released it
 
 
-def test_publishing_publishes_drafts_and_supersedes_the_previous_round(app: Flask) -> None:
+def test_publishing_supersedes_older_rounds_but_their_standing_proposals_carry_on(
+    app: Flask,
+) -> None:
     plans, w = two_plans()
     facilitator = make_user("facilitator")
     old = run_match_round(engine=FakeEngine(plans))
@@ -228,22 +172,29 @@ def test_publishing_publishes_drafts_and_supersedes_the_previous_round(app: Flas
     old_trade = next(p for p in old.proposals if p.kind == "trade")
     proposals.accept(old_barter, w.pair.coast.id)
     proposals.accept(old_barter, w.pair.hills.id)
+    unpublished = run_match_round(engine=FakeEngine(plans))  # a draft nobody published
 
-    new = run_match_round(engine=FakeEngine(plans))
-    vetoed = next(p for p in new.proposals if p.kind == "trade")
-    proposals.veto(vetoed, facilitator, "pembeli sudah punya pemasok")
+    engine = FakeEngine(plans)
+    new = run_match_round(engine=engine)
+    trade_pairing = (w.pair.potato.id, w.town_need.id)
+    assert trade_pairing in engine.excluded[-1]  # the standing trade is not proposed again
+    assert [p.kind for p in new.proposals] == ["barter_pair"]
     publish_round(new, facilitator)
 
     db.session.expire_all()
     assert db.session.get(MatchRound, old.id).status == "superseded"
     assert db.session.get(MatchRound, new.id).status == "published"
-    assert db.session.get(MatchRound, new.id).published_at is not None
     assert db.session.get(Proposal, old_barter.id).state == "confirmed"  # honoured
-    expired = db.session.get(Proposal, old_trade.id)
-    assert expired.state == "expired"
-    assert expired.events[-1].reason == f"superseded by round {new.id}"
-    states = {p.kind: p.state for p in db.session.get(MatchRound, new.id).proposals}
-    assert states == {"barter_pair": "published", "trade": "cancelled"}
+    standing = db.session.get(Proposal, old_trade.id)
+    assert standing.state == "published"  # the same proposal, still open
+    assert [e.action for e in standing.events] == ["create", "publish"]
+    published_at = db.session.get(MatchRound, old.id).published_at
+    assert standing.respond_by == published_at.replace(microsecond=0) + dt.timedelta(
+        days=14
+    ) or abs(standing.respond_by - (published_at + dt.timedelta(days=14))) < dt.timedelta(seconds=5)
+    never_published = db.session.get(MatchRound, unpublished.id).proposals
+    assert {p.state for p in never_published} == {"expired"}
+    assert never_published[0].events[-1].reason == f"superseded by round {new.id}"
 
 
 def test_a_round_is_published_once(app: Flask) -> None:
@@ -267,6 +218,9 @@ def test_comparing_rounds_says_what_changed_and_why(app: Flask) -> None:
     extra_plan = Plan(kind="trade", legs=(leg(pair.fish, extra_need, 10),), score=0.5)
     a = run_match_round(engine=FakeEngine([*plans, extra_plan]))
     publish_round(a)
+    barter = next(p for p in a.proposals if p.kind == "barter_pair")
+    proposals.accept(barter, pair.coast.id)
+    proposals.accept(barter, pair.hills.id)
     trade = next(
         p for p in a.proposals if p.kind == "trade" and p.legs[0].need_id == w.town_need.id
     )
@@ -287,10 +241,15 @@ def test_comparing_rounds_says_what_changed_and_why(app: Flask) -> None:
     )
 
     diff = compare_rounds(a, b)
-    assert diff.counts == {"new": 1, "gone": 2, "changed": 1, "unchanged": 0}
+    assert diff.counts == {"new": 1, "gone": 1, "changed": 1, "carried": 1, "unchanged": 0}
     gone = {c.pesantren_ids: {r["code"] for r in c.reasons} for c in diff.gone}
     assert "declined" in gone[tuple(sorted((pair.hills.id, w.town.id)))]
-    assert "listing_inactive" in gone[tuple(sorted((pair.coast.id, extra_buyer.id)))]
+    # the unanswered trade to the extra buyer still stands (though its need was paused)
+    carried = {c.pesantren_ids: {r["code"] for r in c.reasons} for c in diff.carried}
+    assert {"standing", "listing_inactive"} <= carried[
+        tuple(sorted((pair.coast.id, extra_buyer.id)))
+    ]
+    assert "confirmed" in {r["code"] for r in diff.changed[0].reasons}
     new = diff.new[0]
     assert new.products == ("kentang",)
     codes = {r["code"] for r in new.reasons}

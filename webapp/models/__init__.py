@@ -14,8 +14,10 @@ from .network import (
     Regency,
 )
 from .rounds import (
+    ANSWERABLE_STATES,
     CHANNELS,
     DECLINE_REASONS,
+    HOLDING_STATES,
     PROPOSAL_KINDS,
     PROPOSAL_STATES,
     RESERVING_STATES,
@@ -29,6 +31,8 @@ from .rounds import (
 from .users import ROLES, ApiToken, User
 
 __all__ = [
+    "ANSWERABLE_STATES",
+    "HOLDING_STATES",
     "CHANNELS",
     "DECISION_KINDS",
     "CURATION_STATUSES",

@@ -42,8 +42,13 @@ PROPOSAL_STATES = (
     "expired",
     "cancelled",
 )
+#: States in which parties may accept or decline: a published proposal *stands* in them,
+#: from one round to the next, until answered or its ``respond_by`` deadline passes.
+ANSWERABLE_STATES = ("published", "accepted_by_some")
 #: States in which a proposal holds (reserves) its quantities.
 RESERVING_STATES = ("confirmed", "completed")
+#: States whose quantities a new round plans around: the reserved and the standing ones.
+HOLDING_STATES = (*ANSWERABLE_STATES, *RESERVING_STATES)
 RESPONSES = ("pending", "accepted", "declined")
 #: How a recorded change reached us: the pages, the JSON API, a party's signed answer link,
 #: the command line, or the system itself (a deadline passing).

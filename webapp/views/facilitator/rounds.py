@@ -257,7 +257,7 @@ def compare() -> Any:
     comparison = round_service.compare_rounds(a, b)
     ids = {
         pid
-        for group in (comparison.new, comparison.gone, comparison.changed)
+        for group in (comparison.new, comparison.gone, comparison.changed, comparison.carried)
         for c in group
         for pid in c.pesantren_ids
     }
