@@ -9,6 +9,7 @@ from __future__ import annotations
 from tests.webapp.authz import Route, World, expect
 from webapp.models import utcnow
 from webapp.report.links import listing_token, unsubscribe_token
+from webapp.report.notices import notice_unsubscribe_token
 from webapp.report.weeks import previous_week
 
 NETWORK_ONLY = {"officer_a": 403, "officer_b": 403}
@@ -17,6 +18,10 @@ ANYONE = dict.fromkeys(("visitor", "officer_a", "officer_b", "facilitator", "adm
 
 def _unsubscribe(w: World) -> str:
     return f"/laporan/berhenti/{unsubscribe_token(w.a.email.lower())}"
+
+
+def _stop_notices(w: World) -> str:
+    return f"/laporan/berhenti-kabar/{notice_unsubscribe_token(w.a.email)}"
 
 
 def _still_available(w: World) -> str:
@@ -37,6 +42,22 @@ MATRIX: list[Route] = [
         "report.unsubscribe",
         "GET",
         lambda w: "/laporan/berhenti/forged-token",
+        dict.fromkeys(ANYONE, 400),
+        label="(forged token)",
+    ),
+    Route("report.unsubscribe_notices", "GET", _stop_notices, ANYONE),
+    Route(
+        "report.unsubscribe_notices",
+        "POST",
+        _stop_notices,
+        ANYONE,
+        label="(confirm)",
+        visitor_may_write=True,
+    ),
+    Route(
+        "report.unsubscribe_notices",
+        "GET",
+        lambda w: "/laporan/berhenti-kabar/forged-token",
         dict.fromkeys(ANYONE, 400),
         label="(forged token)",
     ),

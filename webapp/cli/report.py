@@ -113,6 +113,39 @@ def weekly(
         raise SystemExit(1)
 
 
+@report.command()
+@click.option(
+    "--dry-run",
+    "dry_run",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Write the notices as .eml files to DIR; send and record nothing.",
+)
+def notices(dry_run: Path | None) -> None:
+    """Send the short notices about proposals (at most one per address an hour).
+
+    Cron, every ten minutes: ``*/10 * * * *  opop-match report notices``."""
+    from ..models import db
+    from ..report.notices import send_notices
+
+    sender: MailSender = FileSender(dry_run) if dry_run else sender_from_config(current_app.config)
+    try:
+        result = send_notices(db.session, sender, now=_now(), dry_run=dry_run is not None)
+    finally:
+        close = getattr(sender, "close", None)
+        if close:
+            close()
+    verb = f"wrote to {dry_run}" if dry_run else "sent"
+    click.echo(
+        f"notices: {verb} {len(result.sent)}, failed {len(result.failed)}, "
+        f"waiting for the hour {len(result.waiting)}"
+    )
+    for address, error in result.failed:
+        click.echo(f"failed: {address}: {error}", err=True)
+    if not result.ok:
+        raise SystemExit(1)
+
+
 def _now() -> dt.datetime:
     """The clock; ``OPOP_REPORT_NOW`` (ISO datetime) pins it for tests and reproductions."""
     fixed = current_app.config.get("REPORT_NOW")

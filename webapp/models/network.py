@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.vocabulary import CERT_KINDS, REGION_TYPES
@@ -65,6 +65,8 @@ class Pesantren(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     language: Mapped[str] = mapped_column(String(2), default="id")
     curation_status: Mapped[str] = mapped_column(String(24), default="registered")
     report_frequency: Mapped[str] = mapped_column(String(10), default="weekly")
+    #: Short emails when something happens to a proposal (``opop-match report notices``).
+    notices: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     regency: Mapped[Regency] = relationship(lazy="joined")
     region_type_rows: Mapped[list[PesantrenRegionType]] = relationship(

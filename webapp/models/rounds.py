@@ -243,3 +243,14 @@ class ReportLog(db.Model):  # type: ignore[name-defined,misc]
     error: Mapped[str] = mapped_column(Text, default="")
     items: Mapped[list[str]] = mapped_column(JSON, default=list)
     at: Mapped[dt.datetime] = mapped_column(TZDateTime, default=utcnow)
+
+
+class NoticeLog(db.Model):  # type: ignore[name-defined,misc]
+    """Where the prompt notices to one address stand: the last proposal event they covered
+    and when the last one went out (at most one an hour; :mod:`webapp.report.notices`)."""
+
+    __tablename__ = "notice_log"
+
+    recipient: Mapped[str] = mapped_column(String(254), primary_key=True)
+    last_event_id: Mapped[int] = mapped_column(default=0)
+    last_sent_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime)

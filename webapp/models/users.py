@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -34,6 +34,8 @@ class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,mi
     )
     language: Mapped[str] = mapped_column(String(2), default="id")
     report_frequency: Mapped[str] = mapped_column(String(10), default="weekly")
+    #: Short emails when something happens to a proposal (``opop-match report notices``).
+    notices: Mapped[bool] = mapped_column(default=True, server_default=true())
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime)
 

@@ -25,7 +25,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
-from wtforms import RadioField, SelectChoice, SelectField, SubmitField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, SubmitField
 
 from ..extensions import csrf
 from ..forms import language_choices
@@ -42,6 +42,7 @@ from ..report import (
     render_report,
 )
 from ..report.links import BadSignature
+from ..report.notices import read_notice_unsubscribe_token, silence
 from ..report.recipients import Recipient
 from ..report.render import Rendered
 from ..report.send import Report
@@ -67,6 +68,7 @@ class PreferencesForm(FlaskForm):
         _l("Language of the report"),
         choices=language_choices(),
     )
+    notices = BooleanField(_l("A short email when something happens to my proposals"))
     submit = SubmitField(_l("Save"))
 
 
@@ -92,6 +94,22 @@ def unsubscribe(token: str) -> ResponseReturnValue:
     return render_template("report/unsubscribe.html", address=address, done=True)
 
 
+@bp.route("/laporan/berhenti-kabar/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe_notices(token: str) -> ResponseReturnValue:
+    """Like :func:`unsubscribe`, for the prompt notices (the weekly report stays)."""
+    try:
+        address = read_notice_unsubscribe_token(token)
+    except BadSignature:
+        return render_template("report/link_invalid.html"), 400
+    if request.method == "GET":
+        return render_template("report/unsubscribe.html", address=address, done=False, notices=True)
+    silence(db.session, address)
+    if request.form.get("List-Unsubscribe") == "One-Click":
+        return "", 204
+    return render_template("report/unsubscribe.html", address=address, done=True, notices=True)
+
+
 @bp.get("/laporan/masih-tersedia/<token>")
 def still_available(token: str) -> ResponseReturnValue:
     try:
@@ -110,11 +128,14 @@ def still_available(token: str) -> ResponseReturnValue:
 @login_required
 def preferences() -> ResponseReturnValue:
     form = PreferencesForm(
-        report_frequency=current_user.report_frequency, language=current_user.language
+        report_frequency=current_user.report_frequency,
+        language=current_user.language,
+        notices=current_user.notices,
     )
     if form.validate_on_submit():
         current_user.report_frequency = form.report_frequency.data
         current_user.language = form.language.data
+        current_user.notices = bool(form.notices.data)
         db.session.commit()
         flash(_("Report settings saved."), "info")
         return redirect(url_for("report.preferences"))
