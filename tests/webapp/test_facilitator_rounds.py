@@ -20,7 +20,7 @@ def net(app):
 
 def _run_in_browser(client, monkeypatch, net, engine=None):
     if engine is not None:
-        monkeypatch.setattr(round_service, "_default_engine", lambda: engine)
+        monkeypatch.setattr(round_service.run, "_default_engine", lambda: engine)
     response = client.post("/fasilitator/putaran/jalankan")
     assert response.status_code == 302
     round_id = int(re.search(r"/putaran/(\d+)", response.headers["Location"]).group(1))

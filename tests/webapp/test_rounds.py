@@ -265,7 +265,7 @@ def test_comparing_rounds_says_what_changed_and_why(app: Flask) -> None:
 def test_match_command_stores_a_round_and_prints_a_summary(app: Flask, cli, monkeypatch) -> None:
     plans, _ = two_plans()
     engine = FakeEngine(plans)
-    monkeypatch.setattr(rounds, "_default_engine", lambda: engine)
+    monkeypatch.setattr(rounds.run, "_default_engine", lambda: engine)
     result = cli("match", "--max-cycle-length", "4")
     assert result.exit_code == 0, result.output
     assert "2 proposals" in result.output
@@ -279,14 +279,14 @@ def test_match_command_stores_a_round_and_prints_a_summary(app: Flask, cli, monk
 
 def test_match_command_can_publish(app: Flask, cli, monkeypatch) -> None:
     plans, _ = two_plans()
-    monkeypatch.setattr(rounds, "_default_engine", lambda: FakeEngine(plans))
+    monkeypatch.setattr(rounds.run, "_default_engine", lambda: FakeEngine(plans))
     result = cli("match", "--publish")
     assert result.exit_code == 0, result.output
     assert "(published)" in result.output
 
 
 def test_match_command_exits_non_zero_when_the_engine_fails(app: Flask, cli, monkeypatch) -> None:
-    monkeypatch.setattr(rounds, "_default_engine", lambda: FakeEngine(error=ValueError("bad")))
+    monkeypatch.setattr(rounds.run, "_default_engine", lambda: FakeEngine(error=ValueError("bad")))
     result = cli("match")
     assert result.exit_code == 1
     assert "failed: ValueError: bad" in result.output

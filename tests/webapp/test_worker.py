@@ -35,7 +35,7 @@ def test_the_database_refuses_a_second_running_round_even_when_the_check_is_race
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = rounds.queue_match_round()
-    monkeypatch.setattr(rounds, "running_round", lambda session: None)  # both pass the check
+    monkeypatch.setattr(rounds.run, "running_round", lambda session: None)  # both pass the check
     with pytest.raises(RoundError, match=f"Round {first.id} is waiting for the round worker"):
         rounds.queue_match_round()
     assert running_count() == 1
