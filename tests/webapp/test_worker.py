@@ -65,6 +65,48 @@ def test_simultaneous_starts_yield_one_running_round(app: Flask) -> None:
     assert running_count() == 1
 
 
+def test_simultaneous_publishes_give_one_publish_and_clear_refusals(app: Flask) -> None:
+    """Four facilitators publish at once: two press on the same round, two on an older
+    draft. No deadlock, no 500: the newest round is published at most once and every
+    other attempt is refused with a RoundError saying why."""
+    from tests.webapp.round_helpers import FakeEngine, two_plans
+
+    plans, _w = two_plans()
+    older = rounds.run_match_round(engine=FakeEngine(plans)).id
+    newer = rounds.run_match_round(engine=FakeEngine(plans)).id
+    outcomes: list[tuple[int, str]] = []
+    barrier = threading.Barrier(4)
+
+    def publish(round_id: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                rounds.publish_round(db.session.get(MatchRound, round_id))
+                outcomes.append((round_id, "published"))
+            except RoundError as exc:
+                outcomes.append((round_id, str(exc)))
+            except Exception as exc:  # a deadlock or any other failure: the test fails
+                outcomes.append((round_id, f"ERROR {type(exc).__name__}: {exc}"))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=publish, args=(i,)) for i in (newer, newer, older, older)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not [o for o in outcomes if o[1].startswith("ERROR")], outcomes
+    published = [rid for rid, text in outcomes if text == "published"]
+    assert len(published) <= 2
+    assert published.count(newer) <= 1
+    assert published.count(older) <= 1
+    refusals = [text for _rid, text in outcomes if text != "published"]
+    assert all("not draft" in text for text in refusals), refusals
+    db.session.expire_all()
+    statuses = dict(db.session.execute(select(MatchRound.id, MatchRound.status)).all())
+    assert list(statuses.values()).count("published") == 1
+
+
 def test_exactly_one_worker_claims_a_queued_round(app: Flask) -> None:
     queued = rounds.queue_match_round()
     assert worker.claim_next_round("host-a:1") == queued.id

@@ -34,22 +34,39 @@ def publish_round(round_: MatchRound, user: User | None = None) -> MatchRound:
     from now). Older published rounds, and older draft rounds, become ``superseded``; their
     never-published proposals expire, their standing ones carry on (see the module
     docstring). Vetoed (cancelled) proposals stay cancelled. One transaction.
+
+    Publishes are serialised: every open (draft or published) round is locked first, in id
+    order, so two facilitators publishing at once never deadlock; the second waits, then
+    finds its round published or superseded and gets a :class:`RoundError` saying so.
     """
     session = db.session
     if user is not None and user.role not in ("facilitator", "admin"):
         raise ProposalError(_("Only a facilitator may publish a round."))
     try:
+        session.execute(
+            select(MatchRound.id)
+            .where(MatchRound.status.in_(("draft", "published")) | (MatchRound.id == round_.id))
+            .order_by(MatchRound.id)
+            .with_for_update(of=MatchRound)
+        ).all()
+        now = utcnow()
+        # The round's own status change is the first write: on SQLite it takes the database's
+        # write lock, so of two publishers exactly one sees the round still draft.
+        claimed = session.execute(
+            update(MatchRound)
+            .where(MatchRound.id == round_.id, MatchRound.status == "draft")
+            .values(status="published", published_at=now)
+            .execution_options(synchronize_session=False)
+        )
         locked = session.execute(
             select(MatchRound)
             .where(MatchRound.id == round_.id)
-            .with_for_update(of=MatchRound)
             .execution_options(populate_existing=True)
         ).scalar_one()
-        if locked.status != "draft":
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
             raise RoundError(
                 _("Round %(id)s is %(status)s, not draft.", id=locked.id, status=locked.status)
             )
-        now = utcnow()
         _bulk_transition(
             session,
             (Proposal.round_id == locked.id) & (Proposal.state == "draft"),
@@ -79,8 +96,6 @@ def publish_round(round_: MatchRound, user: User | None = None) -> MatchRound:
                 reason=f"superseded by round {locked.id}",
             )
         _expire_overdue(session, now)
-        locked.status = "published"
-        locked.published_at = now
         session.commit()
     except BaseException:
         session.rollback()
