@@ -172,7 +172,7 @@ def login(client: FlaskClient) -> Any:
     def sign_in(user: Any) -> Any:
         db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         return user
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, Response, abort, request, session
 
 from . import models
 from .config import configure
@@ -49,8 +49,23 @@ def configure_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> models.User | None:
-        return models.db.session.get(models.User, int(user_id))
+    def load_user(session_id: str) -> models.User | None:
+        """The user of a session id ``"<id>:<session version>"`` (:meth:`User.get_id`);
+        None (signed out) once the user signed out elsewhere or changed the password."""
+        user_id, _sep, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        user = models.db.session.get(models.User, int(user_id))
+        if user is None or user.session_version != int(version):
+            return None
+        return user
+
+    @app.after_request
+    def no_store_for_signed_in_pages(response: Response) -> Response:
+        """A signed-in page is personal: no shared or browser cache may keep it."""
+        if "_user_id" in session or request.headers.get("Authorization"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
 
 def configure_blueprints(app: Flask) -> None:

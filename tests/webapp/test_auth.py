@@ -199,7 +199,7 @@ class TestCsrf:
             client.post("/masuk", data={"email": "a@example.org", "password": "rahasia-123"})
             assert client.get("/saya").status_code == 302  # the sign-in itself needs the token
             with client.session_transaction() as session:
-                session["_user_id"] = str(world.users["officer_a"].id)
+                session["_user_id"] = world.users["officer_a"].get_id()
             before = fingerprint()
             extra = {"csrf_token": token} if token else {}
             posts = [
@@ -250,3 +250,48 @@ class TestCsrf:
             )
             db.session.expire_all()
             assert db.session.get(Listing, world.need_a.id).status == "paused"
+
+
+def test_a_cookie_copied_before_sign_out_no_longer_works(app, client) -> None:
+    from tests.factories import make_user
+
+    user = make_user("facilitator", email="fatimah@example.org", password="sandi-yang-panjang-1")
+    db.session.commit()
+    client.post("/masuk", data={"email": "fatimah@example.org", "password": "sandi-yang-panjang-1"})
+    assert client.get("/fasilitator/").status_code == 200
+    copied = client.get_cookie("session").value
+    client.post("/keluar")
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/fasilitator/").status_code == 302  # to the login page
+    assert user.session_version == 2
+
+
+def test_changing_the_password_signs_out_the_other_sessions_but_not_this_one(app) -> None:
+    from tests.factories import make_user
+
+    make_user("officer", email="ahmad@example.org", password="sandi-yang-panjang-1")
+    db.session.commit()
+    here, elsewhere = app.test_client(), app.test_client()
+    for c in (here, elsewhere):
+        c.post("/masuk", data={"email": "ahmad@example.org", "password": "sandi-yang-panjang-1"})
+        assert c.get("/saya").status_code == 200
+    response = here.post(
+        "/akun/sandi",
+        data={
+            "current": "sandi-yang-panjang-1",
+            "new": "sandi-baru-yang-panjang-2",
+            "confirm": "sandi-baru-yang-panjang-2",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert here.get("/saya").status_code == 200
+    assert elsewhere.get("/saya").status_code == 302
+
+
+def test_signed_in_pages_are_not_cached_and_public_ones_may_be(app, client, login) -> None:
+    from tests.factories import make_user
+
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    login(make_user("officer"))
+    assert client.get("/saya").headers["Cache-Control"] == "no-store"

@@ -37,6 +37,8 @@ class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,mi
     #: Short emails when something happens to a proposal (``opop-match report notices``).
     notices: Mapped[bool] = mapped_column(default=True, server_default=true())
     active: Mapped[bool] = mapped_column(default=True)
+    #: Part of the session's user id (:meth:`get_id`): raising it signs out every session.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     last_login_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime)
 
     pesantren: Mapped[Pesantren | None] = relationship()
@@ -45,8 +47,18 @@ class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,mi
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
+    def get_id(self) -> str:  # Flask-Login: what the session (and remember cookie) holds
+        return f"{self.id}:{self.session_version or 1}"
+
+    def revoke_sessions(self) -> None:
+        """Sign out every session of this user (they hold the old :meth:`get_id`)."""
+        self.session_version = (self.session_version or 1) + 1
+
     def set_password(self, password: str) -> None:
+        """A new password also signs out every session signed in with the old one."""
         self.password_hash = generate_password_hash(password)
+        if self.id is not None:
+            self.revoke_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

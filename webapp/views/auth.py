@@ -92,6 +92,8 @@ def login() -> str | BaseResponse:
 @bp.post("/keluar")
 @login_required
 def logout() -> BaseResponse:
+    current_user.revoke_sessions()  # a copied cookie stops working too
+    db.session.commit()
     logout_user()
     session.pop("lang", None)
     flash(_("You have signed out."), "info")
@@ -116,8 +118,9 @@ def change_password() -> str | BaseResponse:
         if not current_user.check_password(form.current.data or ""):
             form.current.errors = [_("The current password is wrong.")]
         else:
-            current_user.set_password(form.new.data or "")
+            current_user.set_password(form.new.data or "")  # signs out every other session
             db.session.commit()
+            login_user(current_user._get_current_object())  # ... but not this one
             flash(_("Your password has been changed."), "info")
             return redirect(url_for("auth.account"))
     return render_template(
