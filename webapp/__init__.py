@@ -75,6 +75,9 @@ def configure_blueprints(app: Flask) -> None:
     from .views import report as report_views
 
     app.register_blueprint(report_views.bp)
+    from .views import answer
+
+    app.register_blueprint(answer.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(officer.bp)
     from .views import api, facilitator

@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_LOGIN": "10 per minute;50 per hour",
     "RATELIMIT_API": "300 per minute",
+    "RATELIMIT_ANSWER_LINK": "30 per minute;200 per hour",  # /jawab/<token>, per address
     "SMTP_HOST": "localhost",
     "SMTP_PORT": 25,
     "SMTP_SECURITY": "none",  # none / starttls / ssl

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.webapp.facilitator_data import build_network, stored_round
 from webapp import rounds as round_service
-from webapp.models import ApiToken, Listing, db
+from webapp.models import ApiToken, Listing, ProposalEvent, db
 from webapp.views.api.auth import issue_token
 
 API = "/api/v1"
@@ -264,6 +264,12 @@ def test_parties_accept_a_published_barter_through_the_api_until_it_is_confirmed
         f"{API}/proposals/{pair.id}/accept", headers=bearer(net.officers["sumenep"])
     )
     assert second.get_json()["state"] == "confirmed"
+    channels = db.session.scalars(
+        select(ProposalEvent.channel).where(
+            ProposalEvent.proposal_id == pair.id, ProposalEvent.action == "accept"
+        )
+    ).all()
+    assert channels == ["api", "api"]  # the audit trail says the answers came by the API
 
 
 def test_a_decline_needs_a_reason_from_the_list(client, net):
@@ -285,6 +291,8 @@ def test_a_decline_needs_a_reason_from_the_list(client, net):
     )
     assert declined.get_json()["state"] == "declined"
     assert {p["decline_reason"] for p in declined.get_json()["parties"]} == {None, "price"}
+    event = db.session.scalars(select(ProposalEvent).where(ProposalEvent.action == "decline")).one()
+    assert event.channel == "api"
 
 
 def test_facilitators_list_and_publish_rounds_through_the_api(client, net):

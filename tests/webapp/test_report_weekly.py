@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.webapp.report_helpers import NOW, WEEK, at, build_week, parts, start_smtp
+from webapp.answer_links import answer_url
 from webapp.models import Listing, ReportLog, db
 
 MAIL_FROM = "OPOP Match <laporan@opop-match.test>"
@@ -108,8 +109,11 @@ def test_officer_report_lists_matches_proposals_decisions_and_stale_listings(app
     # Al-Hikmah (Indonesian): its pending barter, a supplier for its fish need.
     text, html = parts(inbox[s.emails["batu"]][0])
     assert "Usulan menunggu jawaban Anda" in text
-    assert "https://opop.example.id/usulan/501" in text
-    assert 'href="https://opop.example.id/usulan/501"' in html
+    # Its answer button is its own signed link, which needs no login.
+    link = answer_url(501, 101)
+    assert link.startswith("https://opop.example.id/jawab/")
+    assert link in text
+    assert f'href="{link}"' in html
     assert "Pondok Pesantren Nurul Huda Sumenep" in text  # the new supplier of salted fish
     assert "Ikan asin" in text
 

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..answer_links import answer_url
 from ..formatting import quantity as fmt_qty
 from ..models import Listing, Pesantren, Proposal, ProposalEvent, ProposalParty
 from .labels import DECLINE_LABELS, KIND_LABELS, LISTING_KIND_LABELS
@@ -167,7 +168,9 @@ def officer_report(
             snapshot, snapshot.buyers_by_supplier.get(pesantren.id), False, language, seen
         )
         section.awaiting = _awaiting(session, pesantren.id, language, seen)
-        section.decided = _decided(session, pesantren.id, language, since, week.end)
+        section.decided = _decided(
+            session, pesantren.id, language, since, week.end, signed=not recipient.from_account
+        )
         section.stale = _stale(session, pesantren.id, week, language)
         sections.append(section)
     report = OfficerReport(recipient, week, sections, set())
@@ -260,7 +263,7 @@ def _awaiting(
             kind=str(KIND_LABELS.get(p.kind, p.kind)),
             legs=leg_lines(p, language),
             value_idr=p.value_idr,
-            url=proposal_url(p.id),
+            url=answer_url(p.id, pesantren_id),  # the party's own link: no login needed
             new=f"p:{p.id}" not in seen,
         )
         for p in proposals
@@ -268,8 +271,16 @@ def _awaiting(
 
 
 def _decided(
-    session: Session, pesantren_id: int, language: str, since: dt.datetime, until: dt.datetime
+    session: Session,
+    pesantren_id: int,
+    language: str,
+    since: dt.datetime,
+    until: dt.datetime,
+    *,
+    signed: bool,
 ) -> list[DecisionLine]:
+    """Decisions; ``signed``: link to the party's answer link (which shows a decided
+    proposal read-only) instead of the proposal page, for a recipient without an account."""
     events = session.execute(
         select(ProposalEvent.proposal_id, ProposalEvent.to_state)
         .join(ProposalParty, ProposalParty.proposal_id == ProposalEvent.proposal_id)
@@ -302,7 +313,7 @@ def _decided(
                 state=state,
                 legs=leg_lines(p, language),
                 value_idr=p.value_idr,
-                url=proposal_url(p.id),
+                url=answer_url(p.id, pesantren_id) if signed else proposal_url(p.id),
                 reasons=reasons,
             )
         )

@@ -92,7 +92,9 @@ def _answer(proposal_id: int, action: str) -> Any:
         )
     try:
         if action == "accept":
-            service.accept(proposal, user.pesantren_id, user, expected_version=expected)
+            service.accept(
+                proposal, user.pesantren_id, user, expected_version=expected, channel="api"
+            )
         else:
             reason = body.get("reason")
             note = body.get("note", "")
@@ -108,7 +110,13 @@ def _answer(proposal_id: int, action: str) -> Any:
                     ],
                 )
             service.decline(
-                proposal, user.pesantren_id, user, reason, note, expected_version=expected
+                proposal,
+                user.pesantren_id,
+                user,
+                reason,
+                note,
+                expected_version=expected,
+                channel="api",
             )
     except service.ConflictError as exc:
         raise ApiError(409, str(exc)) from None

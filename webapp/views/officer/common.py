@@ -1,15 +1,15 @@
-"""Small helpers shared by the officer pages: my pesantren, contact links, localised text."""
+"""Small helpers shared by the officer pages: my pesantren, localised text (contact links
+are :mod:`webapp.contact`, re-exported here)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
-from urllib.parse import quote
 
 from flask import abort
 from flask_babel import get_locale
 from flask_login import current_user
 
+from ...contact import mailto_link, wa_number, whatsapp_link
 from ...models import Pesantren, db
 
 __all__ = [
@@ -41,26 +41,3 @@ def localised(value: Any, language: str | None = None) -> Any:
     if isinstance(value, dict):
         return value.get(language) or value.get("id") or value.get("en") or ""
     return value or ""
-
-
-def wa_number(phone: str) -> str:
-    """WhatsApp wants international digits: ``0812-3456`` → ``628123456``."""
-    digits = re.sub(r"\D", "", phone or "")
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    elif digits.startswith("8"):
-        digits = "62" + digits
-    return digits
-
-
-def whatsapp_link(phone: str, text: str) -> str | None:
-    number = wa_number(phone)
-    if len(number) < 8:
-        return None
-    return f"https://wa.me/{number}?text={quote(text, safe='')}"
-
-
-def mailto_link(email: str, subject: str, body: str) -> str | None:
-    if not email or "@" not in email:
-        return None
-    return f"mailto:{quote(email, safe='@')}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"

@@ -137,7 +137,40 @@ def _render_detail(
         reasons=localised(proposal.reasons or {}, locale()) or [],
         localised=localised,
         when=lambda moment: format_datetime(moment, "short"),
+        **_contact_context(proposal),
     ), status  # type: ignore[return-value]
+
+
+def _contact_context(proposal: Proposal) -> dict[str, object]:
+    """The partial ``officer/_proposal_contact.html``: what next, the other parties."""
+    from ...proposal_contact import deadline_text, next_step, party_contacts, quantity_text
+    from ...report.links import external_url
+
+    me = my_party(proposal)
+    viewer = me.pesantren_id if me is not None else None
+
+    def sender(recipient: object) -> str | None:
+        if me is None:
+            return str(_("I am %(name)s, OPOP facilitator.", name=current_user.name))
+        return str(
+            _(
+                "I am %(name)s from %(pesantren)s.",
+                name=current_user.name,
+                pesantren=me.pesantren.name,
+            )
+        )
+
+    return {
+        "next_step": next_step(proposal.state),
+        "contacts": party_contacts(
+            proposal,
+            viewer,
+            sender=sender,
+            fallback_url=lambda pid: external_url("officer.proposal_detail", proposal_id=pid),
+        ),
+        "deadline": deadline_text(proposal),
+        "quantity_text": lambda leg: quantity_text(leg, viewer),
+    }
 
 
 def _answer(proposal_id: int, action: str) -> str | Response:

@@ -13,10 +13,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ...contact import mailto_link, whatsapp_link
 from ...forms import CERT_LABELS, REGION_LABELS, SearchForm
 from ...models import Pesantren, Product, db
 from . import bp
-from .common import locale, localised, mailto_link, whatsapp_link
+from .common import locale, localised
 from .engine import resolve_product, suppliers_for, units_for_product
 
 RESULTS = 20

@@ -1,0 +1,131 @@
+"""Personal answer links: one signed link per party of a published proposal.
+
+A pesantren without an account (most of them) answers a proposal from its weekly email or
+from WhatsApp through ``/jawab/<token>``. The token (``itsdangerous``, keyed by the app's
+``SECRET_KEY`` with its own salt) binds one proposal id to one pesantren id; it carries no
+date: it is good exactly as long as the proposal can be answered, which is decided when it
+is used, so it expires with the proposal's response deadline (:func:`response_deadline`)
+and is spent once its party has answered (no replay). :func:`open_link` checks all of this
+and says why a link is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import Session
+
+from .models import Proposal, ProposalParty
+from .proposals import ANSWERABLE_STATES
+
+__all__ = [
+    "ANSWER_SALT",
+    "REFUSALS",
+    "LinkRefused",
+    "OpenLink",
+    "answer_token",
+    "answer_url",
+    "open_link",
+    "read_answer_token",
+    "response_deadline",
+]
+
+ANSWER_SALT = "opop-proposal-answer-link"
+#: Why a link cannot be used: garbled or forged / past the deadline / the party already
+#: answered / the proposal is no longer open (declined, confirmed, expired, cancelled ...).
+REFUSALS = ("invalid", "expired", "answered", "closed")
+
+
+class LinkRefused(Exception):
+    """The link cannot be used; ``why`` is one of :data:`REFUSALS`. Except for ``invalid``
+    the link is genuine, and ``proposal`` / ``party`` say what it was for."""
+
+    def __init__(
+        self,
+        why: str,
+        proposal: Proposal | None = None,
+        party: ProposalParty | None = None,
+    ) -> None:
+        super().__init__(why)
+        self.why = why
+        self.proposal = proposal
+        self.party = party
+
+
+@dataclass(frozen=True)
+class OpenLink:
+    proposal: Proposal
+    party: ProposalParty
+    deadline: dt.datetime
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=ANSWER_SALT)
+
+
+def answer_token(proposal_id: int, pesantren_id: int) -> str:
+    return _serializer().dumps([int(proposal_id), int(pesantren_id)])
+
+
+def read_answer_token(token: str) -> tuple[int, int]:
+    """(proposal id, pesantren id); raises ``BadSignature`` if forged, changed or garbled."""
+    payload = _serializer().loads(token)
+    if (
+        not isinstance(payload, list)
+        or len(payload) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in payload)
+    ):
+        raise BadSignature("not an answer token")
+    return payload[0], payload[1]
+
+
+def answer_url(proposal_id: int, pesantren_id: int) -> str:
+    """The absolute link (under ``BASE_URL``, also outside a request: emails)."""
+    from .report.links import external_url
+
+    return external_url(
+        "answer.answer", token=answer_token(proposal_id, pesantren_id), fallback="/jawab/{token}"
+    )
+
+
+def response_deadline(proposal: Proposal) -> dt.datetime | None:
+    """When the proposal stops being answerable: ``respond_by``, or for rows published before
+    that column existed, the round's publication plus ``PROPOSAL_RESPONSE_DAYS``; None for a
+    proposal never published."""
+    if proposal.respond_by is not None:
+        return proposal.respond_by
+    published = proposal.round.published_at if proposal.round is not None else None
+    if published is None:
+        return None
+    days = int(current_app.config["PROPOSAL_RESPONSE_DAYS"])
+    return published + dt.timedelta(days=days)
+
+
+def open_link(session: Session, token: str, now: dt.datetime) -> OpenLink:
+    """The proposal and party ``token`` lets answer now, or :class:`LinkRefused`.
+
+    Checked in this order: the signature and that the pesantren is a party of the proposal
+    (``invalid``), that the party has not answered (``answered``), that the proposal is
+    still open (``closed``), that its deadline has not passed (``expired``).
+    """
+    try:
+        proposal_id, pesantren_id = read_answer_token(token)
+    except BadSignature:
+        raise LinkRefused("invalid") from None
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None:
+        raise LinkRefused("invalid")
+    party = next((p for p in proposal.parties if p.pesantren_id == pesantren_id), None)
+    if party is None:
+        raise LinkRefused("invalid")
+    if party.response != "pending":
+        raise LinkRefused("answered", proposal, party)
+    deadline = response_deadline(proposal)
+    if proposal.state not in ANSWERABLE_STATES or deadline is None:
+        raise LinkRefused("closed", proposal, party)
+    if now >= deadline:
+        raise LinkRefused("expired", proposal, party)
+    return OpenLink(proposal, party, deadline)
