@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from tests.webapp.authz import build_world, fingerprint
+from tests.webapp.authz import build_world
 from tests.webapp.test_auth import _csrf, other_app
+from tests.webapp.test_deals import deal_fingerprint as fingerprint
 from webapp import proposals
 from webapp.models import Proposal, db
 

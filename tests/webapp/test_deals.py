@@ -19,6 +19,20 @@ from webapp.models import ProposalEvent, db, utcnow
 from webapp.proposals import DeliveryError, ProposalError
 
 
+def deal_fingerprint() -> list:
+    """:func:`tests.webapp.authz.fingerprint` plus what ending a deal writes: the legs'
+    delivered quantities and the recorded events."""
+    from tests.webapp.authz import fingerprint
+    from webapp.models import ProposalLeg
+
+    legs = sorted(
+        (leg.id, str(leg.quantity), str(leg.delivered_quantity))
+        for leg in db.session.scalars(db.select(ProposalLeg))
+    )
+    n_events = db.session.query(ProposalEvent).count()
+    return [*fingerprint(), legs, n_events]
+
+
 def legs_by_listing(pair):
     p = fresh(pair.proposal)
     return {leg.offer_id: leg for leg in p.legs}
