@@ -164,3 +164,13 @@ def test_without_the_csrf_token_a_post_is_refused(app, app_config, world, url):
         )
         assert response.status_code == 302
         assert state(world).state in ("completed", "cancelled")
+
+
+def test_the_listing_page_shows_what_is_still_free_after_the_delivery(client, login, world):
+    login(world.users["officer_b"])
+    page = client.get("/saya/listing").get_data(as_text=True)
+    assert "Masih tersedia: 90 kg per bulan (10 terpakai" in page  # confirmed: all 10 held
+    fish = legs(world)[world.offer_b.id]
+    client.post(f"/usulan/{world.barter_ab.id}/selesai", data={f"delivered_{fish.id}": "4"})
+    page = client.get("/saya/listing").get_data(as_text=True)
+    assert "Masih tersedia: 96 kg per bulan (4 terpakai" in page  # 6 kg came back
