@@ -174,3 +174,24 @@ def test_the_listing_page_shows_what_is_still_free_after_the_delivery(client, lo
     client.post(f"/usulan/{world.barter_ab.id}/selesai", data={f"delivered_{fish.id}": "4"})
     page = client.get("/saya/listing").get_data(as_text=True)
     assert "Masih tersedia: 96 kg per bulan (4 terpakai" in page  # 6 kg came back
+
+
+def test_the_facilitator_dashboard_flags_a_deal_not_completed_in_time(client, login, world):
+    import datetime as dt
+
+    from webapp.models import utcnow
+
+    login(world.users["facilitator"])
+    page = client.get("/fasilitator/").get_data(as_text=True)
+    assert "Tidak ada kesepakatan terkonfirmasi yang lebih lama dari 6 minggu" in page
+    event = next(e for e in state(world).events if e.to_state == "confirmed")
+    event.at = utcnow() - dt.timedelta(weeks=7)
+    db.session.commit()
+    page = client.get("/fasilitator/").get_data(as_text=True)
+    section = page[page.index('id="overdue-deals"') :]
+    assert "1 kesepakatan terkonfirmasi belum diselesaikan dalam 6 minggu" in section
+    assert f'href="/usulan/{world.barter_ab.id}#deal"' in section
+    assert "49 hari lalu" in section
+    client.post(f"/usulan/{world.barter_ab.id}/selesai")
+    page = client.get("/fasilitator/").get_data(as_text=True)
+    assert f'href="/usulan/{world.barter_ab.id}#deal"' not in page
