@@ -49,7 +49,9 @@ def _version(body: dict[str, Any]) -> int | None:
 
 
 def _deal(user: User, proposal_id: int) -> Proposal:
-    proposal = db.session.scalar(visible_proposals(user).where(Proposal.id == proposal_id))
+    proposal: Proposal | None = db.session.scalar(
+        visible_proposals(user).where(Proposal.id == proposal_id)
+    )
     if proposal is None:
         raise ApiError(404, f"No proposal with id {proposal_id}.")
     network = user.role in ("facilitator", "admin")
@@ -69,7 +71,7 @@ def _delivered(body: dict[str, Any]) -> tuple[dict[int, Decimal], dict[int, int]
         if not isinstance(item, dict):
             raise _invalid(f"legs[{i}]", "must be an object {leg_id, delivered_quantity}")
         leg_id, quantity = item.get("leg_id"), item.get("delivered_quantity")
-        if not _is_int(leg_id):
+        if not isinstance(leg_id, int) or isinstance(leg_id, bool):
             raise _invalid(f"legs[{i}].leg_id", "must be an integer (a leg of this proposal)")
         if leg_id in values:
             raise _invalid(f"legs[{i}].leg_id", f"leg {leg_id} is given twice")
