@@ -32,7 +32,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
         "region": 0.10,  # complementary region types (highland <-> coastal) score higher
         "certification": 0.10,  # certificates beyond what the need requires
         "freshness": 0.05,  # listings confirmed recently
-        "track_record": 0.10,  # share of the supplier's past proposals confirmed
+        "track_record": 0.10,  # completed deals vs declines/cancellations (0.5: no history)
     }
 )
 

@@ -22,7 +22,9 @@ The components are named by the keys of :attr:`EngineConfig.weights`:
 ``freshness``
     ``1 - age / (2 × stale_days)`` of the offer's last confirmation (unknown: 0.5).
 ``track_record``
-    The supplier's share of past proposals confirmed.
+    The supplier's track record in [0, 1] as the market carries it (the web app counts
+    completed deals up and the pesantren's declines and cancellations down; 0.5 without
+    history).
 
 >>> import numpy as np
 >>> s = component_scores(

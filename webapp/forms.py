@@ -34,6 +34,8 @@ from .models import DECLINE_REASONS, LANGUAGES, PERIODS
 __all__ = [
     "AcceptForm",
     "CERT_LABELS",
+    "CancelDealForm",
+    "CompleteDealForm",
     "DECLINE_LABELS",
     "DeclineForm",
     "LanguageForm",
@@ -240,3 +242,21 @@ class DeclineForm(FlaskForm):
         validators=[DataRequired()],
     )
     submit = SubmitField(_l("Decline"))
+
+
+class CompleteDealForm(FlaskForm):
+    """Mark a confirmed deal completed. The delivered quantity of each leg comes as
+    ``delivered_<leg id>`` (base unit per month; empty: as agreed), checked by
+    :func:`webapp.proposals.complete`."""
+
+    version = HiddenField()
+    submit = SubmitField(_l("Mark completed"))
+
+
+class CancelDealForm(FlaskForm):
+    version = HiddenField()
+    reason = TextAreaField(
+        _l("Why is the deal cancelled?"),
+        validators=[DataRequired(), Length(max=MAX_NOTE_LENGTH), _no_control_characters],
+    )
+    submit = SubmitField(_l("Cancel deal"))

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Executable, case, func, select, union_all
+from sqlalchemy import Executable, case, func, literal, select, union_all
 from sqlalchemy.orm import Session, scoped_session
 
 from matcher.market import EAST_JAVA_BOUNDS, Market
@@ -34,6 +34,7 @@ from .models import (
     Product,
     ProductAlias,
     Proposal,
+    ProposalEvent,
     ProposalLeg,
     ProposalParty,
     Regency,
@@ -42,16 +43,13 @@ from .models import (
 )
 
 __all__ = [
-    "ANSWERED_STATES",
     "Snapshot",
     "build_market",
     "listing_capacities",
+    "remaining_quantities",
     "reserved_quantities",
     "snapshot_market",
 ]
-
-#: Proposal outcomes that count for a pesantren's track record (the answer is known).
-ANSWERED_STATES = ("confirmed", "completed", "declined")
 
 #: ``db.session`` (scoped) or a plain session.
 DbSession = Session | scoped_session[Any]
@@ -145,18 +143,28 @@ def reserved_quantities(
     """Base units per month held by proposals in ``states`` (default: confirmed and
     completed ones), per listing id.
 
-    An offer is held by the legs that take from it, a need by the legs that fill it. Only
-    ``listing_ids`` when given; ``exclude_proposal_id`` leaves one proposal out (the one
-    being confirmed).
+    An offer is held by the legs that take from it, a need by the legs that fill it. A
+    confirmed leg holds its agreed quantity; a completed one only what was delivered (the
+    rest is free again). Only ``listing_ids`` when given; ``exclude_proposal_id`` leaves one
+    proposal out (the one being confirmed).
     """
     session = session if session is not None else db.session
     held = select(Proposal.id).where(Proposal.state.in_(list(states)))
     if exclude_proposal_id is not None:
         held = held.where(Proposal.id != exclude_proposal_id)
+    holds = case(
+        (
+            Proposal.state == "completed",
+            func.coalesce(ProposalLeg.delivered_quantity, ProposalLeg.quantity),
+        ),
+        else_=ProposalLeg.quantity,
+    )
     parts = []
     for column in (ProposalLeg.offer_id, ProposalLeg.need_id):
-        part = select(column.label("listing_id"), ProposalLeg.quantity.label("quantity")).where(
-            ProposalLeg.proposal_id.in_(held)
+        part = (
+            select(column.label("listing_id"), holds.label("quantity"))
+            .join(Proposal, Proposal.id == ProposalLeg.proposal_id)
+            .where(ProposalLeg.proposal_id.in_(held))
         )
         if listing_ids is not None:
             part = part.where(column.in_(list(listing_ids)))
@@ -166,6 +174,22 @@ def reserved_quantities(
         select(legs.c.listing_id, func.sum(legs.c.quantity)).group_by(legs.c.listing_id)
     ).all()
     return {int(lid): float(qty) for lid, qty in rows}
+
+
+def remaining_quantities(session: DbSession, listing_ids: Iterable[int]) -> dict[int, float]:
+    """What is still free of each listing, base unit per month: its quantity minus what
+    :func:`reserved_quantities` holds (never below 0). Listings whose unit cannot be
+    converted are left out."""
+    ids = list(listing_ids)
+    if not ids:
+        return {}
+    frame = _listing_frame(session, select(Listing.id).where(Listing.id.in_(ids)))
+    converted, _bad = _to_base_per_month(frame)
+    held = reserved_quantities(session, ids)
+    return {
+        int(lid): max(float(qty) - held.get(int(lid), 0.0), 0.0)
+        for lid, qty in zip(converted["listing_id"], converted["quantity"], strict=True)
+    }
 
 
 def listing_capacities(session: DbSession, listing_ids: Iterable[int]) -> dict[int, float]:
@@ -218,22 +242,39 @@ def _pesantren_frame(session: DbSession) -> pd.DataFrame:
 
 
 def _track_records(session: DbSession) -> pd.Series:
-    """Share of a pesantren's answered proposals (confirmed, completed or declined, where
-    it gave an answer) that were confirmed or completed."""
+    """Each pesantren's track record in [0, 1]: how far it keeps its deals.
+
+    ``(completed + 1) / (completed + broken + 2)``, where ``completed`` counts the completed
+    proposals it was a party to and ``broken`` the proposals it declined plus the deals it
+    cancelled itself (a cancel event naming it). Laplace smoothing keeps a pesantren
+    without history at the neutral 0.5 (as are the ones missing here), lets each completed
+    trade raise the record and each decline or cancellation lower it, and keeps a single
+    outcome from jumping to 0 or 1.
+    """
+    completed = (
+        select(ProposalParty.pesantren_id, literal(1).label("kept"), literal(0).label("broken"))
+        .join(Proposal, Proposal.id == ProposalParty.proposal_id)
+        .where(Proposal.state == "completed")
+    )
+    declined = select(
+        ProposalParty.pesantren_id, literal(0).label("kept"), literal(1).label("broken")
+    ).where(ProposalParty.response == "declined")
+    cancelled = select(
+        ProposalEvent.pesantren_id, literal(0).label("kept"), literal(1).label("broken")
+    ).where(ProposalEvent.action == "cancel", ProposalEvent.pesantren_id.is_not(None))
+    outcomes = union_all(completed, declined, cancelled).subquery()
     rows = _frame(
         session,
         select(
-            ProposalParty.pesantren_id,
-            func.count().label("answered"),
-            func.sum(case((Proposal.state.in_(RESERVING_STATES), 1), else_=0)).label("kept"),
-        )
-        .join(Proposal, Proposal.id == ProposalParty.proposal_id)
-        .where(ProposalParty.response != "pending", Proposal.state.in_(ANSWERED_STATES))
-        .group_by(ProposalParty.pesantren_id),
+            outcomes.c.pesantren_id,
+            func.sum(outcomes.c.kept).label("kept"),
+            func.sum(outcomes.c.broken).label("broken"),
+        ).group_by(outcomes.c.pesantren_id),
     )
     if rows.empty:
         return pd.Series(dtype=float)
-    share = rows["kept"].astype(float) / rows["answered"].astype(float)
+    kept = rows["kept"].astype(float)
+    share = (kept + 1.0) / (kept + rows["broken"].astype(float) + 2.0)
     return pd.Series(share.to_numpy(), index=rows["pesantren_id"].to_numpy())
 
 

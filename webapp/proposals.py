@@ -21,7 +21,8 @@ Confirming reserves quantities. Before the last accept turns a proposal ``confir
 listings it draws on are locked (in id order, so two confirmations never deadlock) and each
 listing's quantity (base unit per month) minus what *other* confirmed proposals hold must
 cover this proposal's legs; otherwise :class:`ConflictError` names the short listing and the
-proposal stays as it was. Declined, expired and cancelled proposals hold nothing.
+proposal stays as it was. Declined, expired and cancelled proposals hold nothing; a completed
+one holds only what was delivered.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ __all__ = [
     "DECLINE_REASONS",
     "FINAL_STATES",
     "ConflictError",
+    "DeliveryError",
     "ProposalError",
     "accept",
     "cancel",
@@ -95,6 +97,14 @@ class ProposalError(ValueError):
 
 class ConflictError(ProposalError):
     """Someone else changed the proposal first, or a listing no longer has the quantity."""
+
+
+class DeliveryError(ProposalError):
+    """A delivered quantity that is not allowed; ``leg_id`` names the leg."""
+
+    def __init__(self, message: str, leg_id: int) -> None:
+        super().__init__(message)
+        self.leg_id = leg_id
 
 
 # -- public transitions ------------------------------------------------------------------
@@ -199,26 +209,77 @@ def veto(
 
 
 def cancel(
-    p: Proposal, user: User | None, reason: str, *, expected_version: int | None = None
+    p: Proposal,
+    user: User | None,
+    reason: str,
+    *,
+    expected_version: int | None = None,
+    channel: str = "web",
 ) -> Proposal:
-    """A facilitator calls a proposal off (also a confirmed one, releasing its reservation)."""
+    """Call a proposal off with ``reason``: ``→ cancelled``, releasing what it held.
+
+    A facilitator may cancel any open or confirmed proposal; an officer of a party may
+    cancel its own *confirmed* deal (the event names the pesantren, so the cancellation
+    counts against its track record).
+    """
     with _transition(p, expected_version) as session:
-        _require_network(user, _("cancel"))
-        _require_state(p, ("draft", "published", "accepted_by_some", "confirmed"), _("cancel"))
-        record_transition(session, p, "cancel", "cancelled", user, reason=_required_reason(reason))
+        pesantren_id = None
+        if user is not None and user.role not in NETWORK_ROLES:
+            pesantren_id = _party(p, user.pesantren_id or 0, user).pesantren_id
+            _require_state(p, ("confirmed",), _("cancel"))
+        else:
+            _require_state(p, ("draft", "published", "accepted_by_some", "confirmed"), _("cancel"))
+        record_transition(
+            session,
+            p,
+            "cancel",
+            "cancelled",
+            user,
+            pesantren_id=pesantren_id,
+            reason=_required_reason(reason),
+            channel=channel,
+        )
     return p
 
 
 def complete(
-    p: Proposal, user: User | None = None, *, expected_version: int | None = None
+    p: Proposal,
+    user: User | None = None,
+    delivered: Mapping[int, float | Decimal] | None = None,
+    *,
+    expected_version: int | None = None,
+    channel: str = "web",
 ) -> Proposal:
-    """``confirmed → completed``: the goods changed hands (a party or a facilitator)."""
+    """``confirmed → completed``: the goods changed hands (a party or a facilitator).
+
+    ``delivered`` maps leg id → the quantity that actually changed hands (base unit per
+    month, more than 0 and at most the agreed quantity); a leg left out delivered what was
+    agreed. Each leg's ``delivered_quantity`` is recorded, and from then on the proposal
+    holds only that (:func:`webapp.market_io.reserved_quantities`): the rest is free for the
+    next round. The event's reason lists leg:delivered/agreed. Raises
+    :class:`DeliveryError` (naming the leg) for a bad quantity, and changes nothing.
+    """
     with _transition(p, expected_version) as session:
         pesantren_id = None
         if user is not None and user.role not in NETWORK_ROLES:
             pesantren_id = _party(p, user.pesantren_id or 0, user).pesantren_id
         _require_state(p, ("confirmed",), _("complete"))
-        record_transition(session, p, "complete", "completed", user, pesantren_id=pesantren_id)
+        amounts = _delivered(p, delivered or {})
+        for leg in p.legs:
+            leg.delivered_quantity = amounts[leg.id]
+        text = "delivered " + ", ".join(
+            f"{leg.id}:{float(amounts[leg.id]):g}/{float(leg.quantity):g}" for leg in p.legs
+        )
+        record_transition(
+            session,
+            p,
+            "complete",
+            "completed",
+            user,
+            pesantren_id=pesantren_id,
+            reason=text,
+            channel=channel,
+        )
     return p
 
 
@@ -437,6 +498,36 @@ def _check_note(note: str) -> str:
             _("The note is too long (at most %(n)s characters).", n=MAX_NOTE_LENGTH)
         )
     return note
+
+
+def _delivered(p: Proposal, delivered: Mapping[int, float | Decimal]) -> dict[int, Decimal]:
+    """Leg id → delivered quantity (the agreed one where not given), each checked."""
+    legs = {leg.id: leg for leg in p.legs}
+    for leg_id in delivered:
+        if leg_id not in legs:
+            raise DeliveryError(
+                _("Leg %(leg)s is not part of proposal %(id)s.", leg=leg_id, id=p.id), leg_id
+            )
+    out: dict[int, Decimal] = {}
+    for leg_id, leg in legs.items():
+        wanted = delivered.get(leg_id)
+        if wanted is None:
+            out[leg_id] = Decimal(leg.quantity)
+            continue
+        value = float(wanted)
+        ok = math.isfinite(value) and 0 < value <= float(leg.quantity) + 1e-9
+        if not ok or _q(value) <= 0:
+            raise DeliveryError(
+                _(
+                    "Leg %(leg)s: the delivered quantity must be more than 0 and at most "
+                    "the agreed %(max)s.",
+                    leg=leg_id,
+                    max=f"{float(leg.quantity):g}",
+                ),
+                leg_id,
+            )
+        out[leg_id] = min(_q(value), Decimal(leg.quantity))
+    return out
 
 
 def _q(value: float) -> Decimal:

@@ -12,7 +12,7 @@ from sqlalchemy import event
 from matcher.results import Leg, Plan
 from tests.factories import make_certificate, make_listing, make_pesantren, make_product
 from webapp.market_io import build_market, reserved_quantities, snapshot_market
-from webapp.models import MatchRound, Proposal, ProposalParty, db
+from webapp.models import MatchRound, Proposal, ProposalEvent, ProposalParty, db
 from webapp.rounds import store_plans
 
 DAYS_PER_MONTH = 365 / 12
@@ -150,23 +150,37 @@ def test_reserved_quantities_can_leave_one_proposal_out(app: Flask) -> None:
     }
 
 
-def test_track_record_is_the_share_of_answered_proposals_that_were_confirmed(app: Flask) -> None:
-    a, b, newcomer = make_pesantren("3529"), make_pesantren("3579"), make_pesantren("3578")
+def test_track_record_counts_completed_deals_up_and_declines_and_cancels_down(
+    app: Flask,
+) -> None:
+    a, b, c, newcomer = (make_pesantren(code) for code in ("3529", "3579", "3578", "3523"))
     offer = make_listing(a, "offer", quantity=Decimal("1000"))
     need = make_listing(b, "need", quantity=Decimal("1000"))
-    for state in ("confirmed", "completed", "declined", "published"):
-        p = add_plan("trade", [(offer, need, 1)], state=state)
-        for party in p.parties:
-            party.response = "pending" if state == "published" else "accepted"
-    # a proposal b never answered does not count for b
-    silent = add_plan("trade", [(offer, need, 1)], state="declined")
-    party_b = db.session.get(ProposalParty, (silent.id, b.id))
-    party_b.response = "pending"
-    db.session.get(ProposalParty, (silent.id, a.id)).response = "declined"
+    need_c = make_listing(c, "need", quantity=Decimal("1000"))
+    for _ in range(2):
+        add_plan("trade", [(offer, need, 1)], state="completed")
+    add_plan("trade", [(offer, need, 1)], state="confirmed")  # not kept yet: no effect
+    declined = add_plan("trade", [(offer, need_c, 1)], state="declined")
+    db.session.get(ProposalParty, (declined.id, c.id)).response = "declined"
+    cancelled = add_plan("trade", [(offer, need_c, 1)], state="cancelled")
+    db.session.add(
+        ProposalEvent(
+            proposal_id=cancelled.id,
+            pesantren_id=c.id,
+            action="cancel",
+            from_state="confirmed",
+            to_state="cancelled",
+            reason="truk rusak",
+        )
+    )
+    # a facilitator's cancellation (no pesantren named) counts against nobody
+    vetoed = add_plan("trade", [(offer, need, 1)], state="cancelled")
+    db.session.add(ProposalEvent(proposal_id=vetoed.id, action="cancel", to_state="cancelled"))
     db.session.flush()
     records = build_market().pesantren.set_index("pesantren_id")["track_record"]
-    assert records[a.id] == pytest.approx(2 / 4)
-    assert records[b.id] == pytest.approx(2 / 3)
+    assert records[a.id] == pytest.approx(3 / 4)  # (2 completed + 1) / (2 + 0 + 2)
+    assert records[b.id] == pytest.approx(3 / 4)
+    assert records[c.id] == pytest.approx(1 / 4)  # (0 + 1) / (0 + 2 broken + 2)
     assert records[newcomer.id] == 0.5
 
 

@@ -316,7 +316,7 @@ def test_decline_needs_a_known_reason_and_a_short_note(app: Flask) -> None:
     assert_unchanged(pair.proposal, "published", 2)
 
 
-def test_only_facilitators_publish_veto_reduce_or_cancel(app: Flask) -> None:
+def test_only_facilitators_publish_veto_reduce_or_cancel_an_open_proposal(app: Flask) -> None:
     pair = make_pair("draft")
     officer = pair.officer_coast
     leg = pair.proposal.legs[0]
@@ -324,10 +324,12 @@ def test_only_facilitators_publish_veto_reduce_or_cancel(app: Flask) -> None:
         lambda: proposals.publish(pair.proposal, officer),
         lambda: proposals.veto(pair.proposal, officer, "no"),
         lambda: proposals.reduce(pair.proposal, officer, {leg.id: 1}),
-        lambda: proposals.cancel(pair.proposal, officer, "no"),
     ):
         with pytest.raises(ProposalError, match="Only a facilitator"):
             action()
+    # a party cancels only its own confirmed deal (tests/webapp/test_deals.py)
+    with pytest.raises(ProposalError, match="Cannot cancel proposal .* it is draft"):
+        proposals.cancel(pair.proposal, officer, "no")
     assert_unchanged(pair.proposal, "draft", 1)
 
 

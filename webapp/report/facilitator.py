@@ -2,9 +2,11 @@
 
 New pesantren and listings (created in the week), proposals by state (now, and how many
 reached each state in the week), value confirmed, the top market gaps by product and
-region type, and the pesantren whose officers have left a proposal unanswered for
-``WAITING_DAYS`` or more. An email goes out only if something happened in the week (a
-new pesantren, a new listing or a recorded proposal change).
+region type, the pesantren whose officers have left a proposal unanswered for
+``WAITING_DAYS`` or more, and the confirmed deals not completed within
+``DEAL_COMPLETION_WEEKS`` (:func:`webapp.deals.overdue_deals`), each linking to the page that
+completes or cancels it. An email goes out only if something happened in the week (a new
+pesantren, a new listing or a recorded proposal change) or a deal is overdue.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..deals import completion_weeks, overdue_deals
 from ..models import (
     PROPOSAL_STATES,
     RESERVING_STATES,
@@ -68,6 +71,15 @@ class WaitingRow:
 
 
 @dataclass
+class OverdueRow:
+    proposal_id: int
+    url: str  # the proposal page, at its complete / cancel forms
+    parties: list[str]
+    value_idr: Decimal
+    days: int  # since confirmation
+
+
+@dataclass
 class NewListing:
     pesantren: str
     kind: str
@@ -90,6 +102,9 @@ class FacilitatorReport:
     value_confirmed_total: Decimal = Decimal(0)
     gaps: list[GapRow] = field(default_factory=list)
     waiting: list[WaitingRow] = field(default_factory=list)
+    overdue: list[OverdueRow] = field(default_factory=list)  # the oldest MAX_LINES
+    overdue_total: int = 0
+    completion_weeks: int = 0
 
     waiting_days: int = WAITING_DAYS
 
@@ -99,7 +114,13 @@ class FacilitatorReport:
 
     @property
     def has_news(self) -> bool:
-        return bool(self.new_pesantren_count or self.new_offers or self.new_needs or self.changes)
+        return bool(
+            self.new_pesantren_count
+            or self.new_offers
+            or self.new_needs
+            or self.changes
+            or self.overdue_total
+        )
 
     @property
     def max_state_total(self) -> int:
@@ -205,6 +226,19 @@ def facilitator_report(
             )
         )
     report.waiting = _waiting(session, end)
+    report.completion_weeks = completion_weeks()
+    overdue = overdue_deals(session, end, report.completion_weeks)
+    report.overdue_total = len(overdue)
+    report.overdue = [
+        OverdueRow(
+            proposal_id=d.proposal_id,
+            url=external_url("officer.proposal_detail", proposal_id=d.proposal_id) + "#deal",
+            parties=list(d.parties),
+            value_idr=d.value_idr,
+            days=d.days,
+        )
+        for d in overdue[:MAX_LINES]
+    ]
     return report
 
 

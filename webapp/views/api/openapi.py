@@ -242,12 +242,16 @@ def _schemas() -> dict[str, Any]:
             "properties": {
                 **{
                     k: {"type": "integer"}
-                    for k in ("giver_id", "receiver_id", "offer_id", "need_id")
+                    for k in ("id", "giver_id", "receiver_id", "offer_id", "need_id")
                 },
                 **{k: {"type": "string"} for k in ("giver", "receiver", "product", "base_unit")},
                 **{
                     k: {"type": "number"}
                     for k in ("quantity", "unit_price", "value_idr", "distance_km")
+                },
+                "delivered_quantity": {
+                    **nullable_num,
+                    "description": "what changed hands (base unit per month), once completed",
                 },
             },
         },
@@ -284,6 +288,37 @@ def _schemas() -> dict[str, Any]:
             "properties": {
                 "reason": {"type": "string", "enum": list(DECLINE_REASONS)},
                 "note": {"type": "string", "maxLength": 500},
+                "version": {"type": "integer"},
+            },
+        },
+        "Completion": {
+            "type": "object",
+            "description": "What was delivered, per leg; a leg left out delivered as agreed.",
+            "properties": {
+                "legs": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["leg_id", "delivered_quantity"],
+                        "properties": {
+                            "leg_id": ID,
+                            "delivered_quantity": {
+                                "type": "number",
+                                "exclusiveMinimum": True,
+                                "minimum": 0,
+                                "description": "base unit per month, at most the agreed",
+                            },
+                        },
+                    },
+                },
+                "version": {"type": "integer"},
+            },
+        },
+        "Cancellation": {
+            "type": "object",
+            "required": ["reason"],
+            "properties": {
+                "reason": {"type": "string", "minLength": 1, "maxLength": 500, "pattern": "\\S"},
                 "version": {"type": "integer"},
             },
         },
@@ -506,6 +541,30 @@ def document() -> dict[str, Any]:
                 {"200": _json(_ref("Proposal"), ok), **_errors("401", "403", "404", "409", "422")},
                 params=[_param("proposal_id", ID, "path", True)],
                 body=_ref("Decline"),
+                security=TOKEN_ONLY,
+                tags=("proposals",),
+            )
+        },
+        "/proposals/{proposal_id}/complete": {
+            "post": _op(
+                "completeProposal",
+                "Mark a confirmed deal completed, with the delivered quantities "
+                "(an officer of a party, or a facilitator); what was not delivered is free again",
+                {"200": _json(_ref("Proposal"), ok), **_errors("401", "403", "404", "409", "422")},
+                params=[_param("proposal_id", ID, "path", True)],
+                body=_ref("Completion"),
+                security=TOKEN_ONLY,
+                tags=("proposals",),
+            )
+        },
+        "/proposals/{proposal_id}/cancel": {
+            "post": _op(
+                "cancelProposal",
+                "Cancel a deal with a reason (a party: its confirmed deal; a facilitator: any "
+                "open or confirmed proposal)",
+                {"200": _json(_ref("Proposal"), ok), **_errors("401", "403", "404", "409", "422")},
+                params=[_param("proposal_id", ID, "path", True)],
+                body=_ref("Cancellation"),
                 security=TOKEN_ONLY,
                 tags=("proposals",),
             )

@@ -99,6 +99,7 @@ def proposal_json(p: Proposal) -> dict[str, Any]:
         "version": p.version,
         "legs": [
             {
+                "id": leg.id,
                 "giver_id": leg.giver_id,
                 "giver": leg.giver.name,
                 "receiver_id": leg.receiver_id,
@@ -107,6 +108,9 @@ def proposal_json(p: Proposal) -> dict[str, Any]:
                 "need_id": leg.need_id,
                 "product": leg.product.slug,
                 "quantity": float(leg.quantity),
+                "delivered_quantity": (
+                    float(leg.delivered_quantity) if leg.delivered_quantity is not None else None
+                ),
                 "base_unit": leg.product.base_unit,
                 "unit_price": float(leg.unit_price),
                 "value_idr": float(leg.value_idr),

@@ -10,10 +10,14 @@ from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 
 from ...charts import render_bars, render_graph, render_map
+from ...deals import completion_weeks, overdue_deals
 from ...market_io import build_market
 from ...models import db
 from . import bp, network
 from .labels import REGION_LABELS
+
+#: Overdue deals listed on the dashboard (oldest first).
+OVERDUE_SHOWN = 25
 
 
 def _legend() -> dict[str, str]:
@@ -57,6 +61,9 @@ def dashboard() -> str:
         ),
         gaps=gaps,
         region_labels=REGION_LABELS,
+        overdue=overdue_deals(db.session),
+        overdue_shown=OVERDUE_SHOWN,
+        completion_weeks=completion_weeks(),
     )
 
 

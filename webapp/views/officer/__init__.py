@@ -11,6 +11,6 @@ from flask import Blueprint
 
 bp = Blueprint("officer", __name__)
 
-from . import dashboard, listings, proposals, search  # noqa: E402,F401
+from . import dashboard, deals, listings, proposals, search  # noqa: E402,F401
 
 __all__ = ["bp"]

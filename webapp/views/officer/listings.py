@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from ...forms import CERT_LABELS, PERIOD_LABELS, ListingForm, PostForm
+from ...market_io import remaining_quantities, reserved_quantities
 from ...models import Listing, Pesantren, Product, db, utcnow
 from ...security import require_act_for, roles_required
 from . import bp
@@ -56,8 +57,11 @@ def listings() -> str:
         .join(Product)
         .order_by(Listing.kind.desc(), Product.name_id)
     ).all()
+    ids = [r.id for r in rows]
     return render_template(
         "officer/listings.html",
+        held=reserved_quantities(db.session, ids),
+        remaining=remaining_quantities(db.session, ids),
         pesantren=pesantren,
         offers=[r for r in rows if r.kind == "offer"],
         needs=[r for r in rows if r.kind == "need"],

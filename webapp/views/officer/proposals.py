@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
@@ -123,8 +124,14 @@ def proposal_detail(proposal_id: int) -> str:
 
 
 def _render_detail(
-    proposal: Proposal, decline_form: DeclineForm | None = None, status: int = 200
+    proposal: Proposal,
+    decline_form: DeclineForm | None = None,
+    status: int = 200,
+    **deal: Any,
 ) -> str:
+    """The proposal page; ``deal`` goes to :func:`.deals.deal_context` (its forms, errors)."""
+    from .deals import deal_context
+
     return render_template(
         "officer/proposal_detail.html",
         proposal=proposal,
@@ -138,6 +145,7 @@ def _render_detail(
         localised=localised,
         when=lambda moment: format_datetime(moment, "short"),
         **_contact_context(proposal),
+        **deal_context(proposal, **deal),
     ), status  # type: ignore[return-value]
 
 
