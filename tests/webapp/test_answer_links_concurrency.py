@@ -35,7 +35,7 @@ def post_in_thread(
         client = app.test_client()
         if user_id is not None:
             with client.session_transaction() as session:
-                session["_user_id"] = str(user_id)
+                session["_user_id"] = f"{user_id}:1"  # User.get_id() of a fresh account
                 session["_fresh"] = True
         response = client.post(url, data=data or {})
         outcome["status"] = response.status_code

@@ -152,7 +152,7 @@ def test_an_officer_of_another_pesantren_cannot_see_or_end_the_deal(client, logi
 def test_without_the_csrf_token_a_post_is_refused(app, app_config, world, url):
     with other_app(app_config, WTF_CSRF_ENABLED=True) as (_, client):
         with client.session_transaction() as session:
-            session["_user_id"] = str(world.users["officer_a"].id)
+            session["_user_id"] = world.users["officer_a"].get_id()
         before = fingerprint()
         response = client.post(f"/usulan/{world.barter_ab.id}/{url}", data={"reason": "x"})
         assert response.status_code == 400
