@@ -433,13 +433,17 @@ def per_month(quantity: float, period: str) -> float:
 _GROUPED = re.compile(r"^\d{1,3}([.,  ]\d{3})+$")
 
 
-def parse_number(text: str | float) -> float:
+def parse_number(text: str | float, language: Literal["id", "en"] = "id") -> float:
     """Parse a number typed the Indonesian or the English way.
 
     ``Rp`` / ``IDR`` and spaces are ignored. With both separators the last one is the
     decimal mark; repeated separators are thousands; a lone dot followed by exactly three
     digits is a thousands dot (``1.250`` = 1250), any other lone dot is a decimal point, and a
     lone comma is a decimal comma (``1,5`` = 1.5). Numbers (not booleans) pass through.
+
+    ``language="en"`` reads a lone separator the English way round: a lone comma followed by
+    exactly three digits groups thousands (``1,250`` = 1250) and a lone dot is a decimal point
+    (``1.250`` = 1.25), so whatever an English page prints parses back to the same number.
 
     Raises
     ------
@@ -454,6 +458,8 @@ def parse_number(text: str | float) -> float:
     Traceback (most recent call last):
     ...
     ValueError: not a number: 'dua'
+    >>> [parse_number(t, "en") for t in ("1,250", "1.250", "1,250.5", "1,5", "1.250,5")]
+    [1250.0, 1.25, 1250.5, 1.5, 1250.5]
     """
     if isinstance(text, bool):
         raise ValueError(f"not a number: {text!r}")
@@ -468,13 +474,13 @@ def parse_number(text: str | float) -> float:
     if cleaned[:1] in ("-", "+"):
         sign, cleaned = (-1.0 if cleaned[0] == "-" else 1.0), cleaned[1:].strip()
     cleaned = re.sub(r",-$", "", cleaned)  # "55.000,-" is how prices end on receipts
-    value = _parse_unsigned(cleaned)
+    value = _parse_unsigned(cleaned, "," if language == "en" else ".")
     if value is None:
         raise ValueError(f"not a number: {raw.strip()!r}")
     return sign * value
 
 
-def _parse_unsigned(text: str) -> float | None:
+def _parse_unsigned(text: str, grouping: str) -> float | None:
     if not text or not re.fullmatch(r"[\d., ]+", text) or not text[0].isdigit():
         return None
     if " " in text:
@@ -500,7 +506,7 @@ def _parse_unsigned(text: str) -> float | None:
     whole, fraction = text.split(separator)
     if not whole or not fraction:
         return None
-    if separator == "." and len(fraction) == 3 and len(whole) <= 3 and whole != "0":
+    if separator == grouping and len(fraction) == 3 and len(whole) <= 3 and whole != "0":
         return float(whole + fraction)
     return float(whole + "." + fraction)
 

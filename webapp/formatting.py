@@ -31,4 +31,14 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(rupiah, "rupiah")
     app.add_template_filter(quantity, "qty")
     app.add_template_filter(day, "day")
+    app.add_template_filter(editable, "editable")
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "id")
+
+
+def editable(value: float | Decimal | None) -> str:
+    """A stored number as the reader would type it into a form field (``1.250,5`` in
+    Indonesian, ``1,250.5`` in English): every stored decimal place kept, so it reads back
+    (:func:`webapp.listings.read_number`) to the same number."""
+    if value is None:
+        return ""
+    return format_decimal(Decimal(str(value)), format="#,##0.###")

@@ -1,8 +1,10 @@
 """Flask-WTF forms for accounts, listings, supplier search and proposal answers.
 
 Labels and messages are lazy strings (``lazy_gettext``) so they render in the reader's
-language. Checks that need the catalogue (product, unit, quantity in base units) live in the
-views, which add their messages to the field's ``errors`` so they show next to the field.
+language. The listing form only guards the size of what is typed: the listing rules
+themselves (numbers, units, limits, price, availability) are :mod:`webapp.listings.rules`,
+shared with the API and the spreadsheet import; the view puts their messages next to the
+fields.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher.vocabulary import CERT_KINDS, REGION_TYPES
 
+from .listings.rules import MAX_NOTE_LENGTH
 from .models import DECLINE_REASONS, LANGUAGES, PERIODS
 
 __all__ = [
@@ -49,7 +52,6 @@ __all__ = [
     "SearchForm",
 ]
 
-MAX_NOTE_LENGTH = 500
 MIN_PASSWORD_LENGTH = 8
 
 CERT_LABELS = {
@@ -145,7 +147,8 @@ class LanguageForm(FlaskForm):
 
 
 class ListingForm(FlaskForm):
-    """An offer or a need. Numbers are text so ``1.250,5`` and ``1,250.5`` both parse."""
+    """An offer or a need. Numbers are text, read in the reader's language (``1.250,5`` in
+    Indonesian, ``1,250.5`` in English); the rules are :func:`webapp.listings.check_listing`."""
 
     product = StringField(
         _l("Product"),
@@ -158,19 +161,24 @@ class ListingForm(FlaskForm):
     )
     quantity = StringField(
         _l("Quantity"),
-        validators=[DataRequired(message=_l("Enter a quantity.")), Length(max=20)],
+        validators=[Length(max=20)],
         render_kw={"inputmode": "decimal"},
     )
     unit = SelectField(_l("Unit"), validate_choice=False)
     unit_size = StringField(
         _l("Size of one unit (in the product's base unit)"),
-        validators=[Optional(), Length(max=20)],
+        validators=[Length(max=20)],
         render_kw={"inputmode": "decimal"},
     )
-    period = SelectField(_l("Period"), choices=labelled(PERIODS, PERIOD_LABELS), default="month")
+    period = SelectField(
+        _l("Period"),
+        choices=labelled(PERIODS, PERIOD_LABELS),
+        default="month",
+        validate_choice=False,  # the listing rules say which periods there are
+    )
     price = StringField(
         _l("Price per base unit (Rp)"),
-        validators=[Optional(), Length(max=20)],
+        validators=[Length(max=20)],
         render_kw={"inputmode": "decimal"},
     )
     required_certs = MultiCheckboxField(
@@ -180,18 +188,9 @@ class ListingForm(FlaskForm):
     available_until = DateField(_l("Available until"), validators=[Optional()])
     note = TextAreaField(
         _l("Note"),
-        validators=[
-            Optional(),
-            Length(max=MAX_NOTE_LENGTH, message=_l("At most %(n)s characters.", n=MAX_NOTE_LENGTH)),
-            _no_control_characters,
-        ],
+        validators=[Length(max=4 * MAX_NOTE_LENGTH)],  # the rules say the real limit
     )
     submit = SubmitField(_l("Save"))
-
-    def validate_available_until(self, field: DateField) -> None:
-        start = self.available_from.data
-        if field.data and start and field.data < start:
-            raise ValidationError(_l("The end date is before the start date."))
 
 
 class SearchForm(FlaskForm):

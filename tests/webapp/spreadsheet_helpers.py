@@ -17,8 +17,8 @@ def make_catalogue() -> None:
     for code in ("3579", "3529", "3578", "3511"):
         make_regency(code)
     products = {
-        "ikan-asin": {"aliases": ["gereh", "ikan kering"], "name_id": "Ikan asin", "name_en": "Salted dried fish"},
-        "teri-asin": {"aliases": ["teri"], "name_id": "Ikan teri asin", "name_en": "Salted anchovy"},
+        "ikan-asin": {"aliases": ["gereh", "ikan kering"], "name_id": "Ikan asin", "name_en": "Salted dried fish", "alt_units": "karung|kwintal"},
+        "teri-asin": {"aliases": ["teri"], "name_id": "Ikan teri asin", "name_en": "Salted anchovy", "alt_units": "karung"},
         "beras-medium": {"aliases": ["beras"], "name_id": "Beras medium", "name_en": "Rice, medium", "category": "staples"},
         "beras-premium": {"aliases": ["beras"], "name_id": "Beras premium", "name_en": "Rice, premium", "category": "staples"},
         "susu-sapi": {"aliases": ["susu"], "name_id": "Susu sapi segar", "name_en": "Fresh cow's milk", "base_unit": "liter", "shelf_life_class": "chilled"},

@@ -79,22 +79,22 @@ BAD_ROWS = [
     pytest.param(
         "offers", LISTING_HEADER,
         f"{SUMENEP_NSPP},ikan-asin,300,kgg,,month,45000,,,,,,,",
-        "unit", "kgg", "unknown unit 'kgg'; did you mean", id="unknown-unit",
+        "unit", "kgg", "Satuan “kgg” tidak dikenal", id="unknown-unit",
     ),
     pytest.param(
         "offers", LISTING_HEADER,
         f"{SUMENEP_NSPP},ikan-asin,-300,kg,,month,45000,,,,,,,",
-        "quantity", "-300", "must not be negative", id="negative-quantity",
+        "quantity", "-300", "Jumlah harus lebih dari nol", id="negative-quantity",
     ),
     pytest.param(
         "offers", LISTING_HEADER,
         f"{SUMENEP_NSPP},ikan-asin,0,kg,,month,45000,,,,,,,",
-        "quantity", "0", "greater than zero", id="zero-quantity",
+        "quantity", "0", "Jumlah harus lebih dari nol", id="zero-quantity",
     ),
     pytest.param(
         "offers", LISTING_HEADER,
         f"{SUMENEP_NSPP},ikan-asin,banyak,kg,,month,45000,,,,,,,",
-        "quantity", "banyak", "not a number", id="non-numeric-quantity",
+        "quantity", "banyak", "“banyak” bukan angka", id="non-numeric-quantity",
     ),
     pytest.param(
         "offers", LISTING_HEADER,
@@ -104,27 +104,27 @@ BAD_ROWS = [
     pytest.param(
         "offers", LISTING_HEADER,
         f"{SUMENEP_NSPP},ikan-asin,300,liter,,month,45000,,,,,,,",
-        "unit", "liter", "cannot convert liter (volume) to kg (mass)", id="unit-incompatible-with-product",
+        "unit", "liter", "Ikan asin tidak diukur dalam liter", id="unit-incompatible-with-product",
     ),
     pytest.param(
         "offers", LISTING_HEADER,
         f"{SUMENEP_NSPP},ikan-asin,6,karung,,month,45000,,,,,,,",
-        "unit_size", "", "the size of a karung varies", id="karung-without-size",
+        "unit_size", "", "Sebutkan berapa kg isi satu karung", id="karung-without-size",
     ),
     pytest.param(
         "offers", LISTING_HEADER,
         f"{SUMENEP_NSPP},ikan-asin,300,kg,,month,45000,,,31/02/2026,,,,",
-        "available_from", "31/02/2026", "no such date", id="impossible-date",
+        "available_from", "31/02/2026", "Tidak ada tanggal “31/02/2026”", id="impossible-date",
     ),
     pytest.param(
         "offers", LISTING_HEADER,
         f"{SUMENEP_NSPP},ikan-asin,300,kg,,month,45000,,,kemarin,,,,",
-        "available_from", "kemarin", "not a date", id="not-a-date",
+        "available_from", "kemarin", "“kemarin” bukan tanggal", id="not-a-date",
     ),
     pytest.param(
         "offers", LISTING_HEADER,
         f"{SUMENEP_NSPP},ikan-asin,300,kg,,month,,,,,,,,",
-        "price", "", "required", id="offer-without-price",
+        "price", "", "Penawaran perlu harga per satuan dasar", id="offer-without-price",
     ),
     pytest.param(
         "certificates", CERT_HEADER,

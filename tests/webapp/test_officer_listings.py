@@ -92,7 +92,7 @@ def test_editing_a_need_changes_its_quantity_and_confirms_it(client, net):
         ({"product": "beras"}, "product", "Beberapa produk cocok"),
         ({"unit": "gantang"}, "unit", "Satuan “gantang” tidak dikenal"),
         ({"unit": "liter"}, "unit", "tidak diukur dalam liter"),
-        ({"price": "-100"}, "price", "Harga tidak boleh negatif"),
+        ({"price": "-100"}, "price", "Harga harus lebih dari nol"),
         ({"price": "999999999999"}, "price", "terlalu tinggi"),
         ({"note": "x" * 501}, "note", "Paling banyak 500 karakter"),
         ({"product": "y" * 121}, "product", ""),

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from matcher.identifiers import check_identifier, check_nspp
 from matcher.vocabulary import SHELF_LIFE_CLASSES
 
+from ..listings import FIELDS, ListingInput, check_listing
 from ..models import CURATION_STATUSES, LISTING_STATUSES
 from . import values as v
 from .context import ImportContext
@@ -197,63 +198,27 @@ def _listing(kind: str) -> Callable[[_Row, ImportContext], Record | None]:
 
 
 def _validate_listing(kind: str, row: _Row, ctx: ImportContext) -> Record | None:
-    from matcher.units import UNITS, UnitError, normalise_unit, to_base
-
+    """The listing rules (:func:`webapp.listings.check_listing`, as for the form and the API)
+    on one row; each problem names its column. Numbers read the Indonesian way."""
     owner = _known_pesantren(row, ctx)
     product = _product(row, ctx)
-    quantity = row.get("quantity", lambda t: v.parse_decimal(t, positive=True), required=True)
-    unit_size = row.get("unit_size", lambda t: v.parse_decimal(t, positive=True))
-    unit = None
-    unit_text = row.text("unit")
-    if not unit_text:
-        row.fail("unit", "required, but empty")
-    else:
-        try:
-            unit = normalise_unit(unit_text)
-        except UnitError as exc:
-            row.fail("unit", str(exc))
-    if unit is not None and product is not None and quantity is not None:
-        base = normalise_unit(product.base_unit)
-        if unit_size is None and unit != base and UNITS[unit].size is None:
-            row.fail(
-                "unit_size",
-                f"the size of a {unit} varies; state how many {product.base_unit} one {unit} holds",
-                value="",
-            )
-        else:
-            size = float(unit_size) if unit_size is not None else None
-            try:
-                to_base(float(quantity), unit, product.base_unit, size)
-            except UnitError as exc:
-                column = "unit_size" if unit_size is not None else "unit"
-                row.fail(
-                    column, f"{exc} (product {product.slug} is counted in {product.base_unit})"
-                )
-    price_required = kind == "offer"
-    price = row.get("price", lambda t: v.parse_decimal(t, positive=True), required=price_required)
-    available_from = row.get("available_from", v.parse_date)
-    available_until = row.get("available_until", v.parse_date)
-    if available_from and available_until and available_until < available_from:
-        row.fail("available_until", "availability ends before it starts")
     certs = row.get("required_certs", _cert_list, default=[])
-    values = {
-        "kind": kind,
-        "quantity": quantity,
-        "unit": unit,
-        "unit_size": unit_size,
-        "period": row.get("period", v.parse_period, default="month"),
-        "price": price,
-        "min_lot": row.get("min_lot", v.parse_decimal, default=Decimal(0)),
-        "required_certs": ";".join(certs),
-        "available_from": available_from,
-        "available_until": available_until,
-        "status": row.get("status", _choice(LISTING_STATUSES, _STATUS_ALIASES), default="active"),
-        "note": row.text("note"),
-    }
+    status = row.get("status", _choice(LISTING_STATUSES, _STATUS_ALIASES), default="active")
     last_confirmed = row.get("last_confirmed", v.parse_date)
+    cells = ListingInput(kind=kind, **{name: row.text(name) for name in FIELDS})
+    verdict = check_listing(cells, product, reading="id")
+    for problem in verdict.problems:
+        row.fail(problem.field, problem.message)
     if row.failed or owner is None or product is None:
         return None
-    values["pesantren_id"], values["product_id"] = owner[1], product.id
+    values = {
+        **verdict.values,
+        "kind": kind,
+        "required_certs": ";".join(certs),
+        "status": status,
+        "pesantren_id": owner[1],
+        "product_id": product.id,
+    }
     label = f"{kind} of {product.slug} by NSPP {owner[0]}"
     return Record(
         row.row.number, (owner[1], product.id), label, values, {"last_confirmed": last_confirmed}

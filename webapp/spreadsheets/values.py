@@ -15,6 +15,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from matcher.vocabulary import CERT_KINDS, EAST_JAVA_BOUNDS, REGION_TYPES
 
+from ..listings.numbers import NotADate, NotANumber, read_date, read_number
+
 __all__ = [
     "CellError",
     "parse_cert_kind",
@@ -35,21 +37,18 @@ class CellError(ValueError):
 
 
 def parse_decimal(text: str, *, positive: bool = False, allow_zero: bool = True) -> Decimal:
-    """A number in Indonesian (``1.250,5``) or English (``1,250.5``) notation.
+    """A number in Indonesian (``1.250,5``) or English (``1,250.5``) notation, read by the
+    service's one number parser (:func:`webapp.listings.read_number`, the Indonesian way).
 
     >>> parse_decimal("1.250,5")
     Decimal('1250.5')
     """
-    from matcher.units import parse_number
-
-    cleaned = re.sub(r"^(rp\.?|idr)\s*", "", text.strip(), flags=re.IGNORECASE)
     try:
-        value = parse_number(cleaned)
-    except (ValueError, TypeError) as exc:
+        number = read_number(text, "id")
+    except NotANumber as exc:
         raise CellError("not a number") from exc
-    if value != value or value in (float("inf"), float("-inf")):
+    if number is None:
         raise CellError("not a number")
-    number = Decimal(str(value))
     if number < 0:
         raise CellError("must not be negative")
     if (positive or not allow_zero) and number == 0:
@@ -85,53 +84,22 @@ def parse_coordinate(text: str, axis: str) -> float:
     return value
 
 
-_MONTHS = {
-    name: i
-    for i, names in enumerate(
-        [
-            ("januari", "january", "jan"),
-            ("februari", "february", "feb", "pebruari"),
-            ("maret", "march", "mar"),
-            ("april", "apr"),
-            ("mei", "may"),
-            ("juni", "june", "jun"),
-            ("juli", "july", "jul"),
-            ("agustus", "august", "agu", "agt", "aug"),
-            ("september", "sep", "sept"),
-            ("oktober", "october", "okt", "oct"),
-            ("november", "nov", "nop", "nopember"),
-            ("desember", "december", "des", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-
-
 def parse_date(text: str) -> dt.date:
-    """``2025-08-17``, ``17/08/2025``, ``17-08-2025`` or ``17 Agustus 2025`` (day first).
+    """``2025-08-17``, ``17/08/2025``, ``17-08-2025`` or ``17 Agustus 2025`` (day first), read
+    by the service's one date reader (:func:`webapp.listings.read_date`).
 
     >>> parse_date("17 Agustus 2025")
     datetime.date(2025, 8, 17)
     """
-    value = text.strip()
     try:
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?", value)
-        if match:
-            year, month, day = (int(g) for g in match.groups())
-            return dt.date(year, month, day)
-        match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            return dt.date(year, month, day)
-        match = re.fullmatch(r"(\d{1,2})[\s-]+([A-Za-z]+)\.?[\s-]+(\d{4})", value)
-        if match and match.group(2).lower() in _MONTHS:
-            return dt.date(
-                int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1))
-            )
-    except ValueError as exc:
-        raise CellError("no such date") from exc
-    raise CellError("not a date (use YYYY-MM-DD, e.g. 2025-08-17)")
+        value = read_date(text)
+    except NotADate as exc:
+        if exc.impossible:
+            raise CellError("no such date") from exc
+        raise CellError("not a date (use YYYY-MM-DD, e.g. 2025-08-17)") from exc
+    if value is None:
+        raise CellError("not a date (use YYYY-MM-DD, e.g. 2025-08-17)")
+    return value
 
 
 def _key(text: str) -> str:

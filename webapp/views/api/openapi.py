@@ -207,6 +207,8 @@ def _schemas() -> dict[str, Any]:
                     "items": {"type": "string", "enum": list(CERT_KINDS)},
                 },
                 "status": {"type": "string", "enum": ["active", "paused", "archived"]},
+                "available_from": nullable_str,
+                "available_until": nullable_str,
                 "note": {"type": "string"},
                 "last_confirmed_at": nullable_str,
             },
@@ -227,15 +229,31 @@ def _schemas() -> dict[str, Any]:
                     "items": {"type": "string", "enum": list(CERT_KINDS)},
                 },
                 "status": {"type": "string", "enum": ["active", "paused", "archived"]},
-                "note": {"type": "string", "maxLength": 2000},
+                "available_from": {
+                    "type": "string",
+                    "format": "date",
+                    "nullable": True,
+                    "description": "first day the listing holds (YYYY-MM-DD)",
+                },
+                "available_until": {
+                    "type": "string",
+                    "format": "date",
+                    "nullable": True,
+                    "description": "last day the listing holds; not before available_from",
+                },
+                "note": {"type": "string", "maxLength": 500},
             },
         },
         "ListingCreate": {
             "allOf": [_ref("ListingWrite")],
             "type": "object",
             "required": ["kind", "product", "quantity"],
-            "description": "An offer also needs a `price`; `unit` defaults to the product's "
-            "base unit and must be one of its units.",
+            "description": "The rules are the officer form's and the spreadsheet import's: an "
+            "offer needs a `price`; `unit` defaults to the product's base unit and must be one of "
+            "its units; a unit whose size varies needs `unit_size` unless the catalogue states "
+            "it; at most 1,000,000 base units a month. Numbers may be JSON numbers or text "
+            "(read in the `Accept-Language`, English by default); messages come in that "
+            "language too.",
         },
         "Leg": {
             "type": "object",

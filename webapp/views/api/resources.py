@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, jsonify, request
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from matcher.vocabulary import CERT_KINDS, REGION_TYPES
 
-from ...models import PERIODS, Listing, Pesantren, Product, ProductAlias, db, utcnow
+from ...listings import FIELDS, ListingInput, check_listing
+from ...models import Listing, Pesantren, Product, ProductAlias, db, utcnow
 from ...security import can_act_for
 from . import bp
 from .auth import require_user
 from .common import int_arg, json_body, paginate, str_arg
 from .errors import ApiError
 from .serialize import listing_json, pesantren_json, product_json
-
-MAX_QUANTITY = Decimal("1e9")
-
 
 # -- catalogue ---------------------------------------------------------------------------
 
@@ -117,6 +114,15 @@ def _own_listing(listing_id: int) -> Listing:
     return row
 
 
+def _language() -> str:
+    """The API answers in English unless the client asks for Indonesian (``Accept-Language``
+    or ``?lang=id``); the listing rules' messages come in that language."""
+    chosen = request.args.get("lang")
+    if chosen in ("id", "en"):
+        return chosen
+    return request.accept_languages.best_match(("en", "id"), default="en") or "en"
+
+
 @bp.post("/listings")
 def listing_create() -> Any:
     user = require_user()
@@ -135,11 +141,12 @@ def listing_create() -> Any:
         product = db.session.scalar(select(Product).where(Product.slug == slug))
         if product is None:
             errors["product"] = f"unknown product '{slug}'"
-    listing = Listing(pesantren_id=user.pesantren_id, kind=kind or "offer")
+    listing = Listing(pesantren_id=user.pesantren_id, kind=kind or "offer", status="active")
     if product is not None:
         listing.product_id = product.id
         listing.product = product
-    _apply(listing, body, errors, creating=True, product=product)
+    default_unit = {"unit": product.base_unit} if product is not None else {}
+    _apply(listing, {**default_unit, **body}, errors, product)
     if errors:
         raise ApiError(422, "The listing has invalid fields.", details=_field_errors(errors))
     db.session.add(listing)
@@ -171,7 +178,11 @@ def listing_update(listing_id: int) -> Any:
             errors["status"] = "must be active, paused or archived"
         else:
             listing.status = body["status"]
-    _apply(listing, body, errors, creating=False, product=listing.product)
+    stored = {name: getattr(listing, name) for name in FIELDS}
+    _apply(listing, {**stored, **{k: v for k, v in body.items() if k in FIELDS}}, errors,
+           listing.product)  # fmt: skip
+    if "required_certs" in body:
+        _certs(listing, body["required_certs"], errors)
     if errors:
         db.session.rollback()
         raise ApiError(422, "The listing has invalid fields.", details=_field_errors(errors))
@@ -194,121 +205,34 @@ def listing_delete(listing_id: int) -> Response:
     return Response(status=204)
 
 
-_EDITABLE = {
-    "quantity",
-    "unit",
-    "unit_size",
-    "period",
-    "price",
-    "min_lot",
-    "required_certs",
-    "note",
-}
-
-
-def allowed_units(product: Product) -> list[str]:
-    """The product's base unit and the first word of each of its alternative units."""
-    units = [product.base_unit]
-    units += [u.split()[0].lower() for u in product.alt_units.split("|") if u.strip()]
-    try:  # the units service knows the full table when it is there
-        from matcher.units import units_for
-
-        units = list(dict.fromkeys(units + list(units_for(product.base_unit, product.alt_units))))
-    except Exception:  # noqa: BLE001 - optional; the simple list is still right
-        pass
-    return list(dict.fromkeys(units))
-
-
-def _decimal(
-    body: dict[str, Any],
-    name: str,
-    errors: dict[str, str],
-    *,
-    positive: bool,
-    maximum: Decimal = MAX_QUANTITY,
-) -> Decimal | None:
-    raw = body.get(name)
-    if raw is None:
-        return None
-    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        errors[name] = "must be a number"
-        return None
-    try:
-        value = Decimal(str(raw))
-    except InvalidOperation:
-        errors[name] = "must be a number"
-        return None
-    if not value.is_finite() or (value <= 0 if positive else value < 0) or value > maximum:
-        errors[name] = ("must be greater than 0" if positive else "must not be negative") + (
-            f" and at most {maximum:,.0f}"
-        )
-        return None
-    return value
+_EDITABLE = {*FIELDS, "required_certs"}
 
 
 def _apply(
-    listing: Listing,
-    body: dict[str, Any],
-    errors: dict[str, str],
-    *,
-    creating: bool,
-    product: Product | None,
+    listing: Listing, fields: dict[str, Any], errors: dict[str, str], product: Product | None
 ) -> None:
-    quantity = _decimal(body, "quantity", errors, positive=True)
-    if quantity is not None:
-        listing.quantity = quantity
-    elif creating and "quantity" not in errors:
-        errors["quantity"] = "required"
-    if "unit" in body or creating:
-        unit = body.get("unit") if "unit" in body else (product.base_unit if product else None)
-        if not isinstance(unit, str) or not unit:
-            errors["unit"] = "must be a unit name"
-        elif product is not None and unit.lower() not in allowed_units(product):
-            errors["unit"] = (
-                f"'{unit}' is not a unit of this product ({', '.join(allowed_units(product))})"
-            )
-        else:
-            listing.unit = unit.lower()
-    unit_size = _decimal(body, "unit_size", errors, positive=True)
-    if unit_size is not None:
-        listing.unit_size = unit_size
-    if "period" in body or creating:
-        period = body.get("period", "month")
-        if period not in PERIODS:
-            errors["period"] = f"must be one of {', '.join(PERIODS)}"
-        else:
-            listing.period = period
-    price = _decimal(body, "price", errors, positive=False, maximum=Decimal("1e10"))
-    if "price" in body and body["price"] is None:
-        if listing.kind == "offer":
-            errors["price"] = "an offer needs a price"
-        else:
-            listing.price = None
-    elif price is not None:
-        listing.price = price
-    elif creating and listing.kind == "offer" and "price" not in errors:
-        errors["price"] = "an offer needs a price"
-    min_lot = _decimal(body, "min_lot", errors, positive=False)
-    if min_lot is not None:
-        listing.min_lot = min_lot
-    elif creating:
-        listing.min_lot = Decimal(0)
-    if "required_certs" in body:
-        certs = body["required_certs"]
-        if not isinstance(certs, list) or any(c not in CERT_KINDS for c in certs):
-            errors["required_certs"] = f"must be a list of {', '.join(CERT_KINDS)}"
-        else:
-            listing.required_certs = ";".join(dict.fromkeys(certs))
-    elif creating:
+    """Check ``fields`` (the whole listing) against the listing rules; set them when they
+    pass, else add each problem under its field. ``required_certs`` on creation too."""
+    verdict = check_listing(
+        ListingInput(kind=listing.kind, **{name: fields.get(name) for name in FIELDS}),
+        product,
+        _language(),
+    )
+    errors.update(verdict.by_field())
+    if verdict.ok:
+        for name, value in verdict.values.items():
+            setattr(listing, name, value)
+    if listing.id is None:
         listing.required_certs = ""
-    if "note" in body:
-        note = body["note"]
-        if not isinstance(note, str) or len(note) > 2000:
-            errors["note"] = "must be text of at most 2000 characters"
-        else:
-            listing.note = note
-    elif creating:
-        listing.note = ""
+        if "required_certs" in fields:
+            _certs(listing, fields["required_certs"], errors)
+
+
+def _certs(listing: Listing, certs: Any, errors: dict[str, str]) -> None:
+    if not isinstance(certs, list) or any(c not in CERT_KINDS for c in certs):
+        errors["required_certs"] = f"must be a list of {', '.join(CERT_KINDS)}"
+    else:
+        listing.required_certs = ";".join(dict.fromkeys(certs))
 
 
 def _field_errors(errors: dict[str, str]) -> list[dict[str, str]]:

@@ -81,6 +81,8 @@ def listing_json(li: Listing) -> dict[str, Any]:
         "price": _num(li.price),
         "min_lot": float(li.min_lot or 0),
         "required_certs": li.required_cert_list,
+        "available_from": _when(li.available_from),
+        "available_until": _when(li.available_until),
         "status": li.status,
         "note": li.note,
         "last_confirmed_at": _when(li.last_confirmed_at),

@@ -3,16 +3,18 @@ compare two rounds."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, exists, func, select
 
 from ... import proposals as proposal_service
 from ... import rounds as round_service
+from ...listings import NotANumber, read_number
 from ...models import (
     PROPOSAL_KINDS,
     MatchRound,
@@ -201,14 +203,14 @@ def reduce(proposal_id: int) -> Any:
     proposal = db.session.get(Proposal, proposal_id) or abort(404)
     wanted: dict[int, Decimal] = {}
     for leg in proposal.legs:
-        raw = request.form.get(f"qty_{leg.id}", "").strip().replace(",", ".")
-        if not raw:
-            continue
+        raw = request.form.get(f"qty_{leg.id}", "").strip()
         try:
-            value = Decimal(raw)
-        except InvalidOperation:
+            value = read_number(raw, str(get_locale() or "id"))
+        except NotANumber:
             flash(_("Leg %(leg)s: '%(value)s' is not a number.", leg=leg.id, value=raw), "error")
             return _back(proposal)
+        if value is None:
+            continue
         if value != leg.quantity:
             wanted[leg.id] = value
     if not wanted:

@@ -26,7 +26,6 @@ __all__ = [
     "snapshot",
     "suggest_products",
     "suppliers_for",
-    "units_for_product",
 ]
 
 
@@ -144,13 +143,6 @@ def suggest_products(text: str, limit: int = 8) -> list[Product]:
         return []
     suggestions = snapshot().resolver().suggest(text, limit)
     return _ordered(list(suggestions))
-
-
-def units_for_product(product: Product) -> list[str]:
-    """Unit codes an officer may choose for this product (base unit first)."""
-    from matcher.units import units_for
-
-    return list(units_for(product.base_unit, product.alt_units))
 
 
 # -- engine queries ----------------------------------------------------------------------

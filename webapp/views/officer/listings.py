@@ -19,14 +19,22 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from ...formatting import editable
 from ...forms import CERT_LABELS, PERIOD_LABELS, ListingForm, PostForm
+from ...listings import (
+    MAX_BASE_PER_MONTH,
+    ListingInput,
+    allowed_units,
+    check_listing,
+    duplicate_of,
+    referenced,
+)
 from ...market_io import remaining_quantities, reserved_quantities
 from ...models import Listing, Pesantren, Product, db, utcnow
 from ...security import require_act_for, roles_required
 from . import bp
 from .common import locale, my_pesantren
-from .engine import suggest_products, units_for_product
-from .listing_checks import MAX_BASE_PER_MONTH, check_listing, referenced, resolve_field
+from .engine import resolve_product, suggest_products
 
 
 def _stale_before() -> dt.datetime:
@@ -87,20 +95,81 @@ def listing_edit(listing_id: int) -> str | Response:
     if request.method == "GET":
         form = ListingForm(obj=listing)
         form.product.data = listing.product.name(locale())
-        form.quantity.data = _plain(listing.quantity)
-        form.unit_size.data = _plain(listing.unit_size)
-        form.price.data = _plain(listing.price)
+        form.quantity.data = editable(listing.quantity)
+        form.unit_size.data = editable(listing.unit_size)
+        form.price.data = editable(listing.price)
         form.required_certs.data = listing.required_cert_list
     else:
         form = ListingForm()
     return _edit(form, listing.kind, listing.pesantren, listing)
 
 
-def _plain(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = format(value.normalize(), "f")
-    return text
+def _resolve(form: ListingForm) -> tuple[Product | None, list[Product]]:
+    """The product chosen from the suggestions, or the one the typed text names."""
+    chosen = request.form.get("product_slug", "")
+    if chosen:
+        product = db.session.scalar(select(Product).where(Product.slug == chosen))
+        if product is not None:
+            return product, []
+    text = (form.product.data or "").strip()
+    if not text or form.product.errors:
+        return None, []
+    resolved = resolve_product(text)
+    if resolved.product is not None:
+        return resolved.product, []
+    if resolved.ambiguous:
+        form.product.errors = [_("Several products match “%(text)s”: choose one.", text=text)]
+    elif resolved.choices:
+        form.product.errors = [
+            _("We do not know the product “%(text)s”. Did you mean one of these?", text=text)
+        ]
+    else:
+        form.product.errors = [
+            _("We do not know the product “%(text)s”. Try another name.", text=text)
+        ]
+    return None, resolved.choices
+
+
+def _check(
+    form: ListingForm, kind: str, pesantren: Pesantren, product: Product, listing: Listing | None
+) -> dict[str, Any] | None:
+    """The listing rules on the form; each problem goes next to its field. ``None`` when
+    anything failed (then nothing is saved)."""
+    verdict = check_listing(
+        ListingInput(
+            kind=kind,
+            quantity=form.quantity.data,
+            unit=form.unit.data,
+            unit_size=form.unit_size.data,
+            period=form.period.data,
+            price=form.price.data,
+            min_lot=listing.min_lot if listing is not None else None,  # not on the form
+            available_from=form.available_from.data,
+            available_until=form.available_until.data,
+            note=form.note.data,
+        ),
+        product,
+        locale(),
+    )
+    for name, message in verdict.by_field().items():
+        field = getattr(form, name)
+        if not field.errors:
+            field.errors = [message]
+    if not verdict.ok:
+        return None
+    if duplicate_of(pesantren.id, kind, product.id, listing) is not None:
+        form.product.errors = [
+            _(
+                "You already list %(product)s; edit that listing instead.",
+                product=product.name(locale()),
+            )
+        ]
+        return None
+    return {
+        **verdict.values,
+        "product_id": product.id,
+        "required_certs": ";".join(form.required_certs.data or []) if kind == "need" else "",
+    }
 
 
 def _edit(
@@ -110,18 +179,16 @@ def _edit(
     choices: list[Product] = []
     if request.method == "POST":
         valid = form.validate()
-        product, choices = resolve_field(form)
-        values = (
-            check_listing(form, kind, pesantren, product, listing) if valid and product else None
-        )
-        if valid and product and values is not None:
+        product, choices = _resolve(form)
+        values = _check(form, kind, pesantren, product, listing) if product else None
+        if valid and values is not None:
             saved = _save(values, kind, pesantren, listing)
             flash(
                 _("Saved: %(product)s.", product=saved.product.name(locale())),
                 "info",
             )
             return redirect(_back_to(pesantren.id))
-    units = units_for_product(product) if product is not None else []
+    units = allowed_units(product) if product is not None else []
     if units and form.unit.data and form.unit.data not in units:
         units = [*units, form.unit.data]  # keep what was typed or stored, so it is not lost
     form.unit.choices = [SelectChoice(u) for u in units] or [
@@ -243,7 +310,7 @@ def product_suggest() -> Response:
                 "slug": p.slug,
                 "name": p.name(language),
                 "base_unit": p.base_unit,
-                "units": units_for_product(p),
+                "units": allowed_units(p),
             }
             for p in suggest_products(text)
         ]

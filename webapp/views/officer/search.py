@@ -15,10 +15,11 @@ from sqlalchemy import select
 
 from ...contact import mailto_link, whatsapp_link
 from ...forms import CERT_LABELS, REGION_LABELS, SearchForm
+from ...listings import NotANumber, allowed_units, read_number
 from ...models import Pesantren, Product, db
 from . import bp
 from .common import locale, localised
-from .engine import resolve_product, suppliers_for, units_for_product
+from .engine import resolve_product, suppliers_for
 
 RESULTS = 20
 
@@ -62,30 +63,31 @@ def search() -> tuple[str, int]:
         rows=rows,
         searched=searched,
         me=me,
-        units=units_for_product(product) if product else [],
+        units=allowed_units(product) if product else [],
         cert_labels=CERT_LABELS,
         region_labels=REGION_LABELS,
     ), status
 
 
 def _base_quantity(form: SearchForm, product: Product) -> float | None:
-    from matcher.units import UnitError, normalise_unit, parse_number, to_base
+    from matcher.units import UnitError, normalise_unit, to_base
 
     text = (form.quantity.data or "").strip()
-    if not text:
-        return None
     try:
-        quantity = float(parse_number(text))
-    except (ValueError, TypeError, ArithmeticError):
+        number = read_number(text, locale())
+    except NotANumber:
         form.quantity.errors = [_("“%(text)s” is not a number.", text=text)]
         return None
+    if number is None:
+        return None
+    quantity = float(number)
     if not quantity > 0:
         form.quantity.errors = [_("The quantity must be more than zero.")]
         return None
     unit_text = (form.unit.data or "").strip() or product.base_unit
     try:
         unit = normalise_unit(unit_text)
-        if unit not in units_for_product(product):
+        if unit not in allowed_units(product):
             raise UnitError(unit_text)
         return float(to_base(quantity, unit, product.base_unit))
     except (UnitError, ValueError):
@@ -94,7 +96,7 @@ def _base_quantity(form: SearchForm, product: Product) -> float | None:
                 "%(product)s is not measured in %(unit)s. Use one of: %(units)s.",
                 product=product.name(locale()),
                 unit=unit_text,
-                units=", ".join(units_for_product(product)),
+                units=", ".join(allowed_units(product)),
             )
         ]
         return None

@@ -1,0 +1,360 @@
+"""The listing rules: one set, used by the officer form, the JSON API and the spreadsheet import.
+
+:func:`check_listing` takes what a person typed or sent for one offer or need (text, JSON
+numbers or dates) and the product it is for, and returns a :class:`Verdict`: the values to
+store, or the problems, each naming its field (the form field, the API field and the
+spreadsheet column share the names) with a message in the reader's language.
+
+The rules:
+
+- ``quantity`` is a number above zero; in the product's base unit it is at most
+  :data:`MAX_BASE_PER_MONTH` a month (more is a typing mistake);
+- ``unit`` is one of the product's units (:func:`matcher.units.units_for`); a unit whose size
+  varies takes its size from ``unit_size`` or, failing that, from the catalogue
+  (``karung 50 kg``); ``unit_size`` is above zero and at most :data:`MAX_UNIT_SIZE`;
+- ``period`` is day, week, month or year (Indonesian words too), month when not given;
+- ``price`` (rupiah per base unit; for a need the most it pays) is above zero and at most
+  :data:`MAX_PRICE`; **an offer needs a price** (the round cannot value an offer without one);
+- ``min_lot`` is zero or more; ``available_until`` is not before ``available_from``;
+- ``note`` has at most :data:`MAX_NOTE_LENGTH` characters and no control characters.
+
+Numbers are read by :func:`webapp.listings.numbers.read_number` in the reader's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Protocol
+
+from babel.numbers import format_decimal
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from matcher.units import (
+    UnitError,
+    normalise_period,
+    normalise_unit,
+    parse_alt_unit,
+    per_month,
+    to_base,
+    units_for,
+)
+
+from .numbers import NotADate, NotANumber, language_of, read_date, read_number
+
+__all__ = [
+    "FIELDS",
+    "MAX_BASE_PER_MONTH",
+    "MAX_NOTE_LENGTH",
+    "MAX_PRICE",
+    "MAX_UNIT_SIZE",
+    "ListingInput",
+    "Problem",
+    "Verdict",
+    "allowed_units",
+    "check_listing",
+    "stated_size",
+]
+
+#: Largest quantity a listing may hold, in base units per month (1,000 t of rice is already
+#: far beyond the biggest pesantren kitchen); larger numbers are typing mistakes.
+MAX_BASE_PER_MONTH = 1_000_000
+#: Largest price per base unit (rupiah); more is a typing mistake.
+MAX_PRICE = 100_000_000
+#: Largest size of one unit, in the product's base unit.
+MAX_UNIT_SIZE = 10_000
+#: Longest note on a listing.
+MAX_NOTE_LENGTH = 500
+#: The fields the rules check, in the order their problems are reported.
+FIELDS = (
+    "quantity",
+    "unit",
+    "unit_size",
+    "period",
+    "price",
+    "min_lot",
+    "available_from",
+    "available_until",
+    "note",
+)
+#: No number of a listing reaches this (the database keeps 11 digits before the point).
+_LARGEST = Decimal("1e11")
+#: Decimal places the database keeps for each number.
+_PLACES = {"quantity": 3, "unit_size": 3, "price": 2, "min_lot": 3}
+
+
+class ProductLike(Protocol):
+    slug: str
+    base_unit: str
+    alt_units: str
+
+    def name(self, language: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule: the field it is about and what to do, in the reader's language."""
+
+    field: str
+    message: str
+
+
+@dataclass
+class Verdict:
+    """The values to store (model attribute names) when :attr:`ok`, else the problems."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def by_field(self) -> dict[str, str]:
+        """The first problem of each field."""
+        found: dict[str, str] = {}
+        for problem in self.problems:
+            found.setdefault(problem.field, problem.message)
+        return found
+
+
+@dataclass
+class ListingInput:
+    """One listing as typed or sent: text, numbers, dates or ``None`` for "not given"."""
+
+    kind: str
+    quantity: object = None
+    unit: object = None
+    unit_size: object = None
+    period: object = None
+    price: object = None
+    min_lot: object = None
+    available_from: object = None
+    available_until: object = None
+    note: object = None
+
+
+def allowed_units(product: ProductLike) -> list[str]:
+    """The unit codes a listing of ``product`` may use, base unit first."""
+    return list(units_for(product.base_unit, product.alt_units or ""))
+
+
+def stated_size(product: ProductLike, unit: str) -> Decimal | None:
+    """The size the catalogue states for one ``unit`` of the product ("karung 50 kg" → 50)."""
+    for entry in (product.alt_units or "").split("|"):
+        if not entry.strip():
+            continue
+        try:
+            alt = parse_alt_unit(entry, product.base_unit)
+        except UnitError:
+            continue
+        if alt.code == unit and alt.size:
+            return Decimal(repr(alt.size))
+    return None
+
+
+@contextmanager
+def _speaking(language: str | None) -> Iterator[None]:
+    if language is None:
+        yield
+    else:
+        with force_locale(language):
+            yield
+
+
+def check_listing(
+    listing: ListingInput,
+    product: ProductLike | None,
+    language: str | None = None,
+    *,
+    reading: str | None = None,
+) -> Verdict:
+    """Check one listing against the rules; messages in ``language`` (default: the reader's).
+
+    Numbers given as text are read in ``reading`` (default ``language``; spreadsheets are
+    read the Indonesian way whoever imports them). Without a ``product`` (one the caller
+    could not resolve, and reports itself) the rules that need it are left out.
+    """
+    with _speaking(language):
+        return _Check(listing, product, reading or language).run()
+
+
+class _Check:
+    def __init__(
+        self, listing: ListingInput, product: ProductLike | None, reading: str | None
+    ) -> None:
+        from flask_babel import get_locale
+
+        self.listing, self.product = listing, product
+        self.speaking = language_of(str(get_locale() or "id"))
+        self.reading = language_of(reading or self.speaking)
+        self.verdict = Verdict()
+
+    def fail(self, name: str, message: str) -> None:
+        self.verdict.problems.append(Problem(name, message))
+
+    def number(self, name: str) -> Decimal | None:
+        raw = getattr(self.listing, name)
+        try:
+            value = read_number(raw, self.reading)
+        except NotANumber as exc:
+            self.fail(name, _("“%(text)s” is not a number.", text=str(exc)))
+            return None
+        if value is not None and abs(value) >= _LARGEST:
+            if name == "price":
+                self.fail(name, _("That price is too high; check the number."))
+            else:
+                self.fail(
+                    name, _("“%(text)s” is too large a number; check it.", text=str(raw).strip())
+                )
+            return None
+        if value is not None:
+            value = value.quantize(Decimal(1).scaleb(-_PLACES[name])).normalize()
+            value = value if value != value.to_integral_value() else value.quantize(Decimal(1))
+        return value
+
+    def date(self, name: str) -> dt.date | None:
+        try:
+            return read_date(getattr(self.listing, name))
+        except NotADate as exc:
+            if exc.impossible:
+                self.fail(name, _("There is no date “%(text)s”.", text=exc.text))
+            else:
+                self.fail(
+                    name, _("“%(text)s” is not a date; write it as 2026-08-17.", text=exc.text)
+                )
+            return None
+
+    def shown(self, value: int) -> str:
+        return format_decimal(value, locale=self.speaking)
+
+    def run(self) -> Verdict:
+        values = self.verdict.values
+        kind = self.listing.kind
+        quantity = self.number("quantity")
+        if quantity is None and not any(p.field == "quantity" for p in self.verdict.problems):
+            self.fail("quantity", _("Enter a quantity."))
+        elif quantity is not None and quantity <= 0:
+            self.fail("quantity", _("The quantity must be more than zero."))
+            quantity = None
+        unit = self.unit()
+        size = self.number("unit_size")
+        if size is not None and not 0 < size <= MAX_UNIT_SIZE:
+            self.fail(
+                "unit_size",
+                _(
+                    "The unit size must be more than zero and at most %(n)s.",
+                    n=self.shown(MAX_UNIT_SIZE),
+                ),
+            )
+        period = self.period()
+        price = self.number("price")
+        if price is None and kind == "offer" and "price" not in self.verdict.by_field():
+            self.fail("price", _("An offer needs a price per base unit."))
+        elif price is not None and price <= 0:
+            self.fail("price", _("The price must be more than zero."))
+        elif price is not None and price > MAX_PRICE:
+            self.fail("price", _("That price is too high; check the number."))
+        min_lot = self.number("min_lot")
+        if min_lot is not None and min_lot < 0:
+            self.fail("min_lot", _("The minimum lot cannot be negative."))
+        elif min_lot is not None and min_lot > MAX_BASE_PER_MONTH:
+            self.fail(
+                "min_lot",
+                _("The minimum lot is at most %(max)s.", max=self.shown(MAX_BASE_PER_MONTH)),
+            )
+        start, end = self.date("available_from"), self.date("available_until")
+        if start and end and end < start:
+            self.fail("available_until", _("The end date is before the start date."))
+        note = self.note()
+        if (
+            self.product is not None
+            and quantity is not None
+            and unit is not None
+            and "unit_size" not in self.verdict.by_field()
+        ):
+            size = size if size is not None else stated_size(self.product, unit)
+            self.volume(self.product, quantity, unit, size, period or "month")
+        values.update(
+            quantity=quantity,
+            unit=unit,
+            unit_size=size,
+            period=period or "month",
+            price=price,
+            min_lot=min_lot if min_lot is not None else Decimal(0),
+            available_from=start,
+            available_until=end,
+            note=note,
+        )
+        self.verdict.problems.sort(key=lambda p: FIELDS.index(p.field))
+        return self.verdict
+
+    def unit(self) -> str | None:
+        text = str(self.listing.unit or "").strip()
+        if not text:
+            self.fail("unit", _("Choose a unit."))
+            return None
+        try:
+            unit = normalise_unit(text)
+        except (UnitError, ValueError):
+            self.fail("unit", _("Unknown unit “%(unit)s”.", unit=text))
+            return None
+        if self.product is None:
+            return unit
+        allowed = allowed_units(self.product)
+        if unit not in allowed:
+            self.fail(
+                "unit",
+                _(
+                    "%(product)s is not measured in %(unit)s. Use one of: %(units)s.",
+                    product=self.product.name(self.speaking),
+                    unit=unit,
+                    units=", ".join(allowed),
+                ),
+            )
+            return None
+        return unit
+
+    def period(self) -> str | None:
+        text = str(self.listing.period or "").strip()
+        if not text:
+            return "month"
+        try:
+            return normalise_period(text)
+        except UnitError:
+            self.fail("period", _("Choose a period: day, week, month or year."))
+            return None
+
+    def note(self) -> str:
+        text = str(self.listing.note or "").strip()
+        if len(text) > MAX_NOTE_LENGTH:
+            self.fail("note", _("At most %(n)s characters.", n=MAX_NOTE_LENGTH))
+        elif any(ord(c) < 32 and c not in "\r\n\t" for c in text):
+            self.fail("note", _("Remove the control characters from this text."))
+        return text
+
+    def volume(
+        self, product: ProductLike, quantity: Decimal, unit: str, size: Decimal | None, period: str
+    ) -> None:
+        base_unit = product.base_unit
+        try:
+            base = to_base(float(quantity), unit, base_unit, None if size is None else float(size))
+        except (UnitError, ValueError):
+            self.fail(
+                "unit_size",
+                _("Say how many %(base)s one %(unit)s holds.", base=base_unit, unit=unit),
+            )
+            return
+        if per_month(base, period) > MAX_BASE_PER_MONTH:
+            self.fail(
+                "quantity",
+                _(
+                    "That is more than %(max)s %(base)s a month; check the number.",
+                    max=self.shown(MAX_BASE_PER_MONTH),
+                    base=base_unit,
+                ),
+            )
