@@ -27,7 +27,8 @@ confirmation, product fit) still count, in proportion to the money at stake. Con
 Minimum sizes: a trade leg whose monthly value (quantity × price) is under
 ``config.min_trade_value`` or whose quantity is under the offer's or need's ``min_lot`` is
 never proposed. Arcs that could not reach either on their free quantities never enter the
-flow; a flow the solver leaves under them is dropped (counted in the statistics).
+flow; the arcs of flows the solver leaves under them are left out and the allocation solved
+again (:data:`FLOOR_PASSES`), so their supply goes where it can make a proposal.
 
 The program is solved as a min-cost flow with OR-Tools (``ortools.graph.python.min_cost_flow``, C++):
 every offer supplies its free quantity, which flows either along a candidate arc to a need
@@ -103,6 +104,10 @@ QUANTUM = 0.1
 #: rupiah: measured at 20,000 pesantren, 100 units per rupiah changed the optimum by 4e-8
 #: of its value and made the flow 17 % slower (more cost-scaling phases).
 COST_SCALE = 1.0
+#: Most solves while flows come out under a lot or ``min_trade_value``: the arcs of such
+#: flows are left out and the allocation solved again, so the supply they would have taken
+#: goes to a need it can serve in a proposal (the flow itself has no minimum).
+FLOOR_PASSES = 6
 #: Candidate columns this solver reads (shared with the other solver).
 ALLOCATION_COLUMNS: tuple[str, ...] = SOLVER_COLUMNS
 _INT64_BUDGET = 2.0**62  # |cost| × total flow stays below this
@@ -184,6 +189,29 @@ def solve_allocation(
     >>> result.plans[0].legs[0].quantity, result.stats["status"]
     (50.0, 'OPTIMAL')
     """
+    excluded = set(exclude_pairs)
+    passes = 0
+    while True:
+        result = _solve_once(market, candidates, config, used, excluded, components=components)
+        passes += 1
+        small: set[tuple[int, int]] = result.stats.pop("_dropped_pairs")
+        if not small or passes >= FLOOR_PASSES:
+            break
+        excluded |= small  # freed supply goes where it can make a proposal
+    result.stats["passes"] = passes
+    return result
+
+
+def _solve_once(
+    market: Market | None,
+    candidates: pd.DataFrame,
+    config: EngineConfig | None = None,
+    used: dict[int, float] | None = None,
+    exclude_pairs: Collection[tuple[int, int]] = frozenset(),
+    *,
+    components: ComponentsFn | None = None,
+) -> AllocationResult:
+    """One solve; flows under a lot or the floor are dropped and named."""
     cfg = config or EngineConfig()
     used = used or {}
     require_columns(candidates, ALLOCATION_COLUMNS)
@@ -250,7 +278,7 @@ def solve_allocation(
     if not scales:
         stats.update(solve_s=time.perf_counter() - started, status="OPTIMAL", cost_scale=0.0)
         stats.update(value=0.0, rupiah=0.0, quantity=0.0, dropped_for_min_lot=0)
-        stats.update(dropped_below_floor=0)
+        stats.update(dropped_below_floor=0, _dropped_pairs=set())
         return AllocationResult([], stats)
     scale = min(scales)
 
@@ -259,9 +287,11 @@ def solve_allocation(
     quantity = np.round(np.concatenate(chosen_units) * QUANTUM, 6)
     rows = rows.assign(_quantity=quantity)
     ok = quantity >= lots[picked] - 1e-9
-    rows, dropped = rows[ok], int((~ok).sum())
-    big_enough = rows["_quantity"] * rows["price"] >= cfg.min_trade_value - 1e-6
-    rows, under_floor = rows[big_enough], int((~big_enough).sum())
+    dropped = int((~ok).sum())
+    ok &= quantity * rows["price"].to_numpy(float) >= cfg.min_trade_value - 1e-6
+    under_floor = int((~ok).sum()) - dropped
+    small = rows[~ok]
+    rows = rows[ok]
     plans = _trade_plans(add_components(rows, components))
     stats.update(
         solve_s=time.perf_counter() - started,
@@ -272,6 +302,7 @@ def solve_allocation(
         quantity=float(rows["_quantity"].sum()),
         dropped_for_min_lot=dropped,
         dropped_below_floor=under_floor,
+        _dropped_pairs=set(zip(small["offer_id"].tolist(), small["need_id"].tolist(), strict=True)),
     )
     return AllocationResult(plans, stats)
 
