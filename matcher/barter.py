@@ -28,9 +28,9 @@ program is a linear program; with them a mixed-integer one. Both go to
 
 Minimum size: no barter leg is worth less than ``config.min_barter_value`` a month (Rp
 500.000 by default). A cycle whose ``cap_c`` is below it never enters; a cycle the optimum
-fills below it is taken out and the program solved again (see :data:`FLOOR_PASSES`). This
-floor is the one part that is not proven optimal: as a binary per cycle it made the program
-30 times slower (measured on a 120-pesantren market).
+fills below it is dropped (its listings stay free for the trades; :data:`FLOOR_PASSES`
+solves). This floor is the one part that is not proven optimal: as a binary per cycle it
+made the program 30 times slower (measured on a 120-pesantren market).
 
 Tractability, measured (see the E2 notes in the module's tests and the benchmark):
 
@@ -111,8 +111,10 @@ LENGTH_DISCOUNT = 0.9
 #: Candidate columns this solver reads (shared with the other solver).
 BARTER_COLUMNS: tuple[str, ...] = SOLVER_COLUMNS
 
-#: Most solves of the program while cycles come out under ``min_barter_value``.
-FLOOR_PASSES = 6
+#: Solves of the program while cycles come out under ``min_barter_value``. One: each solve
+#: of the seed market takes some 30 s (its 750 minimum-lot binaries), and what a cycle cut
+#: under the floor would have moved stays free for the trade allocation that follows.
+FLOOR_PASSES = 1
 
 #: Variables are in thousands of rupiah, which keeps HiGHS's coefficients near 1.
 _SCALE = 1000.0
@@ -531,9 +533,9 @@ def solve_barters(
     a, qty, _ = _usage_matrix(problem)
     # The value floor is not a binary per cycle (every cycle would get one: measured, a
     # 120-pesantren market went from 2 s to a 60 s time-out): cycles that cannot reach it
-    # are left out, and cycles the program fills below it are left out in turn and the
-    # program solved again, until none is (:data:`FLOOR_PASSES` at most; what is still
-    # under the floor then is dropped). Listing lots stay exact binaries.
+    # are left out, and cycles the program fills below it are dropped (after
+    # :data:`FLOOR_PASSES` solves, each without the cycles cut before). Listing lots stay
+    # exact binaries.
     usable = (problem.lot <= problem.cap) & (problem.weight > 0)
     usable &= problem.cap >= cfg.min_barter_value
     floor_passes = 0
