@@ -4,10 +4,33 @@ What barter does not clear is bought for money. Supply is limited and needs comp
 so trades are allocated together, never need by need: two buyers are never both promised the
 same 500 kg. The transportation problem, over the candidate arcs (offer o → need n)::
 
-    maximise    Σ profit_on · x_on,   profit_on = score · price − transport_cost_per_kg_km · km
+    maximise    Σ profit_on · x_on,
+                profit_on = score_on · (value_n − price_o − transport_cost_per_kg_km · km_on)
     subject to  Σ_n x_on ≤ offer_qty_o − used_o,    Σ_o x_on ≤ need_qty_n − used_n,   x ≥ 0
 
-is solved as a min-cost flow with OR-Tools (``ortools.graph.python.min_cost_flow``, C++):
+The objective is the trade's **surplus**, what a buyer would sign for, not its turnover
+(issue 10: maximising ``score · price`` gave the trade to the dearer of two equal
+suppliers). ``value_n`` is what a base unit is worth to the buyer: its price ceiling, or the
+top of the catalogue's reference range for the product it needs when it gave none
+(:mod:`matcher.surplus`). The buyer's gain per unit, that value minus the offer's price minus
+the cost of carrying it, is weighted by the pair's fit (``score`` in [0, 1]), so the soft
+preferences the score holds (certificates, region complementarity, track record, a recent
+confirmation, product fit) still count, in proportion to the money at stake. Consequences:
+
+- of two offers equal but for price the cheaper is allocated first, and of two equal but
+  for distance the nearer (tested on small markets);
+- an offer priced at or over the buyer's ceiling gains it nothing and is not traded (the
+  candidate rule admits ``price_tolerance`` over the ceiling for searches and barters);
+- no secondary term: a term that grows with the price (the old ``score · price``) would
+  again favour the dearer supplier, and the money moved is reported, not maximised.
+
+Minimum sizes: a trade leg whose monthly value (quantity × price) is under
+``config.min_trade_value`` or whose quantity is under the offer's or need's ``min_lot`` is
+never proposed. Arcs that could not reach either on their free quantities never enter the
+flow; the arcs of flows the solver leaves under them are left out and the allocation solved
+again (:data:`FLOOR_PASSES`), so their supply goes where it can make a proposal.
+
+The program is solved as a min-cost flow with OR-Tools (``ortools.graph.python.min_cost_flow``, C++):
 every offer supplies its free quantity, which flows either along a candidate arc to a need
 (cost ``−profit``) and on to a sink through the need's capacity, or straight to the sink
 (cost 0, unsold). Only arcs with positive profit enter: a non-positive arc never improves the
@@ -20,7 +43,6 @@ Rounding, documented because the solver is integral: quantities go in steps of
 :data:`QUANTUM` base units (free quantities are rounded *down*, so nothing is over-committed)
 and profits in steps of 1 / :data:`COST_SCALE` rupiah per base unit (reduced automatically if
 ``cost × total flow`` could overflow 64 bits). The solution is optimal for the rounded data.
-A flow smaller than the offer's or need's ``min_lot`` is dropped (it would be refused).
 
 Measured while choosing (issue 3): networkx ``min_cost_flow`` did not finish in 15 min on the
 5,000-pesantren problem, scipy HiGHS ``linprog`` took 135 s over all 3.2 M positive arcs;
@@ -30,8 +52,8 @@ OR-Tools solves it in about a second.
 >>> cands = pd.DataFrame({
 ...     "need_id": [21, 22], "offer_id": [11, 11], "buyer_id": [2, 3], "supplier_id": [1, 1],
 ...     "product": ["beras", "beras"], "distance_km": [10.0, 200.0],
-...     "price": [12_000.0, 12_000.0], "offer_qty": [500.0, 500.0],
-...     "need_qty": [300.0, 400.0], "score": [0.8, 0.8]})
+...     "price": [12_000.0, 12_000.0], "buyer_value": [14_000.0, 14_000.0],
+...     "offer_qty": [500.0, 500.0], "need_qty": [300.0, 400.0], "score": [0.8, 0.8]})
 >>> [(p.legs[0].need_id, p.legs[0].quantity) for p in allocate(None, cands)]
 [(21, 300.0), (22, 200.0)]
 """
@@ -60,7 +82,8 @@ from matcher.candidates import (
 )
 from matcher.config import EngineConfig
 from matcher.market import Market
-from matcher.results import Plan
+from matcher.results import Leg, Plan
+from matcher.surplus import unit_surplus
 
 __all__ = [
     "ALLOCATION_COLUMNS",
@@ -69,6 +92,7 @@ __all__ = [
     "AllocationResult",
     "allocate",
     "allocation_value",
+    "legs_surplus",
     "solve_allocation",
     "solve_unpruned_allocation",
     "unpruned_allocation_value",
@@ -80,6 +104,10 @@ QUANTUM = 0.1
 #: rupiah: measured at 20,000 pesantren, 100 units per rupiah changed the optimum by 4e-8
 #: of its value and made the flow 17 % slower (more cost-scaling phases).
 COST_SCALE = 1.0
+#: Most solves while flows come out under a lot or ``min_trade_value``: the arcs of such
+#: flows are left out and the allocation solved again, so the supply they would have taken
+#: goes to a need it can serve in a proposal (the flow itself has no minimum).
+FLOOR_PASSES = 6
 #: Candidate columns this solver reads (shared with the other solver).
 ALLOCATION_COLUMNS: tuple[str, ...] = SOLVER_COLUMNS
 _INT64_BUDGET = 2.0**62  # |cost| × total flow stays below this
@@ -98,8 +126,11 @@ class AllocationResult:
     stats
         ``arcs`` (positive-profit arcs with free capacity on both ends), ``offers``,
         ``needs``, ``groups`` (product families solved, each on its own), ``solve_s``,
-        ``status``, ``cost_scale`` (cost units per rupiah actually used), ``value`` (:func:`allocation_value` of the plans), ``rupiah`` (money moved per
-        month), ``quantity`` (base units per month), ``dropped_for_min_lot``.
+        ``status``, ``cost_scale`` (cost units per rupiah actually used), ``value``
+        (:func:`allocation_value` of the plans: the surplus), ``rupiah`` (money moved per
+        month), ``quantity`` (base units per month), ``dropped_for_min_lot`` and
+        ``dropped_below_floor`` (flows the solver left under a lot or under
+        ``min_trade_value``).
     """
 
     plans: list[Plan]
@@ -125,7 +156,7 @@ def solve_allocation(
         Scored candidates (:func:`matcher.find_candidates`), at least
         :data:`ALLOCATION_COLUMNS` plus any ``s_*`` component columns.
     config
-        ``transport_cost_per_kg_km``; defaults to ``EngineConfig()``.
+        ``transport_cost_per_kg_km``, ``min_trade_value``; defaults to ``EngineConfig()``.
     used
         Base units already committed per listing id (offers and needs alike), e.g. by
         barters; the allocation only uses what is left.
@@ -152,11 +183,35 @@ def solve_allocation(
     >>> cands = pd.DataFrame({
     ...     "need_id": [21], "offer_id": [11], "buyer_id": [2], "supplier_id": [1],
     ...     "product": ["telur"], "distance_km": [5.0], "price": [28_000.0],
-    ...     "offer_qty": [100.0], "need_qty": [80.0], "score": [0.9]})
+    ...     "buyer_value": [30_000.0], "offer_qty": [100.0], "need_qty": [80.0],
+    ...     "score": [0.9]})
     >>> result = solve_allocation(None, cands, used={21: 30.0})
     >>> result.plans[0].legs[0].quantity, result.stats["status"]
     (50.0, 'OPTIMAL')
     """
+    excluded = set(exclude_pairs)
+    passes = 0
+    while True:
+        result = _solve_once(market, candidates, config, used, excluded, components=components)
+        passes += 1
+        small: set[tuple[int, int]] = result.stats.pop("_dropped_pairs")
+        if not small or passes >= FLOOR_PASSES:
+            break
+        excluded |= small  # freed supply goes where it can make a proposal
+    result.stats["passes"] = passes
+    return result
+
+
+def _solve_once(
+    market: Market | None,
+    candidates: pd.DataFrame,
+    config: EngineConfig | None = None,
+    used: dict[int, float] | None = None,
+    exclude_pairs: Collection[tuple[int, int]] = frozenset(),
+    *,
+    components: ComponentsFn | None = None,
+) -> AllocationResult:
+    """One solve; flows under a lot or the floor are dropped and named."""
     cfg = config or EngineConfig()
     used = used or {}
     require_columns(candidates, ALLOCATION_COLUMNS)
@@ -185,17 +240,23 @@ def solve_allocation(
     del family
     columns = {
         c: frame[c].to_numpy(float)
-        for c in ("score", "price", "distance_km", "offer_qty", "need_qty")
+        for c in ("score", "buyer_value", "price", "distance_km", "offer_qty", "need_qty")
     }
+    lots = _arc_lots(frame, market)
     stats: dict[str, Any] = {"arcs": 0, "offers": 0, "needs": 0, "groups": 0}
     taken = _used_table(used)
     chosen_rows, chosen_units, scales = [], [], []
     for arcs in np.split(order[by_family], bounds) if len(order) else []:
         c = {name: values[arcs] for name, values in columns.items()}
-        profit = c["score"] * c["price"] - cfg.transport_cost_per_kg_km * c["distance_km"]
+        profit = unit_surplus(
+            c["score"], c["buyer_value"], c["price"], c["distance_km"], cfg.transport_cost_per_kg_km
+        )
         offer_free = _free_units(c["offer_qty"], offer_ids[arcs], taken)
         need_free = _free_units(c["need_qty"], need_ids[arcs], taken)
-        keep = (profit > 0) & (offer_free > 0) & (need_free > 0)
+        # an arc that cannot reach the floor or a lot on what is free never enters
+        most = np.minimum(offer_free, need_free) * QUANTUM
+        keep = (profit > 0) & (most > 0) & (most >= lots[arcs] - 1e-9)
+        keep &= most * c["price"] >= cfg.min_trade_value - 1e-6
         if not keep.any():
             continue
         units, offers, needs, scale = _solve_family(
@@ -217,13 +278,20 @@ def solve_allocation(
     if not scales:
         stats.update(solve_s=time.perf_counter() - started, status="OPTIMAL", cost_scale=0.0)
         stats.update(value=0.0, rupiah=0.0, quantity=0.0, dropped_for_min_lot=0)
+        stats.update(dropped_below_floor=0, _dropped_pairs=set())
         return AllocationResult([], stats)
     scale = min(scales)
 
-    rows = frame.iloc[np.concatenate(chosen_rows)]
+    picked = np.concatenate(chosen_rows)
+    rows = frame.iloc[picked]
     quantity = np.round(np.concatenate(chosen_units) * QUANTUM, 6)
     rows = rows.assign(_quantity=quantity)
-    rows, dropped = _drop_below_lots(rows, market)
+    ok = quantity >= lots[picked] - 1e-9
+    dropped = int((~ok).sum())
+    ok &= quantity * rows["price"].to_numpy(float) >= cfg.min_trade_value - 1e-6
+    under_floor = int((~ok).sum()) - dropped
+    small = rows[~ok]
+    rows = rows[ok]
     plans = _trade_plans(add_components(rows, components))
     stats.update(
         solve_s=time.perf_counter() - started,
@@ -233,6 +301,8 @@ def solve_allocation(
         rupiah=float(sum(p.value for p in plans)),
         quantity=float(rows["_quantity"].sum()),
         dropped_for_min_lot=dropped,
+        dropped_below_floor=under_floor,
+        _dropped_pairs=set(zip(small["offer_id"].tolist(), small["need_id"].tolist(), strict=True)),
     )
     return AllocationResult(plans, stats)
 
@@ -253,9 +323,13 @@ def allocate(
     ...     "need_id": [21, 21], "offer_id": [11, 12], "buyer_id": [3, 3],
     ...     "supplier_id": [1, 2], "product": ["telur", "telur"],
     ...     "distance_km": [5.0, 90.0], "price": [28_000.0, 27_000.0],
-    ...     "offer_qty": [50.0, 500.0], "need_qty": [120.0, 120.0], "score": [0.9, 0.7]})
+    ...     "buyer_value": [30_000.0, 30_000.0], "offer_qty": [50.0, 500.0],
+    ...     "need_qty": [120.0, 120.0], "score": [0.9, 0.7]})
     >>> [(p.legs[0].offer_id, p.legs[0].quantity) for p in allocate(None, cands)]
-    [(11, 50.0), (12, 70.0)]
+    [(12, 120.0)]
+
+    Offer 12 fits worse but leaves the buyer more: 0.7 × (30.000 − 27.000 − 2 × 90) =
+    Rp 1.974 a kg against 0.9 × (30.000 − 28.000 − 2 × 5) = Rp 1.791.
     """
     return solve_allocation(
         market, candidates, config, used, exclude_pairs, components=components
@@ -263,23 +337,35 @@ def allocate(
 
 
 def allocation_value(plans: list[Plan], config: EngineConfig | None = None) -> float:
-    """Score-weighted value minus transport cost of the trades, the quantity maximised.
+    """The trades' surplus (:func:`matcher.surplus.unit_surplus` × quantity), the quantity
+    maximised. Raises ``ValueError`` for a trade leg without its ``buyer_value``.
 
     >>> from matcher.results import Leg, Plan
     >>> leg = Leg(1, 2, offer_id=10, need_id=20, product="x", quantity=10.0,
-    ...           unit_price=100.0, distance_km=5.0, score=0.5)
+    ...           unit_price=100.0, distance_km=5.0, score=0.5, buyer_value=150.0)
     >>> allocation_value([Plan(kind="trade", legs=(leg,), score=0.5)])
-    400.0
+    200.0
+    """
+    return legs_surplus(
+        [leg for plan in plans if plan.kind == "trade" for leg in plan.legs], config
+    )
+
+
+def legs_surplus(legs: list[Leg], config: EngineConfig | None = None) -> float:
+    """Sum of ``unit_surplus × quantity`` over ``legs`` (trade or barter legs alike).
+
+    >>> from matcher.results import Leg
+    >>> legs_surplus([Leg(1, 2, 10, 20, "x", 2.0, 100.0, 0.0, 1.0, buyer_value=120.0)])
+    40.0
     """
     cost = (config or EngineConfig()).transport_cost_per_kg_km
-    return float(
-        sum(
-            (leg.score * leg.unit_price - cost * leg.distance_km) * leg.quantity
-            for plan in plans
-            if plan.kind == "trade"
-            for leg in plan.legs
-        )
-    )
+    total = 0.0
+    for leg in legs:
+        if leg.buyer_value is None:
+            raise ValueError(f"leg {leg.offer_id} -> {leg.need_id}: no buyer_value")
+        gain = unit_surplus(leg.score, leg.buyer_value, leg.unit_price, leg.distance_km, cost)
+        total += float(gain) * leg.quantity
+    return total
 
 
 def unpruned_allocation_value(
@@ -472,14 +558,16 @@ def _free_units(
     return np.floor(free / QUANTUM + 1e-6).astype(np.int64)
 
 
-def _drop_below_lots(rows: pd.DataFrame, market: Market | None) -> tuple[pd.DataFrame, int]:
-    if market is None or rows.empty:
-        return rows, 0
-    offer_lot = rows["offer_id"].map(market.offers.set_index("listing_id")["min_lot"])
-    need_lot = rows["need_id"].map(market.needs.set_index("listing_id")["min_lot"])
-    lot = np.maximum(offer_lot.fillna(0.0), need_lot.fillna(0.0))
-    ok = rows["_quantity"] >= lot - 1e-9
-    return rows[ok], int((~ok).sum())
+def _arc_lots(frame: pd.DataFrame, market: Market | None) -> npt.NDArray[np.float64]:
+    """The larger of each arc's offer and need ``min_lot`` (0 without a market)."""
+    if market is None or frame.empty:
+        return np.zeros(len(frame))
+    offer_lot = frame["offer_id"].map(market.offers.set_index("listing_id")["min_lot"])
+    need_lot = frame["need_id"].map(market.needs.set_index("listing_id")["min_lot"])
+    lots: npt.NDArray[np.float64] = np.maximum(
+        offer_lot.fillna(0.0).to_numpy(float), need_lot.fillna(0.0).to_numpy(float)
+    )
+    return lots
 
 
 def _trade_plans(rows: pd.DataFrame) -> list[Plan]:

@@ -7,16 +7,30 @@ leg's quantity is ``V / price`` of that leg's offer.
 
 The program, one variable ``V_c ≥ 0`` per candidate cycle ``c``::
 
-    maximise    Σ_c  w_c · V_c,     w_c = LENGTH_DISCOUNT^(len(c) - 2) · Σ_{legs of c} score
+    maximise    Σ_c  w_c · V_c,
+                w_c = LENGTH_DISCOUNT^(len(c) - 2) · Σ_{legs l of c} surplus_l / price_l
     subject to  Σ_{legs using listing l} V_c / price_leg  ≤  quantity_l   for every offer and need
                 V_c ≥ lot_c · y_c,  V_c ≤ cap_c · y_c,  y_c ∈ {0, 1}       only where lot_c > 0
 
-``w_c`` is the score-weighted value moved per rupiah of ``V`` (every leg moves ``V``), and the
-length discount prefers pairs to rings, rings of three to rings of four: the more parties, the
-likelier one declines. ``lot_c`` is the largest of ``config.min_barter_value`` and each leg's
-``min_lot × price`` (offer or need); ``cap_c`` the smallest ``min(offer_qty, need_qty) × price``
-over the legs. Without minimum lots the program is a linear program; with them a mixed-integer
-one. Both go to ``scipy.optimize.milp`` (HiGHS) with a relative gap of 1e-6.
+``surplus_l`` is the receiver's fit-weighted gain per base unit on leg ``l``
+(:func:`matcher.surplus.unit_surplus`: its buyer value minus the offer's price minus
+transport, times the score), the same measure the trade allocation maximises, and a leg
+moves ``V / price_l`` base units: ``w_c`` is the cycle's surplus per rupiah of ``V``. Value
+balance is a constraint (every leg carries ``V``), so among balanced barters the clearing
+prefers, like the allocation, the cheaper and the nearer supplier: a cheaper leg leaves its
+receiver more per rupiah of ``V``, a nearer one costs less to carry. A cycle whose surplus is
+not positive is never proposed (someone would give more than it gets). The length discount
+prefers pairs to rings, rings of three to rings of four: the more parties, the likelier one
+declines. ``lot_c`` is the largest of each leg's ``min_lot × price`` (offer or need); ``cap_c``
+the smallest ``min(offer_qty, need_qty) × price`` over the legs. Without minimum lots the
+program is a linear program; with them a mixed-integer one. Both go to
+``scipy.optimize.milp`` (HiGHS) with a relative gap of 1e-6.
+
+Minimum size: no barter leg is worth less than ``config.min_barter_value`` a month (Rp
+500.000 by default). A cycle whose ``cap_c`` is below it never enters; a cycle the optimum
+fills below it is dropped (its listings stay free for the trades; :data:`FLOOR_PASSES`
+solves). This floor is the one part that is not proven optimal: as a binary per cycle it
+made the program 30 times slower (measured on a 120-pesantren market).
 
 Tractability, measured (see the E2 notes in the module's tests and the benchmark):
 
@@ -42,7 +56,7 @@ allows. The exact program is never worse (a greedy answer is one of its feasible
 ...     "need_id": [21, 22], "offer_id": [11, 12], "buyer_id": [2, 1], "supplier_id": [1, 2],
 ...     "product": ["kopi", "ikan-asin"], "need_product": ["kopi", "ikan-asin"],
 ...     "distance_km": [120.0, 120.0], "price": [50_000.0, 40_000.0],
-...     "max_price": [60_000.0, 45_000.0], "offer_qty": [100.0, 300.0],
+...     "buyer_value": [60_000.0, 45_000.0], "offer_qty": [100.0, 300.0],
 ...     "need_qty": [20.0, 200.0], "score": [0.8, 0.7]})
 >>> [plan] = clear_barters(None, cands)
 >>> plan.kind, [round(leg.quantity, 1) for leg in plan.legs], round(plan.legs[0].value)
@@ -78,6 +92,7 @@ from matcher.config import EngineConfig
 from matcher.cycles import MIP_REL_GAP, rank_cycles
 from matcher.market import Market
 from matcher.results import Plan
+from matcher.surplus import unit_surplus
 
 __all__ = [
     "BARTER_COLUMNS",
@@ -95,6 +110,11 @@ LENGTH_DISCOUNT = 0.9
 
 #: Candidate columns this solver reads (shared with the other solver).
 BARTER_COLUMNS: tuple[str, ...] = SOLVER_COLUMNS
+
+#: Solves of the program while cycles come out under ``min_barter_value``. One: each solve
+#: of the seed market takes some 30 s (its 750 minimum-lot binaries), and what a cycle cut
+#: under the floor would have moved stays free for the trade allocation that follows.
+FLOOR_PASSES = 1
 
 #: Variables are in thousands of rupiah, which keeps HiGHS's coefficients near 1.
 _SCALE = 1000.0
@@ -115,7 +135,7 @@ class BarterResult:
         ``arcs`` (supplier → buyer arcs with a candidate), ``arcs_kept`` (after partner
         pruning), ``cycles`` (enumerated), ``binaries`` (cycles with a minimum lot),
         ``enumerate_s``, ``solve_s``, ``status``, ``optimal``, ``gap`` (relative MIP gap; 0 for
-        a pure LP), ``objective`` (score-weighted value, :func:`barter_objective`), ``value``
+        a pure LP), ``objective`` (surplus, :func:`barter_objective`), ``value``
         (rupiah per month over all legs).
     """
 
@@ -140,6 +160,7 @@ def barter_arcs(
     *,
     partners: int = 20,
     graph: nx.DiGraph | None = None,
+    transport_cost_per_kg_km: float = 2.0,
 ) -> pd.DataFrame:
     """The supplier → buyer arcs barters may use: one candidate per arc, partner-pruned.
 
@@ -153,6 +174,9 @@ def barter_arcs(
         Partners kept per pesantren (see the module notes); 0 keeps all.
     graph
         When given, only arcs that are edges of this graph are used.
+    transport_cost_per_kg_km
+        As :class:`~matcher.config.EngineConfig`: an arc's candidates (and partners) are
+        ranked by the surplus they can carry (``unit_surplus × min(offer_qty, need_qty)``).
 
     Returns
     -------
@@ -166,8 +190,8 @@ def barter_arcs(
     >>> c = pd.DataFrame({"need_id": [5, 6], "offer_id": [1, 2], "buyer_id": [9, 9],
     ...                   "supplier_id": [3, 3], "product": ["a", "b"],
     ...                   "distance_km": [1.0, 1.0], "price": [10.0, 10.0],
-    ...                   "offer_qty": [5.0, 50.0], "need_qty": [50.0, 50.0],
-    ...                   "score": [0.9, 0.8]})
+    ...                   "buyer_value": [20.0, 20.0], "offer_qty": [5.0, 50.0],
+    ...                   "need_qty": [50.0, 50.0], "score": [0.9, 0.8]})
     >>> barter_arcs(c)[["supplier_id", "buyer_id", "offer_id", "cap_value"]]
        supplier_id  buyer_id  offer_id  cap_value
     0            3         9         2      500.0
@@ -187,9 +211,16 @@ def barter_arcs(
     # the round's candidates are all valid: then no row is copied (4.7 M at national scale)
     rows: IntArray | slice = slice(None) if bool(valid.all()) else np.flatnonzero(valid)
     del valid
-    cap_value = np.minimum(offer_qty[rows], need_qty[rows])
-    cap_value *= price[rows]
-    key = candidates["score"].to_numpy(float)[rows] * cap_value
+    cap_qty = np.minimum(offer_qty[rows], need_qty[rows])
+    cap_value = cap_qty * price[rows]
+    key = cap_qty * unit_surplus(
+        candidates["score"].to_numpy(float)[rows],
+        candidates["buyer_value"].to_numpy(float)[rows],
+        price[rows],
+        candidates["distance_km"].to_numpy(float)[rows],
+        transport_cost_per_kg_km,
+    )
+    del cap_qty
     # Best candidate per (supplier, buyer): sort on numpy keys only, take rows once at the end.
     s, b = sup[rows], buy[rows]
     base = np.int64(max(int(s.max(initial=0)), int(b.max(initial=0))) + 1)
@@ -338,7 +369,13 @@ def _prepare(
     if not 0 < length_discount <= 1:
         raise ValueError(f"length_discount must be in (0, 1], not {length_discount}")
     started = time.perf_counter()
-    arcs = barter_arcs(candidates, market, partners=config.barter_partners, graph=graph)
+    arcs = barter_arcs(
+        candidates,
+        market,
+        partners=config.barter_partners,
+        graph=graph,
+        transport_cost_per_kg_km=config.transport_cost_per_kg_km,
+    )
     sup = arcs["supplier_id"].to_numpy(dtype=np.int64)
     buy = arcs["buyer_id"].to_numpy(dtype=np.int64)
     # pesantren as ranks 0 … n − 1 (id order); arc id lookup by (tail, head) rank keys
@@ -353,7 +390,16 @@ def _prepare(
     for cycle in rank_cycles(tails, heads, len(nodes), config.max_cycle_length):
         by_length.setdefault(len(cycle), []).append(cycle)
     price = arcs["price"].to_numpy(dtype=float)
-    score = arcs["score"].to_numpy(dtype=float)
+    per_rupiah = (
+        unit_surplus(
+            arcs["score"].to_numpy(dtype=float),
+            arcs["buyer_value"].to_numpy(dtype=float),
+            price,
+            arcs["distance_km"].to_numpy(dtype=float),
+            config.transport_cost_per_kg_km,
+        )
+        / price
+    )
     cap_value = arcs["cap_value"].to_numpy(dtype=float)
     lot_value = (
         np.maximum(arcs["offer_lot"].to_numpy(float), arcs["need_lot"].to_numpy(float)) * price
@@ -365,9 +411,9 @@ def _prepare(
         heads = np.roll(members, -1, axis=1)
         legs = arc_order[np.searchsorted(sorted_keys, members * base + heads)]
         cycles.extend(legs)
-        weights.append(length_discount ** (length - 2) * score[legs].sum(axis=1))
+        weights.append(length_discount ** (length - 2) * per_rupiah[legs].sum(axis=1))
         caps.append(cap_value[legs].min(axis=1))
-        lots.append(np.maximum(lot_value[legs].max(axis=1), config.min_barter_value))
+        lots.append(lot_value[legs].max(axis=1))
     weight = np.concatenate(weights) if weights else np.zeros(0)
     cap = np.concatenate(caps) if caps else np.zeros(0)
     lot = np.concatenate(lots) if lots else np.zeros(0)
@@ -465,6 +511,7 @@ def solve_barters(
     ...     "need_id": [21, 22, 23], "offer_id": [11, 12, 13], "buyer_id": [2, 3, 1],
     ...     "supplier_id": [1, 2, 3], "product": ["kopi", "ikan-asin", "beras"],
     ...     "distance_km": [80.0, 60.0, 90.0], "price": [50_000.0, 40_000.0, 12_000.0],
+    ...     "buyer_value": [55_000.0, 46_000.0, 13_000.0],
     ...     "offer_qty": [100.0, 100.0, 1000.0], "need_qty": [10.0, 100.0, 1000.0],
     ...     "score": [0.8, 0.7, 0.9]})
     >>> result = solve_barters(None, ring)
@@ -484,7 +531,48 @@ def solve_barters(
         stats.update(objective=0.0, value=0.0)
         return BarterResult([], stats)
     a, qty, _ = _usage_matrix(problem)
-    usable = problem.lot <= problem.cap
+    # The value floor is not a binary per cycle (every cycle would get one: measured, a
+    # 120-pesantren market went from 2 s to a 60 s time-out): cycles that cannot reach it
+    # are left out, and cycles the program fills below it are dropped (after
+    # :data:`FLOOR_PASSES` solves, each without the cycles cut before). Listing lots stay
+    # exact binaries.
+    usable = (problem.lot <= problem.cap) & (problem.weight > 0)
+    usable &= problem.cap >= cfg.min_barter_value
+    floor_passes = 0
+    while True:
+        values, res, k = _solve(problem, a, qty, usable, cfg)
+        under = (values > 0) & (values < cfg.min_barter_value * (1 - 1e-9))
+        floor_passes += 1
+        if not under.any() or floor_passes >= FLOOR_PASSES:
+            break
+        usable &= ~under
+    values[under] = 0.0
+    plans = _plans(problem, values, components)
+    gap = float(getattr(res, "mip_gap", 0.0) or 0.0) if k else 0.0
+    stats.update(
+        binaries=k,
+        floor_passes=floor_passes,
+        dropped_below_floor=int(under.sum()),
+        solve_s=time.perf_counter() - started,
+        status=str(res.message),
+        optimal=res.status == 0,
+        gap=gap,
+        objective=float(problem.weight @ values),
+        value=float(sum(p.value for p in plans)),
+    )
+    return BarterResult(plans, stats)
+
+
+def _solve(
+    problem: _Problem,
+    a: sp.csr_array,
+    qty: FloatArray,
+    usable: npt.NDArray[np.bool_],
+    cfg: EngineConfig,
+) -> tuple[FloatArray, Any, int]:
+    """One solve of the program over the ``usable`` cycles: ``(V per cycle in rupiah, the
+    HiGHS result, binaries)``."""
+    n = len(problem.cycles)
     needs_lot = usable & (problem.lot > 0)
     k = int(needs_lot.sum())
     lot_cols = np.flatnonzero(needs_lot)
@@ -521,18 +609,7 @@ def solve_barters(
     values[values < 1.0] = 0.0  # under one rupiah a month is no barter
     if k:  # shrinking for tolerance must not push a cycle under its lot
         values[values < problem.lot * (1 - 1e-9)] = 0.0
-    plans = _plans(problem, values, components)
-    gap = float(getattr(res, "mip_gap", 0.0) or 0.0) if k else 0.0
-    stats.update(
-        binaries=k,
-        solve_s=time.perf_counter() - started,
-        status=str(res.message),
-        optimal=res.status == 0,
-        gap=gap,
-        objective=float(problem.weight @ values),
-        value=float(sum(p.value for p in plans)),
-    )
-    return BarterResult(plans, stats)
+    return values, res, k
 
 
 def clear_barters(
@@ -544,13 +621,14 @@ def clear_barters(
     exclude_pairs: Collection[tuple[int, int]] = frozenset(),
     components: ComponentsFn | None = None,
 ) -> list[Plan]:
-    """Value-balanced barters maximising score-weighted value (see :func:`solve_barters`).
+    """Value-balanced barters maximising the surplus (see :func:`solve_barters`).
 
     >>> import pandas as pd
     >>> cands = pd.DataFrame({
     ...     "need_id": [21, 22], "offer_id": [11, 12], "buyer_id": [2, 1],
     ...     "supplier_id": [1, 2], "product": ["kopi", "terasi"],
     ...     "distance_km": [50.0, 50.0], "price": [50_000.0, 30_000.0],
+    ...     "buyer_value": [60_000.0, 36_000.0],
     ...     "offer_qty": [40.0, 90.0], "need_qty": [40.0, 90.0], "score": [0.8, 0.7]})
     >>> [round(leg.quantity, 2) for leg in clear_barters(None, cands)[0].legs]
     [40.0, 66.67]
@@ -582,6 +660,7 @@ def greedy_barters(
     ...     "need_id": [21, 22], "offer_id": [11, 12], "buyer_id": [2, 1],
     ...     "supplier_id": [1, 2], "product": ["kopi", "terasi"],
     ...     "distance_km": [50.0, 50.0], "price": [50_000.0, 30_000.0],
+    ...     "buyer_value": [60_000.0, 36_000.0],
     ...     "offer_qty": [40.0, 90.0], "need_qty": [40.0, 90.0], "score": [0.8, 0.7]})
     >>> [p.kind for p in greedy_barters(None, cands)]
     ['barter_pair']
@@ -599,7 +678,7 @@ def greedy_barters(
         legs = problem.cycles[c]
         room = min(min(left[int(offer_ids[i])], left[int(need_ids[i])]) * price[i] for i in legs)
         room = min(room, float(problem.cap[c]))
-        if room < max(problem.lot[c], 1.0):
+        if problem.weight[c] <= 0 or room < max(problem.lot[c], cfg.min_barter_value, 1.0):
             continue
         values[c] = room
         for i in legs:
@@ -608,23 +687,30 @@ def greedy_barters(
     return _plans(problem, values)
 
 
-def barter_objective(plans: list[Plan], length_discount: float = LENGTH_DISCOUNT) -> float:
-    """Score-weighted value of barters, the quantity :func:`solve_barters` maximises.
+def barter_objective(
+    plans: list[Plan],
+    length_discount: float = LENGTH_DISCOUNT,
+    config: EngineConfig | None = None,
+) -> float:
+    """Length-discounted surplus of barters (:func:`matcher.allocation.legs_surplus` of
+    each plan's legs), the quantity :func:`solve_barters` maximises.
 
     >>> from matcher.results import Leg, Plan
     >>> leg = Leg(1, 2, offer_id=10, need_id=20, product="x", quantity=2.0,
-    ...           unit_price=50.0, distance_km=0.0, score=0.5)
+    ...           unit_price=50.0, distance_km=0.0, score=0.5, buyer_value=60.0)
     >>> back = Leg(2, 1, offer_id=11, need_id=21, product="y", quantity=1.0,
-    ...            unit_price=100.0, distance_km=0.0, score=1.0)
+    ...            unit_price=100.0, distance_km=0.0, score=1.0, buyer_value=130.0)
     >>> barter_objective([Plan(kind="barter_pair", legs=(leg, back), score=0.75)])
-    150.0
+    40.0
     """
+    from matcher.allocation import legs_surplus  # the one surplus sum; no import cycle
+
     total = 0.0
     for plan in plans:
         if plan.kind == "trade":
             continue
         factor = length_discount ** (len(plan.legs) - 2)
-        total += factor * sum(leg.score * leg.value for leg in plan.legs)
+        total += factor * legs_surplus(list(plan.legs), config)
     return total
 
 

@@ -431,8 +431,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--queries", type=int, default=500, help="supplier searches per size")
     parser.add_argument("--json", action="store_true", help="print raw results as JSON too")
+    parser.add_argument(
+        "--economics",
+        metavar="MARKET.pkl",
+        help="compare the surplus objective with the old one on a pickled Market (e.g. the "
+        "seed market) and print the table (see matcher.bench_economics)",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.economics:
+        import pickle
+
+        from matcher.bench_economics import economics, format_economics
+
+        with open(args.economics, "rb") as handle:
+            market = pickle.load(handle)  # noqa: S301 (a file the user made)
+        if not isinstance(market, Market):
+            parser.error(f"{args.economics}: not a pickled matcher.Market")
+        out = economics(market)
+        print(f"Market: {out['market']}, barters {out['barters']}, floors {out['floors']}\n")
+        print(format_economics(out))
+        return 0
     if args.one is not None:
         print(
             json.dumps(

@@ -45,6 +45,7 @@ from matcher.scoring import (
     region_code,
     region_matrix,
 )
+from matcher.surplus import buyer_values, unit_surplus
 
 __all__ = [
     "CANDIDATE_COLUMNS",
@@ -82,6 +83,7 @@ CANDIDATE_COLUMNS: tuple[str, ...] = (
     "distance_km",
     "price",
     "max_price",
+    "buyer_value",
     "offer_qty",
     "need_qty",
     "score",
@@ -136,6 +138,7 @@ class MarketArrays:
     n_qty: FloatArray
     n_max: FloatArray
     n_cap: FloatArray  # max_price × (1 + tolerance), inf when no ceiling
+    n_value: FloatArray  # buyer value per base unit (matcher.surplus.buyer_values)
     n_req: IntArray
     n_from: IntArray
     n_until: IntArray
@@ -209,6 +212,7 @@ def market_arrays(market: Market, config: EngineConfig | None = None) -> MarketA
         n_qty=needs["quantity"].to_numpy(dtype=float),
         n_max=n_max,
         n_cap=np.where(np.isnan(n_max), np.inf, n_max * (1.0 + cfg.price_tolerance)),
+        n_value=buyer_values(n_max, cat["price_max"].to_numpy(dtype=float)[n_prod]),
         n_req=needs["required_certs"].map(req_codes).to_numpy(dtype=np.int64),
         n_from=_ns(needs["available_from"], _OPEN_START),
         n_until=_ns(needs["available_until"], _OPEN_END),
@@ -267,9 +271,9 @@ def candidate_frames(
     The allocation must not see only each need's top-k by score: needs compete for the same
     nearby offers, and an offer that is in nobody's top-k is then never sold, though a need
     a little further away would gladly buy it. So, from the same blocks and hard rules, the
-    allocation arcs are the pairs with positive profit (``score × price − transport cost ×
-    km`` per base unit, the allocation's objective) that are among the ``allocation_k``
-    most profitable **for their need or for their offer** (per product: an offer's best
+    allocation arcs are the pairs with positive profit (the buyer's surplus per base
+    unit, :func:`matcher.surplus.unit_surplus`, the allocation's objective) that are among
+    the ``allocation_k`` most profitable **for their need or for their offer** (per product: an offer's best
     needs are chosen across all blocks). At most ``allocation_k × (needs + offers)`` arcs,
     plus, for a need or offer whose partners' quantities do not yet reach
     :data:`ALLOCATION_COVER` times its own, the next best ones (supply and demand of a
@@ -459,6 +463,7 @@ SOLVER_COLUMNS: tuple[str, ...] = (
     "product",
     "distance_km",
     "price",
+    "buyer_value",
     "offer_qty",
     "need_qty",
     "score",
@@ -504,6 +509,11 @@ def solver_legs(rows: pd.DataFrame, quantity: npt.ArrayLike) -> list[Leg]:
         if names
         else [{} for _ in range(len(rows))]
     )
+    values = (
+        rows["buyer_value"].astype(float).tolist()
+        if "buyer_value" in rows.columns
+        else [None] * len(rows)
+    )
     return [
         Leg(
             giver_id=int(giver),
@@ -516,8 +526,9 @@ def solver_legs(rows: pd.DataFrame, quantity: npt.ArrayLike) -> list[Leg]:
             distance_km=float(km),
             score=float(score),
             components=comps,
+            buyer_value=value,
         )
-        for giver, receiver, offer, need, product, qty, price, km, score, comps in zip(
+        for giver, receiver, offer, need, product, qty, price, km, score, comps, value in zip(
             rows["supplier_id"].tolist(),
             rows["buyer_id"].tolist(),
             rows["offer_id"].tolist(),
@@ -528,6 +539,7 @@ def solver_legs(rows: pd.DataFrame, quantity: npt.ArrayLike) -> list[Leg]:
             rows["distance_km"].tolist(),
             rows["score"].tolist(),
             components,
+            values,
             strict=True,
         )
     ]
@@ -843,11 +855,16 @@ def _block(
     np.putmask(score, ~ok, np.float32(-1.0))
     alloc = np.zeros_like(ok)
     if alloc_k > 0:
-        # per base unit, as the allocation maximises it; float32 to rank, exact below
-        # (pairs that break a rule score -1, so their profit is negative: never kept)
-        profit = score * o_price.astype(np.float32)[None, :]
-        dist *= np.float32(cfg.transport_cost_per_kg_km)  # dist is not read below
-        profit -= dist
+        # the buyer's surplus per base unit, as the allocation maximises it; float32 to
+        # rank, exact below (pairs that break a rule score -1: masked out)
+        profit = unit_surplus(
+            score,
+            a.n_value[need_rows].astype(np.float32)[:, None],
+            o_price.astype(np.float32)[None, :],
+            dist,
+            cfg.transport_cost_per_kg_km,
+        ).astype(np.float32, copy=False)
+        np.putmask(profit, ~ok, np.float32(-1.0))
         wide = ALLOCATION_PREFILTER * alloc_k
         alloc = _top_mask(profit, wide, axis=1) | _top_mask(profit, wide, axis=0)
         alloc &= profit > 0
@@ -877,7 +894,9 @@ def _block(
     keep = cand[_top_k(rows[cand], final[cand], a.o_id[orow[cand]], k)]
     arcs = None
     if alloc_k > 0:
-        exact_profit = final * a.o_price[orow] - cfg.transport_cost_per_kg_km * d
+        exact_profit = unit_surplus(
+            final, a.n_value[nr], a.o_price[orow], d, cfg.transport_cost_per_kg_km
+        )
         chosen = np.flatnonzero(alloc[rows, cols] & (exact_profit > 0))
         if len(chosen):
             arcs = part(chosen)
@@ -1035,6 +1054,7 @@ def _assemble(
         ),
         "price": lambda: a.o_price[orow],
         "max_price": lambda: a.n_max[nr],
+        "buyer_value": lambda: a.n_value[nr],
         "offer_qty": lambda: a.o_qty[orow],
         "need_qty": lambda: a.n_qty[nr],
         "substitute": lambda: a.o_prod[orow] != a.n_prod[nr],

@@ -91,12 +91,19 @@ class EngineConfig:
         Candidates kept per need (best score first); bounds memory at national scale.
     max_cycle_length
         Longest barter cycle (pesantren count); 2 means pairs only.
+    min_trade_value
+        Smallest value (rupiah per month, quantity × price) of a trade leg worth proposing:
+        below it the trip, the call and the paperwork cost more than the deal is worth
+        (issue 10: a round proposed 68 deals under Rp 100.000 a month). Rp 250.000 by default.
     min_barter_value
-        Smallest value per leg (rupiah/month) for a barter to be worth proposing.
+        Smallest value per leg (rupiah/month) for a barter to be worth proposing; higher
+        than a trade's (Rp 500.000 by default): a barter asks every party to deliver, so
+        each leg must be worth the trip on its own.
     barter_partners
         Best partners kept per pesantren when enumerating cycles (prunes the cycle search).
     transport_cost_per_kg_km
-        Rupiah per base unit per km, subtracted in the trade allocation objective.
+        Rupiah per base unit per km, subtracted from the buyer's gain
+        (:func:`matcher.surplus.unit_surplus`) in the allocation and barter objectives.
     stale_days
         A listing not confirmed for this many days counts as stale.
     solver_time_limit_s
@@ -147,7 +154,8 @@ class EngineConfig:
     substitute_fit: float = 0.7
     top_k_per_need: int = 25
     max_cycle_length: int = 3
-    min_barter_value: float = 0.0
+    min_trade_value: float = 250_000.0
+    min_barter_value: float = 500_000.0
     barter_partners: int = 20
     transport_cost_per_kg_km: float = 2.0
     stale_days: int = 60
@@ -174,5 +182,9 @@ class EngineConfig:
             raise ValueError("allocation_top_k must be >= 1 and decline_memory_days >= 0")
         if self.threads < 0:
             raise ValueError(f"threads must be >= 0, not {self.threads}")
+        for name in ("min_trade_value", "min_barter_value"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a finite number >= 0, not {value!r}")
         if self.price_tolerance < 0 or self.top_k_per_need < 1:
             raise ValueError("price_tolerance must be >= 0 and top_k_per_need >= 1")

@@ -26,7 +26,9 @@ PLAN_KINDS: tuple[PlanKind, ...] = ("trade", "barter_pair", "barter_cycle")
 @dataclass(frozen=True)
 class Leg:
     """``giver_id`` supplies ``quantity`` of ``product`` (its offer ``offer_id``) to
-    ``receiver_id`` (its need ``need_id``) at ``unit_price`` rupiah per base unit."""
+    ``receiver_id`` (its need ``need_id``) at ``unit_price`` rupiah per base unit;
+    ``buyer_value`` is what a base unit is worth to the buyer (its ceiling, else the
+    reference price: :mod:`matcher.surplus`), ``None`` when not known."""
 
     giver_id: int
     receiver_id: int
@@ -39,6 +41,7 @@ class Leg:
     score: float
     components: dict[str, float] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)  # {"id": "...", "en": "..."}
+    buyer_value: float | None = None
 
     @property
     def value(self) -> float:

@@ -120,6 +120,14 @@ SOLVER_ROW = (
 
 def solver_frame(rows: list[tuple[Any, ...]], **columns: Any) -> pd.DataFrame:
     """A candidate frame for the solvers from :data:`SOLVER_ROW` tuples (plus
-    ``distance_km`` when the tuples have a ninth field); ``columns`` are added as given."""
+    ``distance_km`` when the tuples have a ninth field); ``columns`` are added as given.
+    Unless given, each buyer values a unit at :data:`BUYER_MARGIN` times the offer's price."""
     names = [*SOLVER_ROW, "distance_km"][: len(rows[0])] if rows else list(SOLVER_ROW)
-    return pd.DataFrame(rows, columns=names).assign(max_price=float("nan"), **columns)
+    frame = pd.DataFrame(rows, columns=names)
+    return frame.assign(
+        max_price=float("nan"), buyer_value=frame["price"].astype(float) * BUYER_MARGIN
+    ).assign(**columns)
+
+
+#: What a buyer of a hand-built solver frame values a unit at, per rupiah of the price.
+BUYER_MARGIN = 1.25

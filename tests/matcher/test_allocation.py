@@ -25,11 +25,20 @@ def _cands(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     return solver_frame(rows, product="beras", need_product="beras")
 
 
+#: No value floor: the LP checks below compare with the plain transportation problem.
+NO_FLOOR = EngineConfig(min_trade_value=0.0)
+
+
+def _surplus(c: pd.DataFrame, cost: float) -> pd.Series:
+    """Fit-weighted buyer's gain per unit, written out here (an independent check)."""
+    return c["score"] * (c["buyer_value"] - c["price"] - cost * c["distance_km"])
+
+
 def _lp_optimum(cands: pd.DataFrame, cost: float = 2.0) -> float:
     """The same transportation problem as a plain LP (independent check)."""
-    profit = cands["score"] * cands["price"] - cost * cands["distance_km"]
+    profit = _surplus(cands, cost)
     c = cands[(profit > 0) & (cands["supplier_id"] != cands["buyer_id"])]
-    p = (c["score"] * c["price"] - cost * c["distance_km"]).to_numpy()
+    p = _surplus(c, cost).to_numpy()
     rows, rhs = [], []
     for col, qty in (("offer_id", "offer_qty"), ("need_id", "need_qty")):
         for lid, grp in c.groupby(col):
@@ -103,7 +112,7 @@ def test_a_need_offered_unrelated_products_is_still_one_node_of_one_flow() -> No
             (3, 2, 12, 21, 90_000.0, 300.0, 400.0, 0.8, 10.0),
         ]
     ).assign(product=["kentang", "kopi-bubuk"])
-    result = solve_allocation(m, cands)
+    result = solve_allocation(m, cands, NO_FLOOR)
     assert sum(p.legs[0].quantity for p in result.plans) == pytest.approx(400.0)
     assert result.stats["groups"] == 1
     assert result.stats["value"] == pytest.approx(_lp_optimum(cands))
@@ -111,11 +120,14 @@ def test_a_need_offered_unrelated_products_is_still_one_node_of_one_flow() -> No
 
 def test_product_families_are_solved_one_by_one() -> None:
     m = market(
-        [offer(11, 1, "kentang", quantity=300.0), offer(12, 3, "kopi-bubuk", quantity=300.0)],
+        [
+            offer(11, 1, "kentang", quantity=300.0, price=10_000.0),
+            offer(12, 3, "kopi-bubuk", quantity=300.0),
+        ],
         [need(21, 2, "kentang", quantity=400.0), need(22, 4, "kopi-bubuk", quantity=50.0)],
     )
     cands = find_candidates(m)
-    result = solve_allocation(m, cands)
+    result = solve_allocation(m, cands, NO_FLOOR)
     assert result.stats["groups"] == 2
     assert result.stats["value"] == pytest.approx(_lp_optimum(cands))
 
@@ -147,7 +159,7 @@ def test_allocation_is_the_lp_optimum_on_random_frames() -> None:
         # listing quantities are per listing, not per row
         frame["offer_qty"] = frame.groupby("offer_id")["offer_qty"].transform("first")
         frame["need_qty"] = frame.groupby("need_id")["need_qty"].transform("first")
-        result = solve_allocation(None, frame)
+        result = solve_allocation(None, frame, NO_FLOOR)
         assert result.stats["value"] == pytest.approx(_lp_optimum(frame), rel=1e-4, abs=1.0)
         used = committed_quantities(result.plans)
         qty = {
@@ -157,12 +169,12 @@ def test_allocation_is_the_lp_optimum_on_random_frames() -> None:
         assert all(v <= qty[k] + 1e-6 for k, v in used.items())
 
 
-def test_allocation_value_counts_score_weighted_value_minus_transport() -> None:
-    plans = allocate(None, COMPETING)
-    expected = (0.8 * 12_000 - 2 * 10) * 300 + (0.8 * 12_000 - 2 * 200) * 200
+def test_allocation_value_is_the_fit_weighted_surplus_after_transport() -> None:
+    plans = allocate(None, COMPETING)  # buyers value beras at 15.000 (solver_frame's margin)
+    expected = 0.8 * (15_000 - 12_000 - 2 * 10) * 300 + 0.8 * (15_000 - 12_000 - 2 * 200) * 200
     assert allocation_value(plans) == pytest.approx(expected)
     cheap = EngineConfig(transport_cost_per_kg_km=0.0)
-    assert allocation_value(plans, cheap) == pytest.approx(0.8 * 12_000 * 500)
+    assert allocation_value(plans, cheap) == pytest.approx(0.8 * 3_000 * 500)
 
 
 def test_flows_below_a_min_lot_are_dropped() -> None:
@@ -172,7 +184,7 @@ def test_flows_below_a_min_lot_are_dropped() -> None:
     )
     result = solve_allocation(m, find_candidates(m))
     assert result.plans == []
-    assert result.stats["dropped_for_min_lot"] == 1
+    assert result.stats["arcs"] == 0  # 50 kg can never make an 80 kg lot: never enters
 
 
 def test_bad_input_is_named() -> None:
@@ -224,6 +236,7 @@ def test_the_allocation_never_uses_an_excluded_arc() -> None:
             "product": ["telur", "telur"],
             "distance_km": [5.0, 90.0],
             "price": [28_000.0, 27_000.0],
+            "buyer_value": [30_000.0, 30_000.0],
             "offer_qty": [500.0, 500.0],
             "need_qty": [120.0, 120.0],
             "score": [0.9, 0.7],
