@@ -125,3 +125,16 @@ def test_the_preferences_page_turns_notices_off(app: Flask, client, login) -> No
     assert response.status_code == 302
     db.session.expire_all()
     assert pair.officer_coast.notices is False
+
+
+def test_a_pesantren_without_an_account_gets_links_that_need_no_login(app: Flask, client) -> None:
+    pair, barter = _published_barter()
+    sender = MemorySender()
+    send_notices(db.session, sender, now=utcnow())
+    text = _text(_by_address(sender)[pair.coast.email.lower()])
+    assert "/masuk" not in text
+    assert "/usulan" not in text  # the officer pages need a login
+    link = next(word for word in text.split() if "/jawab/" in word)
+    page = client.get(urlsplit(link).path)
+    assert page.status_code == 200
+    assert f"#{barter.id}" in page.get_data(as_text=True)

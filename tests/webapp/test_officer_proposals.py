@@ -113,3 +113,16 @@ def test_dashboard_lists_the_proposal_awaiting_my_answer(client, login, world):
     page = client.get("/saya").get_data(as_text=True)
     assert f"/usulan/{world.barter_ab.id}" in page
     assert f"/usulan/{world.draft_ab.id}" not in page
+
+
+def test_officers_never_see_a_draft_nor_one_vetoed_before_publication(client, login) -> None:
+    from tests.webapp.round_helpers import make_pair
+    from webapp import proposals as service
+
+    pair = make_pair("draft")
+    login(pair.officer_coast)
+    assert client.get(f"/usulan/{pair.proposal.id}").status_code == 404
+    service.veto(pair.proposal, pair.facilitator, "alasan internal fasilitator")
+    page = client.get(f"/usulan/{pair.proposal.id}")
+    assert page.status_code == 404
+    assert "alasan internal" not in client.get("/usulan").get_data(as_text=True)

@@ -35,12 +35,13 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..answer_links import answer_url
 from ..formatting import day
 from ..mail import MailError, MailSender
 from ..models import LANGUAGES, NoticeLog, Pesantren, ProposalEvent, ProposalParty, User
 from .labels import DECLINE_LABELS, KIND_LABELS
 from .links import external_url
-from .officer import leg_lines, proposal_url
+from .officer import leg_lines
 from .render import HEADER_POLICY, mail_domain
 
 __all__ = [
@@ -69,6 +70,7 @@ class NoticeRecipient:
     name: str
     language: str
     pesantren_ids: set[int] = field(default_factory=set)
+    account: bool = False  # an officer account: "all your proposals" needs a login
 
 
 @dataclass
@@ -103,7 +105,7 @@ def notice_recipients(session: Session) -> dict[str, NoticeRecipient]:
         language = language if language in LANGUAGES else "id"
         current = found.setdefault(key, NoticeRecipient(key, name, language))
         if account:  # an account's name and language beat the pesantren record's
-            current.name, current.language = name, language
+            current.name, current.language, current.account = name, language, True
         current.pesantren_ids.add(pesantren_id)
 
     for p in session.scalars(
@@ -248,7 +250,9 @@ def _line(session: Session, event: ProposalEvent, party: int, language: str) -> 
     kind = str(KIND_LABELS.get(p.kind, p.kind))
     actor = session.get(Pesantren, event.pesantren_id) if event.pesantren_id else None
     who = actor.name if actor is not None else ""
-    url = proposal_url(p.id)
+    # the party's own answer link: it shows the proposal (and answers it while it is open)
+    # without a login, so it works for a pesantren without an account too
+    url = answer_url(p.id, party)
     if event.action == "publish":
         text = _(
             "New %(kind)s #%(id)s for you: %(legs)s. Answer by %(date)s.",

@@ -16,11 +16,12 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..answer_links import answer_url
@@ -103,7 +104,8 @@ class PesantrenSection:
     name: str
     suppliers: list[MatchLine] = field(default_factory=list)  # for our needs
     buyers: list[MatchLine] = field(default_factory=list)  # for our offers
-    awaiting: list[ProposalLine] = field(default_factory=list)
+    awaiting: list[ProposalLine] = field(default_factory=list)  # the first MAX_LINES
+    awaiting_total: int = 0  # all of them
     decided: list[DecisionLine] = field(default_factory=list)
     stale: list[StaleLine] = field(default_factory=list)
 
@@ -130,6 +132,10 @@ class OfficerReport:
         return bool(self.new_keys)
 
     def count(self, attr: str) -> int:
+        """How many lines of ``attr`` the report has (awaiting: the true number, also
+        beyond the lines shown)."""
+        if attr == "awaiting":
+            return sum(max(s.awaiting_total, len(s.awaiting)) for s in self.sections)
         return sum(len(getattr(s, attr)) for s in self.sections)
 
 
@@ -168,6 +174,7 @@ def officer_report(
             snapshot, snapshot.buyers_by_supplier.get(pesantren.id), False, language, seen
         )
         section.awaiting = _awaiting(session, pesantren.id, language, seen)
+        section.awaiting_total = _awaiting_total(session, pesantren.id)
         section.decided = _decided(
             session, pesantren.id, language, since, week.end, signed=not recipient.from_account
         )
@@ -242,18 +249,33 @@ def leg_lines(proposal: Proposal, language: str) -> list[str]:
     ]
 
 
+def _awaiting_condition(pesantren_id: int) -> Any:
+    return (
+        (ProposalParty.pesantren_id == pesantren_id)
+        & (ProposalParty.response == "pending")
+        & Proposal.state.in_(ANSWERABLE)
+    )
+
+
+def _awaiting_total(session: Session, pesantren_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count(Proposal.id))
+            .join(ProposalParty)
+            .where(_awaiting_condition(pesantren_id))
+        )
+        or 0
+    )
+
+
 def _awaiting(
     session: Session, pesantren_id: int, language: str, seen: set[str]
 ) -> list[ProposalLine]:
     proposals = session.scalars(
         select(Proposal)
         .join(ProposalParty)
-        .where(
-            ProposalParty.pesantren_id == pesantren_id,
-            ProposalParty.response == "pending",
-            Proposal.state.in_(ANSWERABLE),
-        )
-        .order_by(Proposal.id)
+        .where(_awaiting_condition(pesantren_id))
+        .order_by(Proposal.respond_by.nulls_last(), Proposal.id)  # the most urgent first
         .limit(MAX_LINES)
     ).all()
     return [

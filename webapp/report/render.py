@@ -72,6 +72,7 @@ def render_report(report: Report) -> Rendered:
             "unsubscribe_url": unsubscribe_url(report.recipient.address),
             "preferences_url": external_url("report.preferences", fallback="/akun/laporan"),
             "site_url": external_url("public.index", fallback="/"),
+            "proposals_url": external_url("officer.proposals", fallback="/usulan"),
             "language": language,
         }
         name = "officer" if isinstance(report, OfficerReport) else "facilitator"

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from ...forms import DECLINE_LABELS, AcceptForm, DeclineForm
-from ...models import Proposal, ProposalParty, db
+from ...models import Proposal, ProposalEvent, ProposalParty, db
 from ...security import is_network_user, roles_required
 from . import bp
 from .common import locale, localised
@@ -61,10 +61,16 @@ def balances(proposal: Proposal) -> list[Balance]:
 
 
 def _visible() -> select:  # type: ignore[valid-type]
+    """An officer sees the proposals of its pesantren once they were published: a draft,
+    and a draft the facilitator vetoed or that expired unpublished, stay with the network."""
     query = select(Proposal)
     if not is_network_user():
         query = query.join(ProposalParty).where(
-            ProposalParty.pesantren_id == current_user.pesantren_id, Proposal.state != "draft"
+            ProposalParty.pesantren_id == current_user.pesantren_id,
+            Proposal.state != "draft",
+            # vetoed or expired while still a draft: never sent to the pesantren
+            Proposal.state.not_in(("cancelled", "expired"))
+            | Proposal.events.any(ProposalEvent.action == "publish"),
         )
     return query
 
