@@ -67,6 +67,8 @@ MATRIX: list[Route] = [
     Route("api.round_detail", "GET", lambda w: f"{API}/rounds/{w.round.id}", NETWORK),
     Route("api.round_run", "POST", lambda w: f"{API}/rounds", TOKEN_ONLY),
     Route("api.round_publish", "POST", lambda w: f"{API}/rounds/{w.round.id}/publish", TOKEN_ONLY),
+    Route("api.decision_list", "GET", lambda w: f"{API}/decisions", NETWORK),
+    Route("api.decision_lift", "POST", lambda w: f"{API}/decisions/1/lift", TOKEN_ONLY),
     Route("api.tokens", "GET", lambda w: f"{API}/tokens", signed_in()),
     Route("api.token_create", "POST", lambda w: f"{API}/tokens", TOKEN_ONLY),
     Route("api.token_revoke", "DELETE", lambda w: f"{API}/tokens/1", TOKEN_ONLY),

@@ -255,3 +255,27 @@ def test_facilitators_see_and_lift_vetoes_and_caps_and_officers_cannot(
         )
         == 1
     )
+
+
+def test_the_api_lists_and_lifts_vetoes_and_caps_for_facilitators_only(app: Flask, client) -> None:
+    from tests.factories import make_user
+    from tests.webapp.test_api import API, bearer
+
+    facilitator = make_user("facilitator", name="Fatimah")
+    pair = _market()
+    first = _round(publish=False)
+    proposals.veto(_barter(first), facilitator, "jalan putus")
+    listed = client.get(f"{API}/decisions", headers=bearer(facilitator)).get_json()["data"]
+    assert {d["kind"] for d in listed} == {"veto"}
+    assert {d["reason"] for d in listed} == {"jalan putus"}
+    assert all(d["created_by"] == "Fatimah" and d["active"] for d in listed)
+    officer = client.get(f"{API}/decisions", headers=bearer(pair.officer_coast))
+    assert officer.status_code == 403
+    lifted = client.post(f"{API}/decisions/{listed[0]['id']}/lift", headers=bearer(facilitator))
+    assert lifted.status_code == 200
+    assert lifted.get_json()["active"] is False
+    assert len(client.get(f"{API}/decisions", headers=bearer(facilitator)).get_json()["data"]) == (
+        len(listed) - 1
+    )
+    missing = client.post(f"{API}/decisions/999999/lift", headers=bearer(facilitator))
+    assert missing.status_code == 404

@@ -77,7 +77,7 @@ def _unknown(rest: str) -> Any:
 
 
 def init_app(app: Flask) -> None:
-    from . import deals, proposals, resources, tokens  # noqa: F401 - registers the routes
+    from . import deals, decisions, proposals, resources, tokens  # noqa: F401 - registers the routes
 
     csrf.exempt(bp)
     limiter.limit(_api_limit, key_func=_rate_key)(bp)

@@ -340,6 +340,27 @@ def _schemas() -> dict[str, Any]:
                 "version": {"type": "integer"},
             },
         },
+        "Decision": {
+            "type": "object",
+            "required": ["id", "kind", "offer_id", "need_id", "active"],
+            "properties": {
+                "id": {"type": "integer"},
+                "kind": {"type": "string", "enum": ["veto", "cap"]},
+                "offer_id": {"type": "integer"},
+                "need_id": {"type": "integer"},
+                "product": {"type": "string"},
+                "giver_id": {"type": "integer"},
+                "receiver_id": {"type": "integer"},
+                "quantity": {"type": "number", "nullable": True},
+                "reason": {"type": "string"},
+                "proposal_id": {"type": "integer", "nullable": True},
+                "created_by": nullable_str,
+                "created_at": {"type": "string"},
+                "expires_at": nullable_str,
+                "lifted_at": nullable_str,
+                "active": {"type": "boolean"},
+            },
+        },
         "Round": {
             "type": "object",
             "required": ["id", "status"],
@@ -585,6 +606,35 @@ def document() -> dict[str, Any]:
                 body=_ref("Cancellation"),
                 security=TOKEN_ONLY,
                 tags=("proposals",),
+            )
+        },
+        "/decisions": {
+            "get": _op(
+                "listDecisions",
+                "The facilitators' vetoes and caps in force: pairings later rounds leave out or "
+                "cap (facilitators)",
+                {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "required": ["data"],
+                            "properties": {"data": {"type": "array", "items": _ref("Decision")}},
+                        },
+                        ok,
+                    ),
+                    **_errors("401", "403"),
+                },
+                tags=("rounds",),
+            )
+        },
+        "/decisions/{decision_id}/lift": {
+            "post": _op(
+                "liftDecision",
+                "Lift a veto or cap: the next round may propose the pairing again (facilitators)",
+                {"200": _json(_ref("Decision"), ok), **_errors("401", "403", "404")},
+                params=[_param("decision_id", ID, "path", True)],
+                security=TOKEN_ONLY,
+                tags=("rounds",),
             )
         },
         "/rounds": {
