@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 
 from flask import current_app, has_app_context
 from sqlalchemy import or_, select
@@ -49,26 +50,16 @@ DEFAULT_VETO_WEEKS = 8
 
 
 def veto_period() -> dt.timedelta:
-    weeks = current_app.config.get("VETO_WEEKS", DEFAULT_VETO_WEEKS) if has_app_context() else 8
-    return dt.timedelta(weeks=float(weeks))
+    """How long a veto holds (``VETO_WEEKS``)."""
+    weeks = current_app.config.get("VETO_WEEKS", DEFAULT_VETO_WEEKS) if has_app_context() else None
+    return dt.timedelta(weeks=float(weeks or DEFAULT_VETO_WEEKS))
 
 
 def record_veto(session: DbSession, p: Proposal, user: User | None, reason: str) -> None:
     """Keep each pairing of ``p`` out of the rounds for :func:`veto_period` (no commit)."""
     now = utcnow()
-    for offer_id, need_id in sorted({(leg.offer_id, leg.need_id) for leg in p.legs}):
-        session.add(
-            PairingDecision(
-                kind="veto",
-                offer_id=offer_id,
-                need_id=need_id,
-                reason=reason,
-                proposal_id=p.id,
-                created_at=now,
-                created_by_id=user.id if user is not None else None,
-                expires_at=now + veto_period(),
-            )
-        )
+    pairings = dict.fromkeys(((leg.offer_id, leg.need_id) for leg in p.legs), None)
+    _record(session, p, user, reason, "veto", pairings, now, expires_at=now + veto_period())
 
 
 def record_caps(session: DbSession, p: Proposal, user: User | None, reason: str) -> None:
@@ -80,10 +71,24 @@ def record_caps(session: DbSession, p: Proposal, user: User | None, reason: str)
     for old in _active(session, now, "cap"):
         if (old.offer_id, old.need_id) in pairings:
             old.lifted_at, old.lifted_by_id = now, user.id if user is not None else None
+    _record(session, p, user, reason, "cap", pairings, now, expires_at=None)
+
+
+def _record(
+    session: DbSession,
+    p: Proposal,
+    user: User | None,
+    reason: str,
+    kind: str,
+    pairings: dict[Pairing, Decimal | None],
+    now: dt.datetime,
+    *,
+    expires_at: dt.datetime | None,
+) -> None:
     for (offer_id, need_id), quantity in sorted(pairings.items()):
         session.add(
             PairingDecision(
-                kind="cap",
+                kind=kind,
                 offer_id=offer_id,
                 need_id=need_id,
                 quantity=quantity,
@@ -91,6 +96,7 @@ def record_caps(session: DbSession, p: Proposal, user: User | None, reason: str)
                 proposal_id=p.id,
                 created_at=now,
                 created_by_id=user.id if user is not None else None,
+                expires_at=expires_at,
             )
         )
 

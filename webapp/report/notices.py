@@ -304,12 +304,3 @@ def notice_unsubscribe_url(address: str) -> str:
 
 def _key(address: str) -> str:
     return (address or "").strip().lower()
-
-
-def silence(session: Session, address: str) -> None:
-    """No more notices to ``address`` (every account and pesantren record with it)."""
-    for user in session.scalars(select(User).where(func.lower(User.email) == address)):
-        user.notices = False
-    for record in session.scalars(select(Pesantren).where(func.lower(Pesantren.email) == address)):
-        record.notices = False
-    session.commit()

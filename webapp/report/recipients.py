@@ -15,13 +15,14 @@ unsubscribe link) silences the address everywhere, also as a pesantren contact.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..models import LANGUAGES, Pesantren, User
 
-__all__ = ["Recipient", "recipients"]
+__all__ = ["Recipient", "opt_out", "recipients"]
 
 
 @dataclass
@@ -81,3 +82,17 @@ def recipients(session: Session) -> list[Recipient]:
 
 def _key(address: str) -> str:
     return (address or "").strip().lower()
+
+
+def opt_out(session: Session, address: str, **values: Any) -> None:
+    """Set ``values`` (``report_frequency="none"``, ``notices=False``) on every account and
+    pesantren record with ``address``, and commit: an unsubscribe link speaks for the
+    address, wherever it is registered."""
+    for model in (User, Pesantren):
+        session.execute(
+            update(model)
+            .where(func.lower(model.email) == _key(address))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    session.commit()

@@ -15,6 +15,7 @@ The two emailed links carry signed tokens (:mod:`webapp.report.links`) instead o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -23,13 +24,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, SubmitField
 
 from ..extensions import csrf
 from ..forms import language_choices
-from ..models import Listing, Pesantren, ReportLog, User, db, utcnow
+from ..models import Listing, ReportLog, db, utcnow
 from ..report import (
     SnapshotCache,
     WeekError,
@@ -42,8 +43,8 @@ from ..report import (
     render_report,
 )
 from ..report.links import BadSignature
-from ..report.notices import read_notice_unsubscribe_token, silence
-from ..report.recipients import Recipient
+from ..report.notices import read_notice_unsubscribe_token
+from ..report.recipients import Recipient, opt_out
 from ..report.render import Rendered
 from ..report.send import Report
 from ..report.weeks import ReportWeek
@@ -75,39 +76,33 @@ class PreferencesForm(FlaskForm):
 @bp.route("/laporan/berhenti/<token>", methods=["GET", "POST"])
 @csrf.exempt
 def unsubscribe(token: str) -> ResponseReturnValue:
-    try:
-        address = read_unsubscribe_token(token)
-    except BadSignature:
-        return render_template("report/link_invalid.html"), 400
-    if request.method == "GET":
-        return render_template("report/unsubscribe.html", address=address, done=False)
-    for model in (User, Pesantren):
-        db.session.execute(
-            update(model)
-            .where(func.lower(model.email) == address)
-            .values(report_frequency="none")
-            .execution_options(synchronize_session=False)
-        )
-    db.session.commit()
-    if request.form.get("List-Unsubscribe") == "One-Click":
-        return "", 204
-    return render_template("report/unsubscribe.html", address=address, done=True)
+    """No more weekly reports to the token's address."""
+    return _unsubscribe(token, read_unsubscribe_token, of_notices=False, report_frequency="none")
 
 
 @bp.route("/laporan/berhenti-kabar/<token>", methods=["GET", "POST"])
 @csrf.exempt
 def unsubscribe_notices(token: str) -> ResponseReturnValue:
-    """Like :func:`unsubscribe`, for the prompt notices (the weekly report stays)."""
+    """No more prompt notices to the token's address (the weekly report stays)."""
+    return _unsubscribe(token, read_notice_unsubscribe_token, of_notices=True, notices=False)
+
+
+def _unsubscribe(
+    token: str, read: Callable[[str], str], *, of_notices: bool, **values: object
+) -> ResponseReturnValue:
+    """GET asks, POST (also a mail client's RFC 8058 one-click POST) opts the address out."""
     try:
-        address = read_notice_unsubscribe_token(token)
+        address = read(token)
     except BadSignature:
         return render_template("report/link_invalid.html"), 400
-    if request.method == "GET":
-        return render_template("report/unsubscribe.html", address=address, done=False, notices=True)
-    silence(db.session, address)
-    if request.form.get("List-Unsubscribe") == "One-Click":
-        return "", 204
-    return render_template("report/unsubscribe.html", address=address, done=True, notices=True)
+    if request.method == "POST":
+        opt_out(db.session, address, **values)
+        if request.form.get("List-Unsubscribe") == "One-Click":
+            return "", 204
+    done = request.method == "POST"
+    return render_template(
+        "report/unsubscribe.html", address=address, done=done, notices=of_notices
+    )
 
 
 @bp.get("/laporan/masih-tersedia/<token>")

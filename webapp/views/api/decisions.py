@@ -9,32 +9,13 @@ from flask import jsonify
 from sqlalchemy import select
 
 from ... import decisions
-from ...models import PairingDecision, db, utcnow
+from ...models import PairingDecision, db
 from . import bp
 from .auth import require_network_user
 from .errors import ApiError
+from .serialize import decision_json
 
 __all__: list[str] = []
-
-
-def decision_json(d: PairingDecision) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "kind": d.kind,
-        "offer_id": d.offer_id,
-        "need_id": d.need_id,
-        "product": d.offer.product.slug,
-        "giver_id": d.offer.pesantren_id,
-        "receiver_id": d.need.pesantren_id,
-        "quantity": float(d.quantity) if d.quantity is not None else None,
-        "reason": d.reason,
-        "proposal_id": d.proposal_id,
-        "created_by": d.created_by.name if d.created_by is not None else None,
-        "created_at": d.created_at.isoformat(),
-        "expires_at": d.expires_at.isoformat() if d.expires_at else None,
-        "lifted_at": d.lifted_at.isoformat() if d.lifted_at else None,
-        "active": d.active_at(utcnow()),
-    }
 
 
 @bp.get("/decisions")

@@ -8,9 +8,19 @@ from typing import Any
 
 from flask_login import current_user
 
-from ...models import ApiToken, Listing, MatchRound, Pesantren, Product, Proposal
+from ...models import (
+    ApiToken,
+    Listing,
+    MatchRound,
+    PairingDecision,
+    Pesantren,
+    Product,
+    Proposal,
+    utcnow,
+)
 
 __all__ = [
+    "decision_json",
     "listing_json",
     "pesantren_json",
     "product_json",
@@ -153,4 +163,24 @@ def token_json(t: ApiToken) -> dict[str, Any]:
         "created_at": _when(t.created_at),
         "last_used_at": _when(t.last_used_at),
         "revoked_at": _when(t.revoked_at),
+    }
+
+
+def decision_json(d: PairingDecision) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "offer_id": d.offer_id,
+        "need_id": d.need_id,
+        "product": d.offer.product.slug,
+        "giver_id": d.offer.pesantren_id,
+        "receiver_id": d.need.pesantren_id,
+        "quantity": _num(d.quantity),
+        "reason": d.reason,
+        "proposal_id": d.proposal_id,
+        "created_by": d.created_by.name if d.created_by is not None else None,
+        "created_at": _when(d.created_at),
+        "expires_at": _when(d.expires_at),
+        "lifted_at": _when(d.lifted_at),
+        "active": d.active_at(utcnow()),
     }
