@@ -10,7 +10,9 @@ answered 250 to the end of DATA) or raises. Adapters:
 
 A :class:`MailError` says whether the failure concerns only this message
 (``connection_lost=False``: the server refused this recipient) or the server itself
-(``connection_lost=True``: down, unreachable, authentication), so a batch can stop early.
+(``connection_lost=True``: down, unreachable, authentication), so a batch can stop early,
+and whether the message may have been delivered all the same (``delivery_unknown=True``:
+the whole DATA was sent but the server's answer to it never came), so it is not resent.
 """
 
 from __future__ import annotations
@@ -39,9 +41,50 @@ SECURITY_MODES = ("none", "starttls", "ssl")
 class MailError(Exception):
     """A message was not handed over. ``connection_lost``: the server, not this message, failed."""
 
-    def __init__(self, message: str, *, connection_lost: bool = False) -> None:
+    def __init__(
+        self, message: str, *, connection_lost: bool = False, delivery_unknown: bool = False
+    ) -> None:
         super().__init__(message)
-        self.connection_lost = connection_lost
+        self.connection_lost = connection_lost or delivery_unknown
+        self.delivery_unknown = delivery_unknown
+
+
+class _AnswerLost(smtplib.SMTPServerDisconnected):
+    """The message's DATA went out whole, but the server's answer to it was lost."""
+
+
+class _Tracking:
+    """Mixin for :class:`smtplib.SMTP`: notice when the reply lost is the one to DATA's end.
+
+    ``SMTP.data`` sends ``DATA``, reads 354, sends the message and its final dot, then reads
+    the reply; a connection lost at that last read may follow a delivery.
+    """
+
+    _phase = ""
+
+    def putcmd(self, cmd: str, args: str = "") -> None:
+        self._phase = cmd.lower()
+        super().putcmd(cmd, args)  # type: ignore[misc]
+
+    def getreply(self) -> tuple[int, bytes]:
+        if self._phase == "data-sent":
+            self._phase = ""
+            try:
+                return super().getreply()  # type: ignore[misc, no-any-return]
+            except smtplib.SMTPServerDisconnected as exc:
+                raise _AnswerLost(str(exc)) from exc
+        code, text = super().getreply()  # type: ignore[misc]
+        if self._phase == "data" and code == 354:
+            self._phase = "data-sent"
+        return code, text
+
+
+class _SMTP(_Tracking, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_Tracking, smtplib.SMTP_SSL):  # noqa: N801
+    pass
 
 
 @runtime_checkable
@@ -81,9 +124,9 @@ class SmtpSender:
         context = ssl.create_default_context()
         smtp: smtplib.SMTP
         if self.security == "ssl":
-            smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+            smtp = _SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
         else:
-            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            smtp = _SMTP(self.host, self.port, timeout=self.timeout)
             if self.security == "starttls":
                 smtp.starttls(context=context)
         if self.user:
@@ -101,6 +144,12 @@ class SmtpSender:
         except smtplib.SMTPDataError as exc:
             self._reset()
             raise MailError(_describe(exc), connection_lost=exc.smtp_code == 421) from exc
+        except _AnswerLost as exc:
+            self.close()
+            raise MailError(
+                f"delivery unknown: the server did not answer after the message ({exc})",
+                delivery_unknown=True,
+            ) from exc
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             raise MailError(_describe(exc), connection_lost=True) from exc

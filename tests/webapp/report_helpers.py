@@ -378,3 +378,28 @@ def pinned_snapshot(session: Any, as_of: dt.date) -> Any:
         need_product=lambda f: f["product"]
     )
     return NetworkSnapshot(market=build_market(session, as_of=as_of), candidates=candidates)
+
+
+class DroppingHandler(RecordingHandler):
+    """Keeps the first message it receives, then drops the connection instead of answering
+    the end of DATA (the reply is lost: the sender cannot know the message arrived)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dropped = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.dropped:
+            return await super().handle_DATA(server, session, envelope)
+        await super().handle_DATA(server, session, envelope)
+        self.dropped += 1
+        server.transport.abort()
+        return "250 never heard"
+
+
+def start_dropping_smtp() -> SmtpServer:
+    handler = DroppingHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    return SmtpServer(handler, controller, port)

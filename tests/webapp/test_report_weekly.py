@@ -15,7 +15,15 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from tests.webapp.report_helpers import NOW, WEEK, at, build_week, parts, start_smtp
+from tests.webapp.report_helpers import (
+    NOW,
+    WEEK,
+    at,
+    build_week,
+    parts,
+    start_dropping_smtp,
+    start_smtp,
+)
 from webapp.answer_links import answer_url
 from webapp.models import Listing, ReportLog, db
 
@@ -240,6 +248,34 @@ def test_a_crash_after_the_server_accepted_is_never_resent_silently(app, cli, sm
     resend = cli("report", "weekly", "--week", WEEK, "--resend-uncertain")
     assert resend.exit_code == 0, resend.output
     assert _inbox(smtp)[s.emails["surabaya"]][0]["Message-ID"].strip() == "<x@opop-match.test>"
+
+
+def test_a_lost_answer_after_data_is_delivery_unknown_and_not_resent(app, cli, smtp):
+    build_week()
+    port = app.config["SMTP_PORT"]
+    server = start_dropping_smtp()
+    app.config["SMTP_PORT"] = server.port
+    try:
+        first = cli("report", "weekly", "--week", WEEK)
+        assert first.exit_code == 1
+        [(rcpts, msg)] = server.handler.received
+        address = rcpts[0].lower()
+        assert f"delivery unknown: {address} {msg['Message-ID'].strip()}" in first.output
+        log = db.session.scalar(select(ReportLog).filter_by(recipient=address))
+        assert log is not None
+        assert log.status == "sending"
+        assert log.message_id == msg["Message-ID"].strip()
+
+        again = cli("report", "weekly", "--week", WEEK)
+        assert again.exit_code == 1
+        assert f"delivery unknown: {address}" in again.output
+        inbox = server.handler.by_recipient()
+        assert len(inbox[address]) == 1  # the rerun sent everyone else, not this one twice
+        assert len(inbox) > 1
+        assert all(len(m) == 1 for m in inbox.values())
+    finally:
+        server.stop()
+        app.config["SMTP_PORT"] = port
 
 
 def test_no_email_when_nothing_is_new(app, cli, smtp):

@@ -11,7 +11,8 @@ For each recipient (sorted by address), with the report log keyed by (week, addr
    email showed (next week's "new" depends on them) and commit;
 5. the sender raised: mark ``failed`` with the server's answer, commit; a rerun retries it.
    If the server itself is gone (connection lost), stop: the rest are not attempted and a
-   rerun picks them up.
+   rerun picks them up. If the connection was lost after the whole DATA went out (the
+   answer to it never came), the row stays ``sending``: delivery unknown, as below.
 
 The crash window between the server's 250 and step 4's commit leaves a ``sending`` row:
 delivery unknown. We choose *never twice*: a rerun does not resend it but lists it as
@@ -177,8 +178,12 @@ def send_weekly(
         try:
             sender.send(msg)
         except MailError as exc:
-            _finish(session, week, address, "failed", str(exc), [])
-            result.failed.append((address, str(exc)))
+            if exc.delivery_unknown:  # the row stays "sending": never resent silently
+                _finish(session, week, address, "sending", str(exc), [])
+                result.uncertain.append((address, message_id))
+            else:
+                _finish(session, week, address, "failed", str(exc), [])
+                result.failed.append((address, str(exc)))
             if exc.connection_lost:
                 result.not_attempted.extend(r.address for r in people[index + 1 :])
                 break
