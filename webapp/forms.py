@@ -33,6 +33,7 @@ from matcher.vocabulary import CERT_KINDS, REGION_TYPES
 
 from .listings.rules import MAX_NOTE_LENGTH
 from .models import DECLINE_REASONS, LANGUAGES, PERIODS
+from .passwords import PasswordPolicy
 
 __all__ = [
     "AcceptForm",
@@ -51,8 +52,6 @@ __all__ = [
     "REGION_LABELS",
     "SearchForm",
 ]
-
-MIN_PASSWORD_LENGTH = 8
 
 CERT_LABELS = {
     "halal": _l("Halal"),
@@ -117,15 +116,7 @@ class LoginForm(FlaskForm):
 class PasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     new = PasswordField(
-        _l("New password"),
-        validators=[
-            DataRequired(),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
-            ),
-        ],
+        _l("New password"), validators=[DataRequired(), Length(max=200), PasswordPolicy()]
     )
     confirm = PasswordField(
         _l("Repeat the new password"),

@@ -1,6 +1,8 @@
 """Accounts: sign in and out, change password and language; security headers for every page.
 
-Sign-in is rate-limited (``RATELIMIT_LOGIN``), passwords are checked against the stored hash,
+Sign-in is rate-limited per account (``RATELIMIT_LOGIN``, keyed by the email tried) and per
+address (``RATELIMIT_LOGIN_IP``), in the store ``RATELIMIT_STORAGE_URI`` names (shared by all
+workers when it is e.g. Redis), passwords are checked against the stored hash,
 and the post-login redirect only follows local paths. Accounts themselves are created by the
 ``opop-match user create`` command or the facilitator's users page.
 """
@@ -23,13 +25,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import func, select
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..extensions import limiter
 from ..forms import LanguageForm, LoginForm, PasswordForm
 from ..models import User, db, utcnow
+from ..passwords import authenticate
 
 __all__ = ["CONTENT_SECURITY_POLICY", "bp", "home_url"]
 
@@ -69,16 +71,25 @@ def _login_limit() -> str:
     return str(current_app.config.get("RATELIMIT_LOGIN", "10 per minute"))
 
 
+def _login_ip_limit() -> str:
+    return str(current_app.config.get("RATELIMIT_LOGIN_IP", "60 per minute"))
+
+
+def _login_account() -> str:
+    """The rate-limit key of a sign-in attempt: the account (email) tried, from any address."""
+    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
 @bp.route("/masuk", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_ip_limit, methods=["POST"])
+@limiter.limit(_login_limit, key_func=_login_account, methods=["POST"])
 def login() -> str | BaseResponse:
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        email = (form.email.data or "").strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user is None or not user.check_password(form.password.data or "") or not user.active:
+        user = authenticate(form.email.data or "", form.password.data or "")
+        if user is None:
             flash(_("Wrong email or password."), "error")
             return render_template("auth/login.html", form=form), 200
         login_user(user)

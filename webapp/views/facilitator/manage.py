@@ -32,6 +32,7 @@ from matcher.vocabulary import EAST_JAVA_BOUNDS, REGION_TYPES
 
 from ...forms import MultiCheckboxField, labelled, language_choices
 from ...models import CURATION_STATUSES, LANGUAGES, Pesantren, Regency, User, db
+from ...passwords import PasswordPolicy
 from . import bp
 from .labels import CURATION_LABELS, REGION_LABELS, ROLE_LABELS
 
@@ -193,7 +194,7 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Role"))
     pesantren_id = SelectField(_l("Pesantren (officers)"), coerce=int, default=0)
     password = PasswordField(
-        _l("Initial password"), validators=[DataRequired(), Length(min=8, max=128)]
+        _l("Initial password"), validators=[DataRequired(), Length(max=128), PasswordPolicy()]
     )
     language = SelectField(
         _l("Language"), choices=[SelectChoice(lang, lang.upper()) for lang in LANGUAGES]
