@@ -42,10 +42,12 @@ __all__ = [
     "CompleteDealForm",
     "DECLINE_LABELS",
     "DeclineForm",
+    "ForgotPasswordForm",
     "LanguageForm",
     "ListingForm",
     "LoginForm",
     "MAX_NOTE_LENGTH",
+    "NewPasswordForm",
     "PERIOD_LABELS",
     "PasswordForm",
     "PostForm",
@@ -123,6 +125,24 @@ class PasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new", message=_l("The two passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField(_l("Send me a link"))
+
+
+class NewPasswordForm(FlaskForm):
+    """Set a password from an emailed link (no current password: the link stands for it)."""
+
+    new = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(max=200), PasswordPolicy()]
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The two passwords differ."))],
+    )
+    submit = SubmitField(_l("Set the password"))
 
 
 class LanguageForm(FlaskForm):

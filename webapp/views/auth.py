@@ -29,9 +29,10 @@ from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..extensions import limiter
-from ..forms import LanguageForm, LoginForm, PasswordForm
+from ..forms import ForgotPasswordForm, LanguageForm, LoginForm, NewPasswordForm, PasswordForm
 from ..models import User, db, utcnow
-from ..passwords import authenticate
+from ..password_links import read_token, reset_hours, send_reset_link
+from ..passwords import MIN_PASSWORD_LENGTH, authenticate
 
 __all__ = ["CONTENT_SECURITY_POLICY", "bp", "home_url"]
 
@@ -98,6 +99,62 @@ def login() -> str | BaseResponse:
         session.pop("lang", None)  # the account's language applies from now on
         return redirect(_safe_next(form.next.data) or home_url(user))
     return render_template("auth/login.html", form=form)
+
+
+def _reset_limit() -> str:
+    return str(current_app.config.get("RATELIMIT_PASSWORD_RESET", "3 per hour"))
+
+
+def _reset_account() -> str:
+    return "reset:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+@bp.route("/masuk/lupa-sandi", methods=["GET", "POST"])
+@limiter.limit(_login_ip_limit, methods=["POST"])
+@limiter.limit(_reset_limit, key_func=_reset_account, methods=["POST"])
+def forgot_password() -> str | BaseResponse:
+    """Ask for a reset link; the answer is the same whether the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        send_reset_link(form.email.data or "")
+        flash(
+            _(
+                "If an account uses this address, we have emailed it a link to set a new "
+                "password. The link works once, for %(hours)s hours.",
+                hours=reset_hours(),
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/masuk/sandi-baru/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_ip_limit, methods=["POST"])
+def reset_password(token: str) -> str | BaseResponse | tuple[str, int]:
+    """Set a new password from an emailed link; it signs out every session of the account."""
+    user = read_token(token)
+    if user is None:
+        message = _("This link has expired or was already used. Ask for a new one.")
+        return render_template(
+            "auth/error.html",
+            title=_("Link no longer valid"),
+            message=message,
+            retry_url=url_for("auth.forgot_password"),
+        ), 400
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.new.data or "")  # also revokes every session: the link dies too
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        flash(_("Your new password is set. Sign in with it."), "info")
+        return redirect(url_for("auth.login"))
+    status = 400 if request.method == "POST" else 200
+    page = render_template(
+        "auth/reset.html", form=form, user=user, token=token, min_length=MIN_PASSWORD_LENGTH
+    )
+    return page, status
 
 
 @bp.post("/keluar")
