@@ -1,8 +1,9 @@
-"""Emailed links that let a user set a password: the password reset (any role).
+"""Emailed links that let a user set a password: the password reset (any role) and the
+activation of an account a facilitator created (no facilitator ever types a password).
 
 The token (``itsdangerous``, keyed by ``SECRET_KEY``) carries the user's id and a fingerprint
 of their current password hash and session version, and is timed
-(``PASSWORD_RESET_HOURS``). Setting the password changes both, so a used link dies at once
+(``PASSWORD_RESET_HOURS``; an activation link ``ACTIVATION_DAYS``). Setting the password changes both, so a used link dies at once
 (single use), as does every older link; so does signing out everywhere. The request form
 answers the same whether or not the address has an account (no user enumeration).
 """
@@ -27,15 +28,34 @@ from .models import User, db
 from .report.links import external_url
 from .report.render import HEADER_POLICY, mail_domain
 
-__all__ = ["RESET", "read_token", "reset_hours", "send_reset_link", "token_for"]
+__all__ = [
+    "ACTIVATE",
+    "RESET",
+    "link_hours",
+    "read_token",
+    "reset_hours",
+    "send_link",
+    "send_reset_link",
+    "token_for",
+]
 
 log = logging.getLogger(__name__)
 
 RESET = "opop-password-reset"
+ACTIVATE = "opop-account-activation"
+_ENDPOINTS = {RESET: "auth.reset_password", ACTIVATE: "auth.activate"}
+_TEMPLATES = {RESET: "email/password_reset.txt", ACTIVATE: "email/account_activation.txt"}
 
 
 def reset_hours() -> int:
     return int(current_app.config.get("PASSWORD_RESET_HOURS", 2))
+
+
+def link_hours(purpose: str) -> int:
+    """How long a link of this purpose works."""
+    if purpose == ACTIVATE:
+        return int(current_app.config.get("ACTIVATION_DAYS", 7)) * 24
+    return reset_hours()
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -51,11 +71,10 @@ def token_for(user: User, purpose: str = RESET) -> str:
     return str(_serializer(purpose).dumps({"u": user.id, "f": _fingerprint(user)}))
 
 
-def read_token(token: str, purpose: str = RESET, *, max_hours: int | None = None) -> User | None:
+def read_token(token: str, purpose: str = RESET) -> User | None:
     """The active user a still-valid, unused link belongs to, or None (expired, used, forged)."""
-    hours = reset_hours() if max_hours is None else max_hours
     try:
-        data = _serializer(purpose).loads(token, max_age=hours * 3600)
+        data = _serializer(purpose).loads(token, max_age=link_hours(purpose) * 3600)
     except (SignatureExpired, BadSignature):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("u"), int):
@@ -66,11 +85,14 @@ def read_token(token: str, purpose: str = RESET, *, max_hours: int | None = None
     return user
 
 
-def _message(user: User, url: str) -> EmailMessage:
+def _message(user: User, url: str, purpose: str) -> EmailMessage:
     with force_locale(user.language or "id"):
-        subject = _("OPOP Match: set a new password")
+        if purpose == ACTIVATE:
+            subject = _("OPOP Match: activate your account")
+        else:
+            subject = _("OPOP Match: set a new password")
         text = render_template(
-            "email/password_reset.txt", user=user, url=url, hours=reset_hours(), subject=subject
+            _TEMPLATES[purpose], user=user, url=url, hours=link_hours(purpose), subject=subject
         )
     msg = EmailMessage(policy=HEADER_POLICY)
     msg["Subject"] = subject
@@ -78,11 +100,25 @@ def _message(user: User, url: str) -> EmailMessage:
     local, _at, domain = user.email.partition("@")
     msg["To"] = Address(display_name=user.name, username=local, domain=domain)
     msg["Date"] = format_datetime(dt.datetime.now(dt.UTC))
-    msg["Message-ID"] = make_msgid(idstring="password-reset", domain=mail_domain())
+    msg["Message-ID"] = make_msgid(idstring=purpose, domain=mail_domain())
     msg["Auto-Submitted"] = "auto-generated"
     msg["Content-Language"] = user.language or "id"
     msg.set_content(text, cte="quoted-printable")
     return msg
+
+
+def send_link(user: User, purpose: str) -> str | None:
+    """Email ``user`` a link of ``purpose``; None when handed over, else why not."""
+    url = external_url(_ENDPOINTS[purpose], token=token_for(user, purpose))
+    sender = sender_from_config(current_app.config)
+    try:
+        sender.send(_message(user, url, purpose))
+    except MailError as exc:
+        log.warning("%s email to user %s not sent: %s", purpose, user.id, exc)
+        return str(exc)
+    finally:
+        sender.close()
+    return None
 
 
 def send_reset_link(email: str) -> bool:
@@ -94,13 +130,4 @@ def send_reset_link(email: str) -> bool:
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if user is None or not user.active:
         return False
-    url = external_url("auth.reset_password", token=token_for(user))
-    sender = sender_from_config(current_app.config)
-    try:
-        sender.send(_message(user, url))
-    except MailError as exc:
-        log.warning("password reset email to user %s not sent: %s", user.id, exc)
-        return False
-    finally:
-        sender.close()
-    return True
+    return send_link(user, RESET) is None

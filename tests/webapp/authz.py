@@ -215,6 +215,13 @@ MATRIX: list[Route] = [
         expect(400, visitor=400),
         label="(invalid link)",
     ),
+    Route(
+        "auth.activate",
+        "GET",
+        lambda w: "/masuk/aktifkan/not-a-valid-token",
+        expect(400, visitor=400),
+        label="(invalid link)",
+    ),
     Route("auth.account", "GET", lambda w: "/akun", expect()),
     Route(
         "auth.change_password",

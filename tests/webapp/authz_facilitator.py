@@ -143,6 +143,13 @@ MATRIX: list[Route] = [
         net(403, admin=302),
         label="(a facilitator: admins only)",
     ),
+    Route(
+        "facilitator.user_send_activation",
+        "POST",
+        lambda w: f"/fasilitator/pengguna/{w.users['facilitator'].id}/aktivasi",
+        net(403, admin=302),
+        label="(a facilitator: admins only)",
+    ),
     Route("api_tokens.token_page", "GET", lambda w: "/akun/token", expect()),
     Route(
         "api_tokens.token_page_revoke",

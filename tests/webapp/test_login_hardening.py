@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 
 import pytest
-from sqlalchemy import select
 
 from tests import factories as f
 from tests.webapp.test_auth import other_app
@@ -111,23 +110,6 @@ def test_the_account_page_refuses_a_common_password(client, login, officer):
     assert "terlalu umum" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, officer.id).check_password("sandi-rahasia-1")
-
-
-def test_the_facilitator_form_refuses_a_common_password(client, login, app):
-    admin = f.make_user("admin", email="root@example.org")
-    login(admin)
-    data = {
-        "name": "Boss",
-        "email": "boss@example.org",
-        "role": "facilitator",
-        "pesantren_id": "0",
-        "password": "qwertyuiop",
-        "language": "en",
-    }
-    response = client.post("/fasilitator/pengguna/baru?lang=en", data=data)
-    assert response.status_code == 200
-    assert "too common" in response.get_data(as_text=True)
-    assert db.session.scalar(select(User).where(User.email == "boss@example.org")) is None
 
 
 def test_the_cli_refuses_a_common_password(cli):

@@ -31,7 +31,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..extensions import limiter
 from ..forms import ForgotPasswordForm, LanguageForm, LoginForm, NewPasswordForm, PasswordForm
 from ..models import User, db, utcnow
-from ..password_links import read_token, reset_hours, send_reset_link
+from ..password_links import ACTIVATE, RESET, read_token, reset_hours, send_reset_link
 from ..passwords import MIN_PASSWORD_LENGTH, authenticate
 
 __all__ = ["CONTENT_SECURITY_POLICY", "bp", "home_url"]
@@ -132,8 +132,21 @@ def forgot_password() -> str | BaseResponse:
 @bp.route("/masuk/sandi-baru/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_ip_limit, methods=["POST"])
 def reset_password(token: str) -> str | BaseResponse | tuple[str, int]:
-    """Set a new password from an emailed link; it signs out every session of the account."""
-    user = read_token(token)
+    """Set a new password from an emailed reset link."""
+    return _set_password_from_link(token, RESET)
+
+
+@bp.route("/masuk/aktifkan/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_ip_limit, methods=["POST"])
+def activate(token: str) -> str | BaseResponse | tuple[str, int]:
+    """Choose the first password of an account a facilitator created (emailed link)."""
+    return _set_password_from_link(token, ACTIVATE)
+
+
+def _set_password_from_link(token: str, purpose: str) -> str | BaseResponse | tuple[str, int]:
+    """The form behind both links; setting the password signs out every session (and so the
+    link, whose token holds the old password hash, dies too)."""
+    user = read_token(token, purpose)
     if user is None:
         message = _("This link has expired or was already used. Ask for a new one.")
         return render_template(
@@ -144,7 +157,7 @@ def reset_password(token: str) -> str | BaseResponse | tuple[str, int]:
         ), 400
     form = NewPasswordForm()
     if form.validate_on_submit():
-        user.set_password(form.new.data or "")  # also revokes every session: the link dies too
+        user.set_password(form.new.data or "")
         db.session.commit()
         if current_user.is_authenticated:
             logout_user()
@@ -152,7 +165,12 @@ def reset_password(token: str) -> str | BaseResponse | tuple[str, int]:
         return redirect(url_for("auth.login"))
     status = 400 if request.method == "POST" else 200
     page = render_template(
-        "auth/reset.html", form=form, user=user, token=token, min_length=MIN_PASSWORD_LENGTH
+        "auth/reset.html",
+        form=form,
+        user=user,
+        action=url_for(request.endpoint or "auth.reset_password", token=token),
+        activation=purpose == ACTIVATE,
+        min_length=MIN_PASSWORD_LENGTH,
     )
     return page, status
 

@@ -7,6 +7,7 @@ facilitator and admin accounts or deactivate them.
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -20,7 +21,6 @@ from wtforms import (
     EmailField,
     FloatField,
     IntegerField,
-    PasswordField,
     SelectChoice,
     SelectField,
     StringField,
@@ -32,7 +32,7 @@ from matcher.vocabulary import EAST_JAVA_BOUNDS, REGION_TYPES
 
 from ...forms import MultiCheckboxField, labelled, language_choices
 from ...models import CURATION_STATUSES, LANGUAGES, Pesantren, Regency, User, db
-from ...passwords import PasswordPolicy
+from ...password_links import ACTIVATE, send_link
 from . import bp
 from .labels import CURATION_LABELS, REGION_LABELS, ROLE_LABELS
 
@@ -193,9 +193,6 @@ class UserForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"))
     pesantren_id = SelectField(_l("Pesantren (officers)"), coerce=int, default=0)
-    password = PasswordField(
-        _l("Initial password"), validators=[DataRequired(), Length(max=128), PasswordPolicy()]
-    )
     language = SelectField(
         _l("Language"), choices=[SelectChoice(lang, lang.upper()) for lang in LANGUAGES]
     )
@@ -232,12 +229,53 @@ def user_create() -> Any:
             pesantren_id=form.pesantren_id.data if form.role.data == "officer" else None,
             language=form.language.data,
         )
-        user.set_password(form.password.data or "")
+        # Nobody knows this password: the person chooses theirs from the activation link.
+        user.set_password(secrets.token_urlsafe(32))
         db.session.add(user)
         db.session.commit()
-        flash(_("Account for %(email)s created.", email=user.email), "info")
+        _send_activation(user)
         return redirect(url_for(".users"))
     return render_template("facilitator/user_form.html", form=form)
+
+
+def _send_activation(user: User) -> None:
+    problem = send_link(user, ACTIVATE)
+    if problem is None:
+        flash(
+            _("Account for %(email)s created; an activation link was emailed.", email=user.email),
+            "info",
+        )
+    else:
+        flash(
+            _(
+                "The activation email to %(email)s could not be sent (%(problem)s). "
+                "Send it again from the accounts list.",
+                email=user.email,
+                problem=problem,
+            ),
+            "error",
+        )
+
+
+@bp.post("/pengguna/<int:user_id>/aktivasi")
+def user_send_activation(user_id: int) -> Any:
+    """Email a new activation link to an account that has never signed in."""
+    user = db.session.get(User, user_id) or abort(404)
+    if user.role not in _creatable_roles() or user.id == current_user.id:
+        abort(403)
+    if user.last_login_at is not None or not user.active:
+        flash(_("%(email)s has already signed in or is deactivated.", email=user.email), "error")
+        return redirect(url_for(".users"))
+    problem = send_link(user, ACTIVATE)
+    if problem is None:
+        flash(_("A new activation link was emailed to %(email)s.", email=user.email), "info")
+    else:
+        flash(
+            _("The email to %(email)s could not be sent (%(problem)s).", email=user.email,
+              problem=problem),
+            "error",
+        )  # fmt: skip
+    return redirect(url_for(".users"))
 
 
 @bp.post("/pengguna/<int:user_id>/aktif")
