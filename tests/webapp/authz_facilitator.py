@@ -144,6 +144,20 @@ MATRIX: list[Route] = [
         label="(a facilitator: admins only)",
     ),
     Route(
+        "facilitator.user_edit",
+        "GET",
+        lambda w: f"/fasilitator/pengguna/{w.users['officer_b'].id}/ubah",
+        net(),
+        label="(an officer)",
+    ),
+    Route(
+        "facilitator.user_edit",
+        "GET",
+        lambda w: f"/fasilitator/pengguna/{w.users['facilitator'].id}/ubah",
+        net(403, admin=200),
+        label="(a facilitator: admins only)",
+    ),
+    Route(
         "facilitator.user_send_activation",
         "POST",
         lambda w: f"/fasilitator/pengguna/{w.users['facilitator'].id}/aktivasi",

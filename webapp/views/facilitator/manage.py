@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from wtforms import (
+    BooleanField,
     EmailField,
     FloatField,
     IntegerField,
@@ -188,18 +189,32 @@ def _creatable_roles() -> list[str]:
     return ["officer", "facilitator", "admin"] if current_user.role == "admin" else ["officer"]
 
 
-class UserForm(FlaskForm):
+class UserEditForm(FlaskForm):
+    """What a facilitator may change on an account (the email is the sign-in: it stays)."""
+
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"))
     pesantren_id = SelectField(_l("Pesantren (officers)"), coerce=int, default=0)
     language = SelectField(
         _l("Language"), choices=[SelectChoice(lang, lang.upper()) for lang in LANGUAGES]
     )
+    active = BooleanField(_l("Active (may sign in)"), default=True)
 
     def validate_pesantren_id(self, field: SelectField) -> None:
         if self.role.data == "officer" and not field.data:
             raise ValidationError(_("An officer must belong to a pesantren."))
+
+    def fill_choices(self) -> None:
+        self.role.choices = labelled(_creatable_roles(), ROLE_LABELS)
+        self.pesantren_id.choices = [SelectChoice(0, "—")] + [
+            SelectChoice(p.id, p.name)
+            for p in db.session.scalars(select(Pesantren).order_by(Pesantren.name))
+        ]
+
+
+class UserForm(UserEditForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    active = None  # a new account is active; it signs in once activated
 
     def validate_email(self, field: EmailField) -> None:
         field.data = (field.data or "").strip().lower()
@@ -216,11 +231,7 @@ def users() -> str:
 @bp.route("/pengguna/baru", methods=["GET", "POST"])
 def user_create() -> Any:
     form = UserForm()
-    form.role.choices = labelled(_creatable_roles(), ROLE_LABELS)
-    form.pesantren_id.choices = [SelectChoice(0, "—")] + [
-        SelectChoice(p.id, p.name)
-        for p in db.session.scalars(select(Pesantren).order_by(Pesantren.name))
-    ]
+    form.fill_choices()
     if form.validate_on_submit():
         user = User(
             name=form.name.data,
@@ -255,6 +266,32 @@ def _send_activation(user: User) -> None:
             ),
             "error",
         )
+
+
+@bp.route("/pengguna/<int:user_id>/ubah", methods=["GET", "POST"])
+def user_edit(user_id: int) -> Any:
+    """Change an account's name, role, pesantren, language or access. A change of role,
+    pesantren or access signs the account out everywhere (its rights changed)."""
+    user = db.session.get(User, user_id) or abort(404)
+    if user.role not in _creatable_roles() or user.id == current_user.id:
+        abort(403)
+    form = UserEditForm(obj=user if request.method == "GET" else None)
+    form.fill_choices()
+    if request.method == "GET":
+        form.pesantren_id.data = user.pesantren_id or 0
+    if form.validate_on_submit():
+        pesantren_id = form.pesantren_id.data if form.role.data == "officer" else None
+        rights = (form.role.data, pesantren_id, bool(form.active.data))
+        if rights != (user.role, user.pesantren_id, user.active):
+            user.revoke_sessions()
+        user.name = form.name.data or user.name
+        user.role, user.pesantren_id, user.active = rights
+        user.language = form.language.data or user.language
+        db.session.commit()
+        flash(_("Account %(email)s saved.", email=user.email), "info")
+        return redirect(url_for(".users"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("facilitator/user_form.html", form=form, edited=user), status
 
 
 @bp.post("/pengguna/<int:user_id>/aktivasi")
