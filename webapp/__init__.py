@@ -25,7 +25,26 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_blueprints(app)
     configure_templates(app)
     configure_input_guards(app)
+    warn_about_insecure_cookies(app)
     return app
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0:0:0:0:0:0:0:1")
+
+
+def warn_about_insecure_cookies(app: Flask) -> None:
+    """Log a warning when the app serves a non-local address (``BASE_URL``) without the Secure
+    cookie flag: behind HTTPS the session cookie must never travel over plain HTTP."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(str(app.config.get("BASE_URL") or "")).hostname or "").lower()
+    local = host in LOCAL_HOSTS or host.endswith((".localhost", ".test")) or host.startswith("127.")
+    if host and not local and not app.config.get("SESSION_COOKIE_SECURE"):
+        app.logger.warning(
+            "Serving %s with SESSION_COOKIE_SECURE off: the session cookie may travel over plain "
+            "HTTP. Behind HTTPS set OPOP_SESSION_COOKIE_SECURE=true (README, Production).",
+            host,
+        )
 
 
 def _instance_path() -> str | None:

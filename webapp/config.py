@@ -26,7 +26,11 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "RATELIMIT_STORAGE_URI": "memory://",
-    "RATELIMIT_LOGIN": "10 per minute;50 per hour",
+    "RATELIMIT_LOGIN": "10 per minute;50 per hour",  # sign-in attempts per account (email)
+    "RATELIMIT_LOGIN_IP": "60 per minute;300 per hour",  # ... and per address (one NAT: many)
+    "RATELIMIT_PASSWORD_RESET": "3 per hour",  # reset emails asked for one account (email)
+    "PASSWORD_RESET_HOURS": 2,  # a reset link works once, for this long
+    "ACTIVATION_DAYS": 7,  # a new account's activation link works once, for this long
     "RATELIMIT_API": "300 per minute",
     "RATELIMIT_ANSWER_LINK": "30 per minute;200 per hour",  # /jawab/<token>, per address
     "SMTP_HOST": "localhost",

@@ -33,6 +33,7 @@ from matcher.vocabulary import CERT_KINDS, REGION_TYPES
 
 from .listings.rules import MAX_NOTE_LENGTH
 from .models import DECLINE_REASONS, LANGUAGES, PERIODS
+from .passwords import PasswordPolicy
 
 __all__ = [
     "AcceptForm",
@@ -41,18 +42,18 @@ __all__ = [
     "CompleteDealForm",
     "DECLINE_LABELS",
     "DeclineForm",
+    "ForgotPasswordForm",
     "LanguageForm",
     "ListingForm",
     "LoginForm",
     "MAX_NOTE_LENGTH",
+    "NewPasswordForm",
     "PERIOD_LABELS",
     "PasswordForm",
     "PostForm",
     "REGION_LABELS",
     "SearchForm",
 ]
-
-MIN_PASSWORD_LENGTH = 8
 
 CERT_LABELS = {
     "halal": _l("Halal"),
@@ -117,21 +118,31 @@ class LoginForm(FlaskForm):
 class PasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     new = PasswordField(
-        _l("New password"),
-        validators=[
-            DataRequired(),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
-            ),
-        ],
+        _l("New password"), validators=[DataRequired(), Length(max=200), PasswordPolicy()]
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("new", message=_l("The two passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField(_l("Send me a link"))
+
+
+class NewPasswordForm(FlaskForm):
+    """Set a password from an emailed link (no current password: the link stands for it)."""
+
+    new = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(max=200), PasswordPolicy()]
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The two passwords differ."))],
+    )
+    submit = SubmitField(_l("Set the password"))
 
 
 class LanguageForm(FlaskForm):

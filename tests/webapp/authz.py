@@ -207,6 +207,21 @@ MATRIX: list[Route] = [
     # accounts
     Route("auth.login", "GET", lambda w: "/masuk", expect(302, visitor=200)),
     Route("auth.logout", "POST", lambda w: "/keluar", expect(302)),
+    Route("auth.forgot_password", "GET", lambda w: "/masuk/lupa-sandi", expect(visitor=200)),
+    Route(
+        "auth.reset_password",
+        "GET",
+        lambda w: "/masuk/sandi-baru/not-a-valid-token",
+        expect(400, visitor=400),
+        label="(invalid link)",
+    ),
+    Route(
+        "auth.activate",
+        "GET",
+        lambda w: "/masuk/aktifkan/not-a-valid-token",
+        expect(400, visitor=400),
+        label="(invalid link)",
+    ),
     Route("auth.account", "GET", lambda w: "/akun", expect()),
     Route(
         "auth.change_password",

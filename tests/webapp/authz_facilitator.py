@@ -143,6 +143,27 @@ MATRIX: list[Route] = [
         net(403, admin=302),
         label="(a facilitator: admins only)",
     ),
+    Route(
+        "facilitator.user_edit",
+        "GET",
+        lambda w: f"/fasilitator/pengguna/{w.users['officer_b'].id}/ubah",
+        net(),
+        label="(an officer)",
+    ),
+    Route(
+        "facilitator.user_edit",
+        "GET",
+        lambda w: f"/fasilitator/pengguna/{w.users['facilitator'].id}/ubah",
+        net(403, admin=200),
+        label="(a facilitator: admins only)",
+    ),
+    Route(
+        "facilitator.user_send_activation",
+        "POST",
+        lambda w: f"/fasilitator/pengguna/{w.users['facilitator'].id}/aktivasi",
+        net(403, admin=302),
+        label="(a facilitator: admins only)",
+    ),
     Route("api_tokens.token_page", "GET", lambda w: "/akun/token", expect()),
     Route(
         "api_tokens.token_page_revoke",

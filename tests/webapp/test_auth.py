@@ -123,7 +123,7 @@ def test_password_change_needs_the_current_password(client, login, officer):
     response = client.post(
         "/akun/sandi", data={"current": "sandi-rahasia-1", "new": "pendek", "confirm": "pendek"}
     )
-    assert "Gunakan minimal 8 karakter." in response.get_data(as_text=True)
+    assert "Gunakan minimal 10 karakter." in response.get_data(as_text=True)
     response = client.post(
         "/akun/sandi",
         data={"current": "sandi-rahasia-1", "new": "baru-sekali-9", "confirm": "baru-sekali-9"},

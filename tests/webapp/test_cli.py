@@ -129,7 +129,7 @@ def test_user_create_prompts_for_the_password(cli):
     [
         (["--role", "officer"], "an officer belongs to one pesantren"),
         (["--role", "officer", "--pesantren", "512035790009"], "no pesantren with NSPP"),
-        (["--role", "admin", "--password", "short"], "at least 8 characters"),
+        (["--role", "admin", "--password", "short"], "at least 10 characters"),
     ],
 )
 def test_user_create_refuses_bad_input(cli, args, message):

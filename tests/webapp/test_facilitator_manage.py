@@ -103,14 +103,13 @@ def test_facilitators_create_officers_only_and_admins_create_facilitators(
         "email": "Hasan@Example.org",
         "role": "officer",
         "pesantren_id": str(p.id),
-        "password": "rahasia-panjang",
         "language": "id",
     }
     assert client.post("/fasilitator/pengguna/baru", data=officer).status_code == 302
     created = db.session.scalar(select(User).where(User.email == "hasan@example.org"))
     assert created.role == "officer"
     assert created.pesantren_id == p.id
-    assert created.check_password("rahasia-panjang")
+    assert not created.check_password("")  # no password until the person activates it
     sneaky = {**officer, "email": "boss@example.org", "role": "admin"}
     assert client.post("/fasilitator/pengguna/baru", data=sneaky).status_code == 200
     assert db.session.scalar(select(User).where(User.email == "boss@example.org")) is None
@@ -128,7 +127,6 @@ def test_an_officer_account_needs_a_pesantren(client, login, facilitator):
         "email": "x@example.org",
         "role": "officer",
         "pesantren_id": "0",
-        "password": "rahasia-panjang",
         "language": "id",
     }
     assert client.post("/fasilitator/pengguna/baru", data=data).status_code == 200
@@ -154,3 +152,52 @@ def test_whatsapp_numbers_are_written_as_wa_me_wants_them():
     assert normalise_whatsapp("0812-3456-7890") == "6281234567890"
     assert normalise_whatsapp("+62 812 3456 7890") == "6281234567890"
     assert normalise_whatsapp("6281234567890") == "6281234567890"
+
+
+def test_a_facilitator_edits_an_officer_and_the_change_signs_them_out(app, client, login):
+    facilitator = f.make_user("facilitator", email="fasil@example.org")
+    a, b = f.make_pesantren("3579"), f.make_pesantren("3578")
+    officer = f.make_user("officer", email="hasan@example.org", pesantren=a)
+    db.session.commit()
+    elsewhere = app.test_client()
+    with elsewhere.session_transaction() as session:
+        session["_user_id"] = officer.get_id()
+    assert elsewhere.get("/saya").status_code == 200
+    login(facilitator)
+    page = client.get(f"/fasilitator/pengguna/{officer.id}/ubah").get_data(as_text=True)
+    assert "Ubah akun hasan@example.org" in page
+    data = {"name": "Ust. Hasan", "role": "officer", "pesantren_id": str(b.id), "language": "en"}
+    response = client.post(f"/fasilitator/pengguna/{officer.id}/ubah", data=data)
+    assert response.status_code == 302
+    db.session.expire_all()
+    edited = db.session.get(User, officer.id)
+    assert (edited.name, edited.pesantren_id, edited.language, edited.active) == (
+        "Ust. Hasan",
+        b.id,
+        "en",
+        False,  # the box was not ticked
+    )
+    assert elsewhere.get("/saya").status_code == 302  # signed out: its rights changed
+    # a facilitator may not promote anyone; an officer needs a pesantren
+    promote = {**data, "role": "admin", "active": "y"}
+    assert client.post(f"/fasilitator/pengguna/{officer.id}/ubah", data=promote).status_code == 400
+    orphan = {**data, "pesantren_id": "0", "active": "y"}
+    response = client.post(f"/fasilitator/pengguna/{officer.id}/ubah", data=orphan)
+    assert response.status_code == 400
+    assert "Petugas harus terikat pada satu pesantren." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, officer.id).role == "officer"
+
+
+def test_only_the_name_and_language_change_keeps_the_sessions(app, client, login):
+    facilitator = f.make_user("facilitator", email="fasil@example.org")
+    a = f.make_pesantren("3579")
+    officer = f.make_user("officer", email="hasan@example.org", pesantren=a)
+    db.session.commit()
+    version = officer.session_version
+    login(facilitator)
+    data = {"name": "Baru", "role": "officer", "pesantren_id": str(a.id), "language": "id"}
+    client.post(f"/fasilitator/pengguna/{officer.id}/ubah", data={**data, "active": "y"})
+    db.session.expire_all()
+    assert db.session.get(User, officer.id).session_version == version
+    assert db.session.get(User, officer.id).name == "Baru"

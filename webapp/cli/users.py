@@ -5,15 +5,15 @@ from __future__ import annotations
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from matcher.identifiers import normalise_identifier
 
 from ..models import LANGUAGES, ROLES, Pesantren, User, db
+from ..passwords import MIN_PASSWORD_LENGTH, password_problem
 
 __all__ = ["MIN_PASSWORD_LENGTH", "create_user", "user"]
-
-MIN_PASSWORD_LENGTH = 8
 
 
 class UserError(ValueError):
@@ -38,8 +38,10 @@ def create_user(
         raise UserError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
     if language not in LANGUAGES:
         raise UserError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    problem = password_problem(password)
+    if problem is not None:
+        with force_locale("en"):
+            raise UserError(f"password refused: {problem}")
     exists = db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower()))
     if exists is not None:
         raise UserError(f"an account with email {email} already exists")

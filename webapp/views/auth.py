@@ -1,6 +1,8 @@
 """Accounts: sign in and out, change password and language; security headers for every page.
 
-Sign-in is rate-limited (``RATELIMIT_LOGIN``), passwords are checked against the stored hash,
+Sign-in is rate-limited per account (``RATELIMIT_LOGIN``, keyed by the email tried) and per
+address (``RATELIMIT_LOGIN_IP``), in the store ``RATELIMIT_STORAGE_URI`` names (shared by all
+workers when it is e.g. Redis), passwords are checked against the stored hash,
 and the post-login redirect only follows local paths. Accounts themselves are created by the
 ``opop-match user create`` command or the facilitator's users page.
 """
@@ -23,13 +25,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import func, select
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..extensions import limiter
-from ..forms import LanguageForm, LoginForm, PasswordForm
+from ..forms import ForgotPasswordForm, LanguageForm, LoginForm, NewPasswordForm, PasswordForm
 from ..models import User, db, utcnow
+from ..password_links import ACTIVATE, RESET, read_token, reset_hours, send_reset_link
+from ..passwords import MIN_PASSWORD_LENGTH, authenticate
 
 __all__ = ["CONTENT_SECURITY_POLICY", "bp", "home_url"]
 
@@ -69,16 +72,25 @@ def _login_limit() -> str:
     return str(current_app.config.get("RATELIMIT_LOGIN", "10 per minute"))
 
 
+def _login_ip_limit() -> str:
+    return str(current_app.config.get("RATELIMIT_LOGIN_IP", "60 per minute"))
+
+
+def _login_account() -> str:
+    """The rate-limit key of a sign-in attempt: the account (email) tried, from any address."""
+    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
 @bp.route("/masuk", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_ip_limit, methods=["POST"])
+@limiter.limit(_login_limit, key_func=_login_account, methods=["POST"])
 def login() -> str | BaseResponse:
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        email = (form.email.data or "").strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user is None or not user.check_password(form.password.data or "") or not user.active:
+        user = authenticate(form.email.data or "", form.password.data or "")
+        if user is None:
             flash(_("Wrong email or password."), "error")
             return render_template("auth/login.html", form=form), 200
         login_user(user)
@@ -87,6 +99,80 @@ def login() -> str | BaseResponse:
         session.pop("lang", None)  # the account's language applies from now on
         return redirect(_safe_next(form.next.data) or home_url(user))
     return render_template("auth/login.html", form=form)
+
+
+def _reset_limit() -> str:
+    return str(current_app.config.get("RATELIMIT_PASSWORD_RESET", "3 per hour"))
+
+
+def _reset_account() -> str:
+    return "reset:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+@bp.route("/masuk/lupa-sandi", methods=["GET", "POST"])
+@limiter.limit(_login_ip_limit, methods=["POST"])
+@limiter.limit(_reset_limit, key_func=_reset_account, methods=["POST"])
+def forgot_password() -> str | BaseResponse:
+    """Ask for a reset link; the answer is the same whether the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        send_reset_link(form.email.data or "")
+        flash(
+            _(
+                "If an account uses this address, we have emailed it a link to set a new "
+                "password. The link works once, for %(hours)s hours.",
+                hours=reset_hours(),
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/masuk/sandi-baru/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_ip_limit, methods=["POST"])
+def reset_password(token: str) -> str | BaseResponse | tuple[str, int]:
+    """Set a new password from an emailed reset link."""
+    return _set_password_from_link(token, RESET)
+
+
+@bp.route("/masuk/aktifkan/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_ip_limit, methods=["POST"])
+def activate(token: str) -> str | BaseResponse | tuple[str, int]:
+    """Choose the first password of an account a facilitator created (emailed link)."""
+    return _set_password_from_link(token, ACTIVATE)
+
+
+def _set_password_from_link(token: str, purpose: str) -> str | BaseResponse | tuple[str, int]:
+    """The form behind both links; setting the password signs out every session (and so the
+    link, whose token holds the old password hash, dies too)."""
+    user = read_token(token, purpose)
+    if user is None:
+        message = _("This link has expired or was already used. Ask for a new one.")
+        return render_template(
+            "auth/error.html",
+            title=_("Link no longer valid"),
+            message=message,
+            retry_url=url_for("auth.forgot_password"),
+        ), 400
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.new.data or "")
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        flash(_("Your new password is set. Sign in with it."), "info")
+        return redirect(url_for("auth.login"))
+    status = 400 if request.method == "POST" else 200
+    page = render_template(
+        "auth/reset.html",
+        form=form,
+        user=user,
+        action=url_for(request.endpoint or "auth.reset_password", token=token),
+        activation=purpose == ACTIVATE,
+        min_length=MIN_PASSWORD_LENGTH,
+    )
+    return page, status
 
 
 @bp.post("/keluar")

@@ -7,6 +7,7 @@ facilitator and admin accounts or deactivate them.
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -17,10 +18,10 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from wtforms import (
+    BooleanField,
     EmailField,
     FloatField,
     IntegerField,
-    PasswordField,
     SelectChoice,
     SelectField,
     StringField,
@@ -32,6 +33,7 @@ from matcher.vocabulary import EAST_JAVA_BOUNDS, REGION_TYPES
 
 from ...forms import MultiCheckboxField, labelled, language_choices
 from ...models import CURATION_STATUSES, LANGUAGES, Pesantren, Regency, User, db
+from ...password_links import ACTIVATE, send_link
 from . import bp
 from .labels import CURATION_LABELS, REGION_LABELS, ROLE_LABELS
 
@@ -187,21 +189,32 @@ def _creatable_roles() -> list[str]:
     return ["officer", "facilitator", "admin"] if current_user.role == "admin" else ["officer"]
 
 
-class UserForm(FlaskForm):
+class UserEditForm(FlaskForm):
+    """What a facilitator may change on an account (the email is the sign-in: it stays)."""
+
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"))
     pesantren_id = SelectField(_l("Pesantren (officers)"), coerce=int, default=0)
-    password = PasswordField(
-        _l("Initial password"), validators=[DataRequired(), Length(min=8, max=128)]
-    )
     language = SelectField(
         _l("Language"), choices=[SelectChoice(lang, lang.upper()) for lang in LANGUAGES]
     )
+    active = BooleanField(_l("Active (may sign in)"), default=True)
 
     def validate_pesantren_id(self, field: SelectField) -> None:
         if self.role.data == "officer" and not field.data:
             raise ValidationError(_("An officer must belong to a pesantren."))
+
+    def fill_choices(self) -> None:
+        self.role.choices = labelled(_creatable_roles(), ROLE_LABELS)
+        self.pesantren_id.choices = [SelectChoice(0, "—")] + [
+            SelectChoice(p.id, p.name)
+            for p in db.session.scalars(select(Pesantren).order_by(Pesantren.name))
+        ]
+
+
+class UserForm(UserEditForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    active = None  # a new account is active; it signs in once activated
 
     def validate_email(self, field: EmailField) -> None:
         field.data = (field.data or "").strip().lower()
@@ -218,11 +231,7 @@ def users() -> str:
 @bp.route("/pengguna/baru", methods=["GET", "POST"])
 def user_create() -> Any:
     form = UserForm()
-    form.role.choices = labelled(_creatable_roles(), ROLE_LABELS)
-    form.pesantren_id.choices = [SelectChoice(0, "—")] + [
-        SelectChoice(p.id, p.name)
-        for p in db.session.scalars(select(Pesantren).order_by(Pesantren.name))
-    ]
+    form.fill_choices()
     if form.validate_on_submit():
         user = User(
             name=form.name.data,
@@ -231,12 +240,79 @@ def user_create() -> Any:
             pesantren_id=form.pesantren_id.data if form.role.data == "officer" else None,
             language=form.language.data,
         )
-        user.set_password(form.password.data or "")
+        # Nobody knows this password: the person chooses theirs from the activation link.
+        user.set_password(secrets.token_urlsafe(32))
         db.session.add(user)
         db.session.commit()
-        flash(_("Account for %(email)s created.", email=user.email), "info")
+        _send_activation(user)
         return redirect(url_for(".users"))
     return render_template("facilitator/user_form.html", form=form)
+
+
+def _send_activation(user: User) -> None:
+    problem = send_link(user, ACTIVATE)
+    if problem is None:
+        flash(
+            _("Account for %(email)s created; an activation link was emailed.", email=user.email),
+            "info",
+        )
+    else:
+        flash(
+            _(
+                "The activation email to %(email)s could not be sent (%(problem)s). "
+                "Send it again from the accounts list.",
+                email=user.email,
+                problem=problem,
+            ),
+            "error",
+        )
+
+
+@bp.route("/pengguna/<int:user_id>/ubah", methods=["GET", "POST"])
+def user_edit(user_id: int) -> Any:
+    """Change an account's name, role, pesantren, language or access. A change of role,
+    pesantren or access signs the account out everywhere (its rights changed)."""
+    user = db.session.get(User, user_id) or abort(404)
+    if user.role not in _creatable_roles() or user.id == current_user.id:
+        abort(403)
+    form = UserEditForm(obj=user if request.method == "GET" else None)
+    form.fill_choices()
+    if request.method == "GET":
+        form.pesantren_id.data = user.pesantren_id or 0
+    if form.validate_on_submit():
+        pesantren_id = form.pesantren_id.data if form.role.data == "officer" else None
+        rights = (form.role.data, pesantren_id, bool(form.active.data))
+        if rights != (user.role, user.pesantren_id, user.active):
+            user.revoke_sessions()
+        user.name = form.name.data or user.name
+        user.role, user.pesantren_id, user.active = rights
+        user.language = form.language.data or user.language
+        db.session.commit()
+        flash(_("Account %(email)s saved.", email=user.email), "info")
+        return redirect(url_for(".users"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("facilitator/user_form.html", form=form, edited=user), status
+
+
+@bp.post("/pengguna/<int:user_id>/aktivasi")
+def user_send_activation(user_id: int) -> Any:
+    """Email a new activation link to an account that has never signed in."""
+    user = db.session.get(User, user_id) or abort(404)
+    if user.role not in _creatable_roles() or user.id == current_user.id:
+        abort(403)
+    if user.last_login_at is not None or not user.active:
+        flash(_("%(email)s has already signed in or is deactivated.", email=user.email), "error")
+        return redirect(url_for(".users"))
+    problem = send_link(user, ACTIVATE)
+    if problem is None:
+        flash(_("A new activation link was emailed to %(email)s.", email=user.email), "info")
+    else:
+        flash(
+            _("The email to %(email)s could not be sent (%(problem)s).", email=user.email,
+              problem=problem),
+            "error",
+        )  # fmt: skip
+    return redirect(url_for(".users"))
 
 
 @bp.post("/pengguna/<int:user_id>/aktif")
