@@ -11,15 +11,7 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
 from tests import factories as f
-from tests.webapp.report_helpers import start_smtp
 from webapp.models import User, db
-
-
-@pytest.fixture
-def smtp() -> Any:
-    server = start_smtp()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

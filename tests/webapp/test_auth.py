@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from flask import g, request_started
 
 from tests import factories as f
+from tests.webapp.app_helpers import other_app
 from tests.webapp.authz import build_world, fingerprint
-from webapp import create_app
 from webapp.models import Listing, Proposal, User, db
 
 
@@ -19,20 +17,6 @@ def officer(app):
     user = f.make_user("officer", email="ahmad@example.org", password="sandi-rahasia-1")
     db.session.commit()
     return user
-
-
-@contextmanager
-def other_app(app_config, **overrides):
-    """The same database under different settings (CSRF or the rate limiter switched on)."""
-    application = create_app({**app_config, **overrides})
-    request_started.connect(_fresh_g, application)
-    with application.app_context():
-        yield application, application.test_client()
-        db.session.remove()
-
-
-def _fresh_g(sender, **extra):
-    g.__dict__.clear()  # as the conftest's app does: no user or locale cached between requests
 
 
 def _csrf(page: str) -> str:

@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from tests import factories as f
-from tests.webapp.test_auth import other_app
+from tests.webapp.app_helpers import other_app
 from webapp import create_app
 from webapp.models import User, db, users
 from webapp.passwords import password_problem

@@ -11,19 +11,11 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from tests import factories as f
-from tests.webapp.report_helpers import start_smtp
-from tests.webapp.test_auth import other_app
+from tests.webapp.app_helpers import other_app
 from webapp.models import User, db
 from webapp.password_links import RESET, token_for
 
 SAME_ANSWER = "Jika ada akun dengan alamat ini"
-
-
-@pytest.fixture
-def smtp() -> Any:
-    server = start_smtp()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

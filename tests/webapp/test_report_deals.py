@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.webapp.report_helpers import WEEK, build_week, parts
-from tests.webapp.test_report_weekly import app_config, smtp  # noqa: F401 - fixtures
+from tests.webapp.test_report_weekly import app_config  # noqa: F401 - fixture
 from webapp.models import ProposalEvent, db
 
 

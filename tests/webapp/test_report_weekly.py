@@ -31,13 +31,6 @@ MAIL_FROM = "OPOP Match <laporan@opop-match.test>"
 
 
 @pytest.fixture
-def smtp() -> Any:
-    server = start_smtp()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def app_config(app_config: dict[str, Any], smtp: Any) -> dict[str, Any]:
     app_config.update(
         SMTP_HOST="127.0.0.1",
