@@ -13,9 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import make_msgid
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -26,7 +25,7 @@ from sqlalchemy import func, select
 from .mail import MailError, sender_from_config
 from .models import User, db
 from .report.links import external_url
-from .report.render import HEADER_POLICY, mail_domain
+from .report.render import automated_message, mail_domain
 
 __all__ = [
     "ACTIVATE",
@@ -94,14 +93,13 @@ def _message(user: User, url: str, purpose: str) -> EmailMessage:
         text = render_template(
             _TEMPLATES[purpose], user=user, url=url, hours=link_hours(purpose), subject=subject
         )
-    msg = EmailMessage(policy=HEADER_POLICY)
-    msg["Subject"] = subject
-    msg["From"] = str(current_app.config["MAIL_FROM"])
-    local, _at, domain = user.email.partition("@")
-    msg["To"] = Address(display_name=user.name, username=local, domain=domain)
-    msg["Date"] = format_datetime(dt.datetime.now(dt.UTC))
-    msg["Message-ID"] = make_msgid(idstring=purpose, domain=mail_domain())
-    msg["Auto-Submitted"] = "auto-generated"
+    msg = automated_message(
+        subject,
+        user.name,
+        user.email,
+        now=dt.datetime.now(dt.UTC),
+        message_id=make_msgid(idstring=purpose, domain=mail_domain()),
+    )
     msg["Content-Language"] = user.language or "id"
     msg.set_content(text, cte="quoted-printable")
     return msg

@@ -24,9 +24,8 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import make_msgid
 
 from flask import current_app, render_template
 from flask_babel import force_locale, ngettext
@@ -42,7 +41,7 @@ from ..models import LANGUAGES, NoticeLog, Pesantren, ProposalEvent, ProposalPar
 from .labels import DECLINE_LABELS, KIND_LABELS
 from .links import external_url
 from .officer import leg_lines
-from .render import HEADER_POLICY, mail_domain
+from .render import automated_message, mail_domain
 
 __all__ = [
     "FIRST_LOOKBACK",
@@ -228,17 +227,16 @@ def build_notice(notice: Notice, now: dt.datetime) -> EmailMessage:
         }
         text = render_template("email/notice.txt", **context)
         html = render_template("email/notice.html", **context)
-    msg = EmailMessage(policy=HEADER_POLICY)
-    msg["Subject"] = subject
-    msg["From"] = str(current_app.config["MAIL_FROM"])
-    local, _at, domain = person.address.partition("@")
-    msg["To"] = Address(display_name=person.name, username=local, domain=domain)
-    msg["Date"] = format_datetime(now.astimezone(dt.UTC))
-    msg["Message-ID"] = make_msgid(idstring="notice", domain=mail_domain())
+    msg = automated_message(
+        str(subject),
+        person.name,
+        person.address,
+        now=now,
+        message_id=make_msgid(idstring="notice", domain=mail_domain()),
+    )
     msg["List-Id"] = f"OPOP Match proposal notices <notices.{mail_domain()}>"
     msg["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(text, cte="quoted-printable")
     msg.add_alternative(html, subtype="html", cte="quoted-printable")
     msg["Content-Language"] = person.language

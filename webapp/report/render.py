@@ -37,6 +37,7 @@ HEADER_POLICY = policy.default.clone(max_line_length=998)
 
 __all__ = [
     "HEADER_POLICY",
+    "automated_message",
     "Rendered",
     "build_message",
     "mail_domain",
@@ -165,22 +166,33 @@ def new_message_id(week: str) -> str:
     return make_msgid(idstring=f"report.{week}", domain=mail_domain())
 
 
+def automated_message(
+    subject: str, name: str, address: str, *, now: dt.datetime, message_id: str
+) -> EmailMessage:
+    """The headers every email of OPOP Match carries (subject, sender, the named recipient,
+    date, id, ``Auto-Submitted``); the caller adds list headers and the body."""
+    msg = EmailMessage(policy=HEADER_POLICY)
+    msg["Subject"] = subject
+    msg["From"] = str(current_app.config["MAIL_FROM"])
+    local, _at, domain = address.partition("@")
+    msg["To"] = Address(display_name=name, username=local, domain=domain)
+    msg["Date"] = format_datetime(now.astimezone(dt.UTC))
+    msg["Message-ID"] = message_id
+    msg["Auto-Submitted"] = "auto-generated"
+    return msg
+
+
 def build_message(
     report: Report, rendered: Rendered, *, message_id: str, now: dt.datetime
 ) -> EmailMessage:
     """The email for ``report``: text and HTML alternatives with list headers."""
     recipient = report.recipient
-    msg = EmailMessage(policy=HEADER_POLICY)
-    msg["Subject"] = rendered.subject
-    msg["From"] = str(current_app.config["MAIL_FROM"])
-    local, _at, domain = recipient.address.partition("@")
-    msg["To"] = Address(display_name=recipient.name, username=local, domain=domain)
-    msg["Date"] = format_datetime(now.astimezone(dt.UTC))
-    msg["Message-ID"] = message_id
+    msg = automated_message(
+        rendered.subject, recipient.name, recipient.address, now=now, message_id=message_id
+    )
     msg["List-Id"] = f"OPOP Match weekly report <weekly-report.{mail_domain()}>"
     msg["List-Unsubscribe"] = f"<{unsubscribe_url(recipient.address)}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    msg["Auto-Submitted"] = "auto-generated"
     # quoted-printable: 7-bit safe for any relay, yet the text stays readable in the source.
     msg.set_content(rendered.text, cte="quoted-printable")
     msg.add_alternative(rendered.html, subtype="html", cte="quoted-printable")

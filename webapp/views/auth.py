@@ -9,6 +9,7 @@ and the post-login redirect only follows local paths. Accounts themselves are cr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import (
@@ -76,14 +77,19 @@ def _login_ip_limit() -> str:
     return str(current_app.config.get("RATELIMIT_LOGIN_IP", "60 per minute"))
 
 
-def _login_account() -> str:
-    """The rate-limit key of a sign-in attempt: the account (email) tried, from any address."""
-    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
+def _account_key(purpose: str) -> Callable[[], str]:
+    """A rate-limit key per account: the email posted (sign-in tried, reset asked), whatever
+    address the request comes from."""
+
+    def key() -> str:
+        return f"{purpose}:" + (request.form.get("email") or "").strip().lower()[:254]
+
+    return key
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
 @limiter.limit(_login_ip_limit, methods=["POST"])
-@limiter.limit(_login_limit, key_func=_login_account, methods=["POST"])
+@limiter.limit(_login_limit, key_func=_account_key("login"), methods=["POST"])
 def login() -> str | BaseResponse:
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
@@ -105,13 +111,9 @@ def _reset_limit() -> str:
     return str(current_app.config.get("RATELIMIT_PASSWORD_RESET", "3 per hour"))
 
 
-def _reset_account() -> str:
-    return "reset:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
 @bp.route("/masuk/lupa-sandi", methods=["GET", "POST"])
 @limiter.limit(_login_ip_limit, methods=["POST"])
-@limiter.limit(_reset_limit, key_func=_reset_account, methods=["POST"])
+@limiter.limit(_reset_limit, key_func=_account_key("reset"), methods=["POST"])
 def forgot_password() -> str | BaseResponse:
     """Ask for a reset link; the answer is the same whether the address has an account."""
     form = ForgotPasswordForm()
