@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "ACTIVATION_DAYS": 7,  # a new account's activation link works once, for this long
     "RATELIMIT_API": "300 per minute",
     "RATELIMIT_ANSWER_LINK": "30 per minute;200 per hour",  # /jawab/<token>, per address
+    "RATELIMIT_ANSWER_LINK_EMAIL": "3 per hour",  # "email me my answer link", per view link
     "SMTP_HOST": "localhost",
     "SMTP_PORT": 25,
     "SMTP_SECURITY": "none",  # none / starttls / ssl

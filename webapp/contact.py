@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-__all__ = ["mailto_link", "wa_number", "whatsapp_link"]
+__all__ = ["mailto_link", "masked_email", "wa_number", "whatsapp_link"]
 
 
 def wa_number(phone: str) -> str:
@@ -59,3 +59,18 @@ def mailto_link(email: str, subject: str, body: str) -> str | None:
         f"mailto:{quote(email, safe='@')}"
         f"?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
     )
+
+
+def masked_email(address: str) -> str:
+    """Enough of an address for its owner to recognise it, too little to harvest it.
+
+    >>> masked_email("ahmad.fauzi@pesantren.id")
+    'a•••i@pesantren.id'
+    >>> masked_email("ab@x.id")
+    'a•••@x.id'
+    """
+    local, _at, domain = (address or "").partition("@")
+    if not local or not domain:
+        return ""
+    tail = local[-1] if len(local) > 3 else ""
+    return f"{local[0]}•••{tail}@{domain}"

@@ -245,6 +245,12 @@ class AcceptForm(FlaskForm):
     submit = SubmitField(_l("Accept"))
 
 
+class SendLinkForm(FlaskForm):
+    """Email a party its answer link (the view link's page): only the CSRF token."""
+
+    submit = SubmitField(_l("Email the answer link to my pesantren"))
+
+
 class DeclineForm(FlaskForm):
     reason = SelectField(
         _l("Reason"),

@@ -32,6 +32,7 @@ __all__ = [
     "MailSender",
     "MemorySender",
     "SmtpSender",
+    "send_one",
     "sender_from_config",
 ]
 
@@ -217,6 +218,19 @@ def sender_from_config(config: Mapping[str, Any]) -> SmtpSender:
         user=str(config.get("SMTP_USER") or ""),
         password=str(config.get("SMTP_PASSWORD") or ""),
     )
+
+
+def send_one(config: Mapping[str, Any], msg: EmailMessage) -> str | None:
+    """Hand one message (a reset link, an answer link) to the configured server on its own
+    connection; None when handed over, else what went wrong (the caller tells the user)."""
+    sender = sender_from_config(config)
+    try:
+        sender.send(msg)
+    except MailError as exc:
+        return str(exc)
+    finally:
+        sender.close()
+    return None
 
 
 def _describe(exc: BaseException) -> str:

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from .mail import MailError, sender_from_config
+from .mail import send_one
 from .models import User, db
 from .report.links import external_url
 from .report.render import automated_message, mail_domain
@@ -100,23 +100,18 @@ def _message(user: User, url: str, purpose: str) -> EmailMessage:
         now=dt.datetime.now(dt.UTC),
         message_id=make_msgid(idstring=purpose, domain=mail_domain()),
     )
-    msg["Content-Language"] = user.language or "id"
     msg.set_content(text, cte="quoted-printable")
+    msg["Content-Language"] = user.language or "id"
     return msg
 
 
 def send_link(user: User, purpose: str) -> str | None:
     """Email ``user`` a link of ``purpose``; None when handed over, else why not."""
     url = external_url(_ENDPOINTS[purpose], token=token_for(user, purpose))
-    sender = sender_from_config(current_app.config)
-    try:
-        sender.send(_message(user, url, purpose))
-    except MailError as exc:
-        log.warning("%s email to user %s not sent: %s", purpose, user.id, exc)
-        return str(exc)
-    finally:
-        sender.close()
-    return None
+    error = send_one(current_app.config, _message(user, url, purpose))
+    if error is not None:
+        log.warning("%s email to user %s not sent: %s", purpose, user.id, error)
+    return error
 
 
 def send_reset_link(email: str) -> bool:

@@ -2,8 +2,9 @@
 
 For each other party: the contact person, a WhatsApp link whose prefilled message is in
 *that party's* language (``pesantren.language``), naming every flow with its quantity in the
-listing's own trade unit and in the base unit, the value and the party's personal answer
-link (:mod:`webapp.answer_links`), and a ``mailto:`` link with the same text. And one
+listing's own trade unit and in the base unit, the value and a link for that party (its view
+link; a facilitator's message carries its personal answer link: :mod:`webapp.answer_links`),
+and a ``mailto:`` link with the same text. And one
 sentence per proposal state saying what happens next (:data:`NEXT_STEPS`).
 """
 
@@ -19,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from matcher.units import UnitError, to_base
 
-from .answer_links import answer_url, response_deadline
+from .answer_links import answer_url, response_deadline, view_url
 from .contact import mailto_link, wa_number, whatsapp_link
 from .formatting import quantity as fmt_qty
 from .formatting import rupiah
@@ -174,24 +175,27 @@ def party_contacts(
     *,
     sender: Callable[[Pesantren], str | None] = lambda _p: None,
     fallback_url: Callable[[int], str] | None = None,
-    answer_links: bool = True,
+    personal_links: bool = False,
 ) -> list[PartyContact]:
     """Every party except ``viewer_id``'s, with contact links carrying a prefilled message.
 
-    The message ends with the recipient's own answer link once the proposal is published
-    (``answer_links``), else with ``fallback_url(proposal.id)`` (the proposal page), else
-    with no link. ``sender(recipient)`` (called in the recipient's locale) introduces the
-    writer. The answer-link page passes ``answer_links=False``: whoever holds one party's
-    link must not learn the others' (each would let its holder answer for that party).
+    Once the proposal is published the message ends with the recipient's view link: it
+    shows the proposal and emails the recipient its own answer link, so a party cannot
+    answer for another with what its page hands it. Only a facilitator's messages
+    (``personal_links``) carry the recipient's answer link itself: that is how a pesantren
+    without an email address answers. Before publication the message ends with
+    ``fallback_url(proposal.id)`` (the proposal page), else with no link. ``sender(recipient)``
+    (called in the recipient's locale) introduces the writer.
     """
+    published = response_deadline(proposal) is not None
     out = []
     for party in proposal.parties:
         p = party.pesantren
         if p.id == viewer_id:
             continue
         link: str | None = None
-        if answer_links and response_deadline(proposal) is not None:
-            link = answer_url(proposal.id, p.id)
+        if published:
+            link = (answer_url if personal_links else view_url)(proposal.id, p.id)
         elif fallback_url is not None:
             link = fallback_url(proposal.id)
         with force_locale(p.language or "id"):

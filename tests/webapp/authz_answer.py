@@ -2,7 +2,8 @@
 
 An answer link works for whoever holds it, signed in or not: the signature binding one
 proposal to one party is the proof. Forged links and links for a pesantren that is not a
-party are refused (400) and change nothing.
+party are refused (400) and change nothing. A view link shows the proposal to whoever holds
+it; its button only emails the party's own address (tested in test_view_links.py).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.webapp.authz import Route, World
-from webapp.answer_links import answer_token
+from webapp.answer_links import answer_token, view_token
 from webapp.models import db, utcnow
 
 ANYONE = ("visitor", "officer_a", "officer_b", "facilitator", "admin")
@@ -28,7 +29,35 @@ def _not_a_party(w: World) -> str:
     return f"/jawab/{answer_token(w.trade_bc.id, w.a.id)}/terima"
 
 
+def _a_view_link(w: World) -> str:
+    w.barter_ab.respond_by = utcnow() + dt.timedelta(days=7)
+    db.session.commit()
+    return f"/lihat/{view_token(w.barter_ab.id, w.a.id)}"
+
+
 MATRIX: list[Route] = [
+    Route("answer.view", "GET", _a_view_link, dict.fromkeys(ANYONE, 200)),
+    Route(
+        "answer.view",
+        "GET",
+        lambda w: "/lihat/" + answer_token(w.barter_ab.id, w.a.id),
+        dict.fromkeys(ANYONE, 400),
+        label="(an answer token)",
+    ),
+    Route(
+        "answer.send_link",
+        "POST",
+        lambda w: f"/lihat/{view_token(w.trade_bc.id, w.a.id)}/kirim",
+        dict.fromkeys(ANYONE, 400),
+        label="(A is no party)",
+    ),
+    Route(
+        "answer.send_link",
+        "POST",
+        lambda w: "/lihat/forged-token/kirim",
+        dict.fromkeys(ANYONE, 400),
+        label="(forged token)",
+    ),
     Route("answer.answer", "GET", _a_link, dict.fromkeys(ANYONE, 200)),
     Route(
         "answer.answer",

@@ -1,6 +1,7 @@
 """Contact where the deal is: each other party's contact person, a WhatsApp link whose
 prefilled text is in the recipient's language (products, trade-unit and base-unit
-quantities, value, the recipient's own answer link), email, and what happens next."""
+quantities, value, the recipient's view link; a facilitator's message carries the
+recipient's answer link), email, and what happens next."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest
 import webapp.contact
 from tests.factories import make_user
 from tests.webapp.answer_data import build_deal
-from webapp.answer_links import answer_token, answer_url
+from webapp.answer_links import answer_token, answer_url, view_url
 from webapp.models import PROPOSAL_STATES, db, utcnow
 from webapp.proposal_contact import NEXT_STEPS
 
@@ -59,7 +60,9 @@ def test_whatsapp_text_is_in_the_recipients_language_with_trade_units_and_its_li
     )
     assert "50 kg per month of Salted fish" in text
     assert "Rp 15,000,000 per month" in text
-    assert text.endswith(answer_url(deal.barter.id, deal.sumenep.id))
+    # Sumenep's view link, not its answer link: Batu must not be able to answer for it.
+    assert text.endswith(view_url(deal.barter.id, deal.sumenep.id))
+    assert "/jawab/" not in page
     assert "Please answer by" in text
     # The page itself speaks the officer's language, with the officer's own trade unit.
     assert "20 karung (1.000 kg)" in page
@@ -87,7 +90,7 @@ def test_an_indonesian_recipient_gets_indonesian_text_and_its_number_normalised(
     )
     assert "Ikan asin" in text
     assert "Mohon jawab sebelum" in text
-    assert text.endswith(answer_url(deal.barter.id, deal.batu.id))
+    assert text.endswith(view_url(deal.barter.id, deal.batu.id))
     assert "What happens next" in page  # the page is in the officer's English
     assert str(NEXT_STEPS["published"]) in page
 
@@ -108,6 +111,21 @@ def test_a_facilitator_sees_every_party_and_a_draft_links_to_its_page(client, lo
         assert "/jawab/" not in text  # a draft has no answer link yet
         assert text.endswith(f"https://opop.example.id/usulan/{deal.barter.id}")
     assert "Fasilitator memeriksa usulan ini" in page
+
+
+def test_a_facilitator_sends_each_party_its_own_answer_link(client, login):
+    # How a pesantren without an email address answers: the facilitator's WhatsApp.
+    deal = build_deal(respond_by=soon())
+    login(make_user("facilitator", None, name="Siti", language="id"))
+
+    page = client.get(f"/usulan/{deal.barter.id}").get_data(as_text=True)
+
+    texts = {link.split("?")[0]: whatsapp_text(link) for link in hrefs(page, "https://wa.me/")}
+    assert texts["https://wa.me/6281231110101"].endswith(answer_url(deal.barter.id, deal.batu.id))
+    assert texts["https://wa.me/6281231110102"].endswith(
+        answer_url(deal.barter.id, deal.sumenep.id)
+    )
+    assert "I am Siti, OPOP facilitator." in texts["https://wa.me/6281231110102"]
 
 
 def test_every_state_says_what_happens_next_in_both_languages(app):
@@ -132,8 +150,7 @@ def test_the_answer_link_page_shows_the_other_partys_contact(client):
     assert "10 kwintal (1,000 kg) per month of Rice" in text
     # Whoever holds Batu's link must not learn Sumenep's: it would answer for Sumenep.
     assert "/jawab/" not in text
-    assert text.endswith("Please answer by " + text.rsplit("Please answer by ", 1)[1])
-    assert text.endswith(" WIB.")
+    assert text.endswith(view_url(deal.barter.id, deal.sumenep.id))
     assert "Ustadzah Aminah" in page
     assert hrefs(page, "mailto:office@nurulhuda.sch.id")
 

@@ -1,4 +1,5 @@
-"""Answer a proposal through a personal signed link, without an account (``/jawab/<token>``).
+"""Answer a proposal through a personal signed link, without an account (``/jawab/<token>``),
+and see it through a view link (``/lihat/<token>``).
 
 GET shows the proposal as the party sees it (what each side gives and gets, quantities,
 value, deadline, the other parties' contacts) with an Accept and a Decline-with-reason
@@ -7,21 +8,36 @@ through :mod:`webapp.proposals` with ``user=None``, the pesantren from the token
 ``channel="link"``. A forged, expired, spent (already answered) or closed link is refused
 with a page in Indonesian and English and changes nothing. The route is rate-limited
 (``RATELIMIT_ANSWER_LINK``) so tokens cannot be guessed at speed.
+
+A view link is what the other parties' WhatsApp messages carry: the same summary, and
+while the party can still answer, a button that emails the party's answer link to its
+registered address (``RATELIMIT_ANSWER_LINK_EMAIL`` per link), never to the page.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, session
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from .. import proposals as service
-from ..answer_links import LinkRefused, OpenLink, open_link
+from ..answer_links import LinkRefused, OpenLink, answer_token, open_link, open_view
+from ..contact import masked_email
 from ..extensions import limiter
-from ..forms import DECLINE_LABELS, AcceptForm, DeclineForm
+from ..forms import DECLINE_LABELS, AcceptForm, DeclineForm, SendLinkForm
 from ..models import Proposal, ProposalParty, db, utcnow
 from ..proposal_contact import deadline_text, next_step, party_contacts, quantity_text
+from ..report.answer_link_mail import send_answer_link
 from .officer.proposals import balances
 
 __all__ = ["bp"]
@@ -31,6 +47,14 @@ bp = Blueprint("answer", __name__)
 
 def _limit() -> str:
     return str(current_app.config["RATELIMIT_ANSWER_LINK"])
+
+
+def _email_limit() -> str:
+    return str(current_app.config["RATELIMIT_ANSWER_LINK_EMAIL"])
+
+
+def _per_link() -> str:
+    return "answer-link-email:" + request.path
 
 
 def _language(party: ProposalParty | None) -> str:
@@ -98,7 +122,7 @@ def _summary(proposal: Proposal, party: ProposalParty) -> dict[str, object]:
         "mine": mine,
         "deadline": deadline_text(proposal),
         "next_step": next_step(proposal.state),
-        "contacts": party_contacts(proposal, party.pesantren_id, answer_links=False),
+        "contacts": party_contacts(proposal, party.pesantren_id),
         "decline_labels": DECLINE_LABELS,
     }
 
@@ -190,3 +214,71 @@ def _answer(token: str, action: str) -> ResponseReturnValue:
             accepted=action == "accept",
             **_summary(proposal, link.party),
         )
+
+
+def _view_page(
+    proposal: Proposal, party: ProposalParty, token: str, status: int = 200
+) -> ResponseReturnValue:
+    """The proposal as ``party`` sees it; while it can answer, how to get its answer link."""
+    why = None
+    try:  # the same rule as the answer link itself: answered, closed, expired
+        open_link(db.session, answer_token(proposal.id, party.pesantren_id), utcnow())
+    except LinkRefused as refusal:
+        why = refusal.why
+    language = _language(party)
+    state = None
+    if why is not None:
+        state = next((t, x) for lang, t, x in _messages(why, party) if lang == language)
+    with force_locale(language):
+        return render_template(
+            "answer/view.html",
+            token=token,
+            proposal=proposal,
+            state=state,
+            email=masked_email(party.pesantren.email),
+            send_form=SendLinkForm(),
+            **_summary(proposal, party),
+        ), status
+
+
+@bp.get("/lihat/<token>")
+@limiter.limit(_limit)
+def view(token: str) -> ResponseReturnValue:
+    try:
+        proposal, party = open_view(db.session, token)
+    except LinkRefused as refusal:
+        return _refused(refusal)
+    return _view_page(proposal, party, token)
+
+
+@bp.post("/lihat/<token>/kirim")
+@limiter.limit(_limit)
+@limiter.limit(_email_limit, key_func=_per_link)
+def send_link(token: str) -> ResponseReturnValue:
+    """Email the party's answer link to the party's own address (never shown here)."""
+    try:
+        proposal, party = open_view(db.session, token)
+    except LinkRefused as refusal:
+        return _refused(refusal)
+    with force_locale(_language(party)):
+        if not SendLinkForm().validate_on_submit():  # a missing or stale CSRF token
+            flash(_("The form has expired; please try again."), "error")
+            return _view_page(proposal, party, token, 400)
+        try:
+            open_link(db.session, answer_token(proposal.id, party.pesantren_id), utcnow())
+        except LinkRefused:
+            return _view_page(proposal, party, token, 409)
+        if not party.pesantren.email:
+            return _view_page(proposal, party, token, 409)
+        error = send_answer_link(proposal, party.pesantren)
+        if error is not None:
+            flash(_("The email could not be sent just now; please try again later."), "error")
+            return _view_page(proposal, party, token, 503)
+        flash(
+            _(
+                "The answer link is on its way to %(email)s. Open it there to answer.",
+                email=masked_email(party.pesantren.email),
+            ),
+            "success",
+        )
+    return redirect(url_for("answer.view", token=token))

@@ -181,6 +181,7 @@ def _contact_context(proposal: Proposal) -> dict[str, object]:
             viewer,
             sender=sender,
             fallback_url=lambda pid: external_url("officer.proposal_detail", proposal_id=pid),
+            personal_links=is_network_user(),  # a facilitator sends each party its answer link
         ),
         "deadline": deadline_text(proposal),
         "quantity_text": lambda leg: quantity_text(leg, viewer),
