@@ -71,11 +71,13 @@ def serve(
     prepare: Callable[[], T],
     *,
     round_worker: bool = False,
+    config: dict[str, Any] | None = None,
 ) -> Iterator[tuple[Flask, str, T]]:
     """The app on its own migrated database ``name`` (SQLite, or
     ``OPOP_TEST_DATABASE_URL`` + ``_<name>_<worker>``), filled by ``prepare()`` in an app
     context, served from a thread on a free port: yields ``(app, base_url, prepared)``.
-    With ``round_worker``, an ``opop-match worker`` process computes the rounds it queues."""
+    With ``round_worker``, an ``opop-match worker`` process computes the rounds it queues;
+    ``config`` overrides settings (an SMTP server's port, say)."""
     from webapp import migrate, worker
 
     app = create_app(
@@ -85,6 +87,7 @@ def serve(
             "SECRET_KEY": f"{name}-test-secret",
             "RATELIMIT_ENABLED": False,
             "INSTANCE_PATH": str(tmp_path_factory.mktemp(f"{name}-instance")),
+            **(config or {}),
         }
     )
     migrate.upgrade(app)

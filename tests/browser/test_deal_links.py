@@ -1,6 +1,7 @@
 """At phone width (390 px) in headless Chromium: an officer's proposal page offers a
-WhatsApp message in the other party's language with its answer link, and that party,
-without an account, answers through the link (CSRF on, as in production)."""
+WhatsApp message in the other party's language with its view link; that party, without an
+account, opens it, has its answer link emailed to its own address (a real SMTP server on
+loopback) and answers through it (CSRF on, as in production)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.browser.conftest import PASSWORD, serve, shoot, sign_in
+from tests.webapp.report_helpers import SmtpServer, start_smtp
 
 pytestmark = pytest.mark.browser
 
@@ -30,8 +32,18 @@ def _prepare() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def deal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
-    with serve(tmp_path_factory, "deal_links", _prepare) as (_, base_url, facts):
+def mailbox() -> Iterator[SmtpServer]:
+    server = start_smtp()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def deal_server(
+    tmp_path_factory: pytest.TempPathFactory, mailbox: SmtpServer
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    smtp = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": mailbox.port}
+    with serve(tmp_path_factory, "deal_links", _prepare, config=smtp) as (_, base_url, facts):
         yield base_url, facts
 
 
@@ -50,7 +62,7 @@ def _fits(page: Any) -> None:
 
 
 def test_whatsapp_link_at_phone_width_leads_the_other_party_to_answer_without_login(
-    browser, deal_server
+    browser, deal_server, mailbox
 ):
     base_url, facts = deal_server
     officer = _phone(browser, base_url)
@@ -70,14 +82,25 @@ def test_whatsapp_link_at_phone_width_leads_the_other_party_to_answer_without_lo
         assert href.startswith("https://wa.me/6281231110102?text=")
         text = parse_qs(urlsplit(href).query)["text"][0]
         assert "10 kwintal (1,000 kg) per month of Rice" in text  # Sumenep reads English
-        answer_path = urlsplit(text.rsplit(" ", 1)[1]).path
-        assert answer_path.startswith("/jawab/")
+        view_path = urlsplit(text.rsplit(" ", 1)[1]).path
+        assert view_path.startswith("/lihat/")  # not Sumenep's answer link: Batu holds it
     finally:
         officer.close()
 
     recipient = _phone(browser, base_url)  # another phone, never signed in
     try:
         page = recipient.new_page()
+        page.goto(view_path)
+        assert "Rice" in page.inner_text("main")
+        assert page.locator("form[action^='/jawab/']").count() == 0
+        _fits(page)
+        shoot(page, "view-link-phone")
+        page.click("#answer button[type=submit]")
+        page.wait_for_load_state()
+        assert "The answer link is on its way to o•••e@nurulhuda.sch.id" in page.inner_text("main")
+        (msg,) = mailbox.handler.by_recipient()["office@nurulhuda.sch.id"]
+        body = msg.get_body(preferencelist=("plain",)).get_content()
+        answer_path = urlsplit(next(w for w in body.split() if "/jawab/" in w)).path
         page.goto(answer_path)
         assert "Rice" in page.inner_text("main")
         _fits(page)
