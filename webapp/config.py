@@ -40,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_USER": "",
     "SMTP_PASSWORD": "",
     "MAIL_FROM": "OPOP Match <noreply@opop-match.local>",
+    "MAIL_OUTBOX": "",  # a folder: write emails there as .eml files instead of sending them
     "STALE_LISTING_DAYS": 60,
     # The life of a proposal (README, "A proposal's life").
     "PROPOSAL_RESPONSE_DAYS": 14,  # parties answer within this many days of publication

@@ -17,6 +17,7 @@ the whole DATA was sent but the server's answer to it never came), so it is not 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import smtplib
 import ssl
@@ -209,8 +210,12 @@ class MemorySender:
         pass
 
 
-def sender_from_config(config: Mapping[str, Any]) -> SmtpSender:
-    """The SMTP sender described by the app's ``SMTP_*`` settings."""
+def sender_from_config(config: Mapping[str, Any]) -> SmtpSender | FileSender:
+    """The SMTP sender described by the app's ``SMTP_*`` settings, or with ``MAIL_OUTBOX``
+    (a folder: the demo, development) one that writes each message there as a file."""
+    if config.get("MAIL_OUTBOX"):
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S-%f-")
+        return FileSender(str(config["MAIL_OUTBOX"]), prefix=stamp)
     return SmtpSender(
         str(config["SMTP_HOST"]),
         int(config["SMTP_PORT"]),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from flask import Flask
 
 from .models import db
@@ -20,12 +21,24 @@ def alembic_config(app: Flask) -> Config:
     return cfg
 
 
-def upgrade(app: Flask, revision: str = "head") -> None:
-    """Bring the database to ``revision`` (by default the newest schema)."""
+def upgrade(app: Flask, revision: str = "head") -> tuple[str | None, str | None]:
+    """Bring the database to ``revision`` (by default the newest schema); returns the
+    revision before and after (``None`` before: an empty database, just created)."""
     with app.app_context(), db.engine.begin() as connection:
+        before = MigrationContext.configure(connection).get_current_revision()
         cfg = alembic_config(app)
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
+        return before, MigrationContext.configure(connection).get_current_revision()
+
+
+def describe_upgrade(before: str | None, after: str | None) -> str:
+    """What :func:`upgrade` did, for the command line."""
+    if before is None:
+        return f"Database created (schema {after})."
+    if before == after:
+        return f"Schema up to date ({after})."
+    return f"Schema migrated from {before} to {after}."
 
 
 def downgrade(app: Flask, revision: str) -> None:

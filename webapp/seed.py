@@ -67,7 +67,9 @@ def find_seed_path(path: str | Path | None = None) -> Path:
 
 @contextmanager
 def _bar(kind: str, length: int, show: bool) -> Iterator[object]:
-    if not show:
+    """A progress bar on a terminal only: in a log or a pipe it would print padded blank
+    lines; the per-file summary that follows says the same there."""
+    if not show or not sys.stdout.isatty():
         yield None
         return
     with click.progressbar(length=length, label=f"{kind:<13}", show_pos=True) as bar:

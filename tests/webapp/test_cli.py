@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from tests.conftest import SEED_DIR
+from webapp import create_app, migrate
+from webapp.cli import main
+from webapp.cli import serve as serve_module
+from webapp.config import DEFAULTS
 from webapp.models import Listing, MatchRound, Pesantren, User, db
+from webapp.password_links import RESET, send_link
+from webapp.report.links import external_url
 from webapp.seed import SEED_FILES
 
 
@@ -189,3 +197,62 @@ def test_bench_command_runs_the_harness_and_passes_its_options(cli):
 def test_bench_command_refuses_bad_sizes(cli):
     result = cli("bench", "--sizes", "many")
     assert result.exit_code != 0
+
+
+def test_help_shows_only_this_projects_commands_and_options():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for flask_own in ("--app", "--env-file", "Flask", "limiter", "routes", "shell"):
+        assert flask_own not in result.output
+    for ours in ("demo", "seed", "import", "export", "match", "worker", "report", "user"):
+        assert f"  {ours} " in result.output
+    version = CliRunner().invoke(main, ["--version"])
+    assert version.exit_code == 0
+    assert version.output.startswith("OPOP Match ")
+    assert "Flask" not in version.output
+
+
+def test_upgrade_says_what_it_did(cli, tmp_path):
+    fresh = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/new.sqlite3"})
+    before, after = migrate.upgrade(fresh)
+    assert before is None
+    assert migrate.describe_upgrade(before, after) == f"Database created (schema {after})."
+    assert migrate.upgrade(fresh) == (after, after)
+    assert migrate.describe_upgrade(after, after) == f"Schema up to date ({after})."
+    assert migrate.describe_upgrade("0004", "0005") == "Schema migrated from 0004 to 0005."
+    result = cli("db", "upgrade")  # the test database, migrated already
+    assert result.exit_code == 0
+    assert "Schema up to date" in result.output
+
+
+def test_demo_keeps_emails_in_an_outbox_when_no_mail_server_is_set(app, cli, small_seed):
+    app.config["SEED_PATH"] = str(small_seed)
+    result = cli("demo", "--no-serve")
+    assert result.exit_code == 0, result.output
+    outbox = app.config["MAIL_OUTBOX"]
+    assert outbox.endswith("outbox")
+    assert f"go to {outbox} as .eml files" in result.output
+    officer = db.session.scalar(select(User).where(User.role == "officer"))
+    before = set(Path(outbox).glob("*.eml"))
+    assert send_link(officer, RESET) is None
+    (written,) = set(Path(outbox).glob("*.eml")) - before
+    assert written.name.endswith("officer@demo.opop-match.org.eml")
+    assert b"/masuk/sandi-baru/" in written.read_bytes()
+
+
+def test_serving_elsewhere_points_the_emails_links_there(app, cli, monkeypatch):
+    app.config["BASE_URL"] = DEFAULTS["BASE_URL"]  # not configured: follow the server
+
+    served = {}
+
+    def fake_run(host, port, application, **_kwargs):
+        with application.app_context():
+            served["link"] = external_url("auth.login")
+        served["where"] = (host, port)
+
+    monkeypatch.setattr(serve_module, "run_simple", fake_run)
+    result = cli("serve", "--port", "8123", "--no-worker")
+    assert result.exit_code == 0, result.output
+    assert served["where"] == ("127.0.0.1", 8123)
+    assert served["link"] == "http://127.0.0.1:8123/masuk"
+    assert "OPOP Match at http://127.0.0.1:8123/" in result.output

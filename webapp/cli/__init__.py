@@ -1,9 +1,17 @@
-"""The ``opop-match`` command: one click group, one sub-command (or group) per job."""
+"""The ``opop-match`` command: one click group, one sub-command (or group) per job.
+
+A plain click group, not Flask's ``FlaskGroup``: ``--help`` lists this project's commands
+and options only (no ``--app``/``--env-file``, no commands that extensions register for
+``flask``), and ``--version`` names OPOP Match's version. Commands that need the app get it
+through Flask's :class:`~flask.cli.ScriptInfo` (``with_appcontext``), as under ``flask``.
+"""
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+
 import click
-from flask.cli import FlaskGroup
+from flask.cli import ScriptInfo
 
 from .. import create_app
 from . import data as data_commands
@@ -18,9 +26,27 @@ def _create_app() -> object:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
-def main() -> None:
-    """OPOP Match: inter-pesantren trade matching for East Java's OPOP programme."""
+def _version() -> str:
+    try:
+        return version("opop-match")
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        return "unknown"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    _version(), "--version", "-V", prog_name="OPOP Match", message="%(prog)s %(version)s"
+)
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """OPOP Match: inter-pesantren trade matching for East Java's OPOP programme.
+
+    Settings come from instance/opop.cfg and OPOP_* environment variables (README,
+    Configuration); `opop-match demo` sets up and serves a demo on SQLite.
+    """
+    ctx.ensure_object(ScriptInfo)  # the tests pass their own app's
+    if ctx.obj.create_app is None:
+        ctx.obj.create_app = _create_app
 
 
 main.add_command(db_commands.db)

@@ -18,8 +18,8 @@ def db() -> None:
 @click.argument("revision", default="head")
 def upgrade(revision: str) -> None:
     """Apply migrations up to REVISION (default: the newest)."""
-    migrate.upgrade(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
-    click.echo(f"Database at {revision}: {current_app.config['DATABASE_URL']}")
+    done = migrate.upgrade(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
+    click.echo(f"{migrate.describe_upgrade(*done)} {current_app.config['DATABASE_URL']}")
 
 
 @db.command()

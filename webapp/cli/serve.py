@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import run_simple
 
 from .. import migrate
+from ..config import DEFAULTS
 from ..models import Listing, MatchRound, Pesantren, ProposalParty, User, db
 from ..seed import SeedError, load_seed
 
@@ -25,14 +27,18 @@ DEMO_PASSWORD = "opop-demo-2026"
 
 def _serve(app: Flask, host: str, port: int, debug: bool = False, worker: bool = True) -> None:
     """Serve ``app``; with ``worker``, beside a round worker process on the same database
-    (stopped with the server), so rounds started from the pages get computed."""
+    (stopped with the server), so rounds started from the pages get computed. Unless
+    ``BASE_URL`` is configured, the emails' links point where this server listens."""
     app.debug = debug
+    if app.config["BASE_URL"] == DEFAULTS["BASE_URL"]:
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        app.config["BASE_URL"] = f"http://{shown}:{port}"
     process = None
     if worker:
         from ..worker import spawn
 
         process = spawn(app.config["DATABASE_URL"])
-    click.echo(f"OPOP Match at http://{host}:{port}/ (Ctrl+C to stop)")
+    click.echo(f"OPOP Match at {app.config['BASE_URL']}/ (Ctrl+C to stop)")
     try:
         run_simple(host, port, app, threaded=True, use_debugger=debug, use_reloader=False)
     finally:
@@ -69,8 +75,13 @@ def demo(host: str, port: int, serve_after: bool) -> None:
     """
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"Database: {app.config['DATABASE_URL']}")
-    migrate.upgrade(app)
-    click.echo("Schema up to date.")
+    if not app.config["MAIL_OUTBOX"] and app.config["SMTP_HOST"] == DEFAULTS["SMTP_HOST"]:
+        app.config["MAIL_OUTBOX"] = str(Path(app.instance_path) / "outbox")
+        click.echo(
+            f"Emails (activation and reset links, notices) go to {app.config['MAIL_OUTBOX']} "
+            "as .eml files; set OPOP_SMTP_HOST to send them."
+        )
+    click.echo(migrate.describe_upgrade(*migrate.upgrade(app)))
     try:
         reports = load_seed(progress=True)
     except SeedError as exc:
