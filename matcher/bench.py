@@ -110,7 +110,13 @@ def naive_candidates(market: Market, config: EngineConfig | None = None) -> pd.D
     def day(value: Any) -> float | None:
         return None if pd.isna(value) else float(pd.Timestamp(value).value)
 
+    stale = pd.Timedelta(days=cfg.stale_days)
+
+    def rests(frame: pd.DataFrame) -> list[bool]:  # not confirmed for over stale_days
+        return [not pd.isna(v) and as_of - v > stale for v in frame["last_confirmed"].tolist()]
+
     o = market.offers
+    o = o[[not r for r in rests(o)]]
     offers = list(
         zip(
             o["listing_id"].tolist(),
@@ -125,6 +131,7 @@ def naive_candidates(market: Market, config: EngineConfig | None = None) -> pd.D
         )
     )
     n = market.needs
+    n = n[[not r for r in rests(n)]]
     rows: list[tuple[int, int, int, int, float]] = []
     for need_id, buyer, product, quantity, max_price, required, n_from_raw, n_until_raw in zip(
         n["listing_id"].tolist(),
@@ -255,9 +262,8 @@ def bench_one(
     index = SupplierIndex(market)
     out["index_build_s"] = time.perf_counter() - t
     rng = np.random.default_rng(seed)
-    need_ids = rng.choice(
-        market.needs["listing_id"].to_numpy(), size=min(queries, len(market.needs))
-    )
+    matched = index.arrays.n_id  # resting needs are not searched for
+    need_ids = rng.choice(matched, size=min(queries, len(matched)))
     for i in need_ids[:20]:  # warm-up
         index.search(int(i), k=10)
     rank_t, search_t = [], []

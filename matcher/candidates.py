@@ -8,7 +8,8 @@ every hard rule — rules are never traded for score:
   and has not expired at ``market.as_of``;
 - the distance is within ``config.max_distance_km`` of the offered product's shelf-life class;
 - the asking price is at most ``max_price × (1 + config.price_tolerance)`` (no ceiling: any);
-- the availability windows overlap (NaT = open on that side).
+- the availability windows overlap (NaT = open on that side);
+- neither listing rests (not confirmed for more than ``config.stale_days`` days).
 
 The join runs product by product (a need's product and its substitutes), on numpy blocks of
 (needs × offers) of that product only, in chunks of bounded size, and keeps the best
@@ -154,8 +155,13 @@ class MarketArrays:
 
 
 def market_arrays(market: Market, config: EngineConfig | None = None) -> MarketArrays:
-    """Convert a Market to :class:`MarketArrays` (vectorised; no row loops over listings)."""
+    """Convert a Market to :class:`MarketArrays` (vectorised; no row loops over listings).
+
+    Resting listings (not confirmed for ``config.stale_days``: :meth:`Market.without_resting`)
+    are left out, so no candidate, search result or allocation arc ever uses one.
+    """
     cfg = config or EngineConfig()
+    market = market.without_resting(cfg.stale_days)
     cat = market.catalogue.sort_values("product", kind="stable")
     products = tuple(str(p) for p in cat["product"])
     prod_pos = {p: i for i, p in enumerate(products)}

@@ -175,6 +175,8 @@ def _run_round(
     cfg = config or EngineConfig()
     timings: dict[str, float] = {}
     start = clock = time.perf_counter()
+    listed = market
+    market = market.without_resting(cfg.stale_days)  # resting listings: no match, no gap
 
     def lap(stage: str) -> None:
         nonlocal clock
@@ -217,6 +219,8 @@ def _run_round(
 
     stats: dict[str, Any] = {
         **market.size,
+        "resting_offers": len(listed.offers) - len(market.offers),
+        "resting_needs": len(listed.needs) - len(market.needs),
         "candidates": len(candidates),
         "allocation_arcs": n_arcs,
         "edges": graph.number_of_edges(),

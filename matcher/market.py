@@ -55,6 +55,7 @@ __all__ = [
     "Market",
     "MarketError",
     "empty_market",
+    "resting_mask",
     "validate_market",
 ]
 
@@ -175,6 +176,21 @@ class Market:
         """A copy with some frames replaced (validated again)."""
         return validate_market(replace(self, **cast(dict[str, Any], frames)))
 
+    def without_resting(self, stale_days: int) -> Market:
+        """The market the engine matches: offers and needs not confirmed for more than
+        ``stale_days`` days at :attr:`as_of` *rest* (are left out) until their owner
+        confirms them, as the weekly email tells officers; a listing whose confirmation
+        date is unknown does not rest. Returns ``self`` when nothing rests."""
+        offers = resting_mask(self.offers, self.as_of, stale_days)
+        needs = resting_mask(self.needs, self.as_of, stale_days)
+        if not offers.any() and not needs.any():
+            return self
+        return replace(
+            self,
+            offers=self.offers[~offers].reset_index(drop=True),
+            needs=self.needs[~needs].reset_index(drop=True),
+        )
+
     @property
     def size(self) -> dict[str, int]:
         """Row counts, for logs and benchmark tables."""
@@ -185,6 +201,19 @@ class Market:
             "products": len(self.catalogue),
             "certificates": len(self.certificates),
         }
+
+
+def resting_mask(listings: pd.DataFrame, as_of: dt.date, stale_days: int) -> pd.Series:
+    """Which of ``listings`` (offers or needs) rest at ``as_of``: last confirmed more than
+    ``stale_days`` days before it (the one rule; the web app's dashboard, email and round
+    statistics ask it too).
+
+    >>> frame = pd.DataFrame({"last_confirmed": pd.to_datetime(["2026-01-01", "2026-03-01", None])})
+    >>> resting_mask(frame, dt.date(2026, 3, 2), 60).tolist()
+    [True, False, False]
+    """
+    age = pd.Timestamp(as_of) - pd.to_datetime(listings["last_confirmed"])
+    return (age > pd.Timedelta(days=stale_days)).fillna(False).astype(bool)
 
 
 def empty_market(as_of: dt.date | None = None) -> Market:

@@ -198,7 +198,7 @@ class SupplierIndex:
         certificates and window."""
         pos = self._need_pos.get(int(need_id))
         if pos is None:
-            raise ValueError(f"unknown need id {need_id}")
+            raise ValueError(f"unknown or resting need id {need_id}")
         a = self.arrays
         n_max = float(a.n_max[pos])
         return SupplierQuery(

@@ -4,8 +4,8 @@ Pesantren are spread over East Java's 38 regencies in proportion to their pesant
 around each regency's capital; each carries its regency's region types (one of them
 dominant). Production follows region type (highland pesantren offer potatoes, apples, coffee;
 coastal ones salted fish, terasi, kerupuk), needs lean towards kitchen staples and towards
-what the pesantren's own region does not make. Some certificates are expired, some listings
-stale, a few have availability windows and price ceilings — enough for every hard rule to
+what the pesantren's own region does not make. Some certificates are expired, a tenth of the
+listings rest (not confirmed for over 60 days), a few have availability windows and price ceilings — enough for every hard rule to
 bite. Everything is drawn from one ``numpy.random.Generator(seed)``.
 
 >>> m = synthetic_market(50, seed=7)
@@ -903,7 +903,11 @@ def _listings(
     base = cat["base_unit"].map(_BASE_NEED).fillna(50.0).to_numpy(dtype=float)[prod]
     santri = pes["santri"].to_numpy(dtype=float)[owner]
     size = len(prod)
-    confirmed = as_of - pd.to_timedelta(rng.integers(0, 150, size), unit="D")
+    # 90 % confirmed in the last 60 days (0-59), 10 % long ago (135-149 days): those rest
+    # (EngineConfig.stale_days) until confirmed, as in an active programme
+    days = rng.integers(0, 150, size)
+    days = np.where(days < 135, days * 59 // 134, days)
+    confirmed = as_of - pd.to_timedelta(days, unit="D")
     windowed = rng.random(size) < (0.10 if kind == "offer" else 0.05)
     start = as_of + pd.to_timedelta(rng.integers(-60, 60, size), unit="D")
     end = start + pd.to_timedelta(rng.integers(14, 120, size), unit="D")

@@ -1,8 +1,15 @@
 """Load the illustrative East Java seed data (``seed_data/*.csv``) into the database.
 
 The seed goes through the same import service as facilitators' spreadsheets, so it is
-validated the same way and is idempotent: a second run finds every row unchanged. It runs in
-one transaction: if any file has a bad row, nothing is loaded.
+validated the same way. It runs in one transaction: if any file has a bad row, nothing is
+loaded. It is idempotent and never undoes what users did: the reference data (regencies,
+products) is brought up to the seed's version, but a pesantren, certificate, offer or need
+that exists already is kept as it is (officers edit and confirm them, facilitators import
+them); only the missing ones are added, and the report counts the others as unchanged.
+
+The seed describes the network on :data:`SEED_AS_OF`; its dates (confirmations,
+availability windows, certificates) are moved forward by the days since, so a demo set up
+months later is as fresh as on that day instead of every listing resting.
 
 Where the CSVs are found (first that exists): the ``path`` argument, the ``SEED_PATH``
 setting (``OPOP_SEED_PATH``), ``seed_data/`` next to the ``webapp`` package (a source
@@ -12,18 +19,32 @@ checkout or editable install), and ``<prefix>/share/opop-match/seed_data`` (a re
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app, has_app_context
+from sqlalchemy import select
 
-from .models import db
-from .spreadsheets import ImportReport, SpreadsheetError, import_table, read_table
+from .models import Certificate, Listing, Pesantren, Product, db
+from .spreadsheets import ImportReport, SpreadsheetError, Table, import_table, read_table
 
-__all__ = ["SEED_FILES", "SeedError", "find_seed_path", "load_seed"]
+__all__ = ["SEED_AS_OF", "SEED_FILES", "SeedError", "find_seed_path", "load_seed"]
+
+#: The day the seed describes (``seed_data/generate.py``'s ``AS_OF``).
+SEED_AS_OF = dt.date(2026, 11, 23)
+#: Date columns moved forward with the seed (ISO dates in the CSVs).
+DATE_COLUMNS = (
+    "last_confirmed",
+    "available_from",
+    "available_until",
+    "issued_on",
+    "expires_on",
+)
 
 #: Import order: each kind refers only to kinds loaded before it.
 SEED_FILES = (
@@ -76,11 +97,73 @@ def _bar(kind: str, length: int, show: bool) -> Iterator[object]:
         yield bar
 
 
-def load_seed(path: str | Path | None = None, *, progress: bool = False) -> dict[str, ImportReport]:
+def _keys(kind: str) -> Callable[[dict[str, str]], tuple[str, ...]] | None:
+    """How a seed row of ``kind`` names what it describes, or None for reference data."""
+    if kind == "pesantren":
+        return lambda cells: (cells.get("nspp", "").strip(),)
+    if kind == "certificates":
+        return lambda cells: tuple(cells.get(c, "").strip() for c in ("nspp", "product", "kind"))
+    if kind in ("offers", "needs"):
+        return lambda cells: (cells.get("nspp", "").strip(), cells.get("product", "").strip())
+    return None
+
+
+def _present(kind: str) -> set[tuple[str, ...]]:
+    """The keys (as :func:`_keys` spells them) of the rows of ``kind`` in the database."""
+    session = db.session
+    if kind == "pesantren":
+        return {(n,) for n in session.scalars(select(Pesantren.nspp)) if n}
+    if kind == "certificates":
+        rows: Any = session.execute(
+            select(Pesantren.nspp, Product.slug, Certificate.kind)
+            .select_from(Certificate)
+            .join(Pesantren, Pesantren.id == Certificate.pesantren_id)
+            .join(Product, Product.id == Certificate.product_id)
+        )
+    else:
+        rows = session.execute(
+            select(Pesantren.nspp, Product.slug)
+            .select_from(Listing)
+            .join(Pesantren, Pesantren.id == Listing.pesantren_id)
+            .join(Product, Product.id == Listing.product_id)
+            .where(Listing.kind == kind.removesuffix("s"))
+        )
+    return {tuple(r) for r in rows}
+
+
+def _missing_only(kind: str, table: Table) -> int:
+    """Keep the rows of ``table`` that the database lacks; returns how many were dropped."""
+    key = _keys(kind)
+    if key is None:
+        return 0
+    present = _present(kind)
+    before = len(table.rows)
+    table.rows = [row for row in table.rows if key(row.cells) not in present]
+    return before - len(table.rows)
+
+
+def _move_dates(table: Table, days: int) -> None:
+    """Move every ISO date of :data:`DATE_COLUMNS` ``days`` forward (blank stays blank)."""
+    if days <= 0:
+        return
+    for row in table.rows:
+        for column in DATE_COLUMNS:
+            text = row.cells.get(column, "").strip()
+            if text:
+                moved = dt.date.fromisoformat(text) + dt.timedelta(days=days)
+                row.cells[column] = moved.isoformat()
+
+
+def load_seed(
+    path: str | Path | None = None, *, progress: bool = False, today: dt.date | None = None
+) -> dict[str, ImportReport]:
     """Load every seed file in order, in one transaction; return each file's report.
 
-    Raises :class:`SeedError` (and loads nothing) when a file is missing or has bad rows.
+    Only what is missing is added (reference data is updated); dates move forward from
+    :data:`SEED_AS_OF` to ``today``. Raises :class:`SeedError` (and loads nothing) when a
+    file is missing or has bad rows.
     """
+    shift = ((today or dt.date.today()) - SEED_AS_OF).days
     folder = find_seed_path(path)
     session = db.session
     reports: dict[str, ImportReport] = {}
@@ -94,9 +177,13 @@ def load_seed(path: str | Path | None = None, *, progress: bool = False) -> dict
             except SpreadsheetError as exc:
                 raise SeedError(str(exc), reports) from exc
             report = ImportReport(kind=kind, filename=filename)
+            kept = _missing_only(kind, table)
+            _move_dates(table, shift)
             with _bar(kind, len(table.rows), progress) as bar:
                 update = getattr(bar, "update", None)
                 import_table(kind, table, report, commit=False, progress=update)
+            report.rows += kept
+            report.unchanged += kept  # there already: kept as users left it
             reports[kind] = report
             if not report.ok:
                 shown = "; ".join(str(e) for e in report.errors[:10])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from matcher.candidates import find_candidates
 from matcher.config import EngineConfig
 from matcher.engine import STAGES, committed_quantities, run_round
 from matcher.synthetic import synthetic_market
@@ -58,9 +59,37 @@ def test_the_graph_of_a_round_is_pruned_to_the_configured_partners() -> None:
 
 def test_unserved_demand_shows_up_as_gaps(result) -> None:  # type: ignore[no-untyped-def]
     served = {leg.need_id for plan in result.plans for leg in plan.legs}
-    m = synthetic_market(250, seed=21)
+    m = synthetic_market(250, seed=21).without_resting(EngineConfig().stale_days)
     unserved = set(m.needs["listing_id"]) - served
     assert unserved <= set(result.gaps.unmet_needs["need_id"])
+
+
+def test_resting_listings_are_not_matched_nor_gaps_and_are_counted() -> None:
+    m = synthetic_market(250, seed=21)
+    cfg = EngineConfig()
+    age = pd.Timestamp(m.as_of) - m.offers["last_confirmed"]
+    resting_offers = set(m.offers.loc[age > pd.Timedelta(days=cfg.stale_days), "listing_id"])
+    age = pd.Timestamp(m.as_of) - m.needs["last_confirmed"]
+    resting_needs = set(m.needs.loc[age > pd.Timedelta(days=cfg.stale_days), "listing_id"])
+    assert resting_offers  # the synthetic market has some of each
+    assert resting_needs
+    result = run_round(m, cfg)
+    assert result.stats["resting_offers"] == len(resting_offers)
+    assert result.stats["resting_needs"] == len(resting_needs)
+    legs = [leg for plan in result.plans for leg in plan.legs]
+    assert not {leg.offer_id for leg in legs} & resting_offers
+    assert not {leg.need_id for leg in legs} & resting_needs
+    assert not set(result.candidates["offer_id"]) & resting_offers
+    assert not set(result.gaps.unmet_needs["need_id"]) & resting_needs
+    assert not set(find_candidates(m, cfg)["need_id"]) & resting_needs
+    # confirmed again (today): they take part
+    fresh = m.with_frames(
+        offers=m.offers.assign(last_confirmed=pd.Timestamp(m.as_of)),
+        needs=m.needs.assign(last_confirmed=pd.Timestamp(m.as_of)),
+    )
+    again = run_round(fresh, cfg)
+    assert again.stats["resting_offers"] == again.stats["resting_needs"] == 0
+    assert set(again.candidates["offer_id"]) & resting_offers
 
 
 def test_a_declined_pair_is_not_proposed_again_in_a_barter_or_a_trade(result) -> None:  # type: ignore[no-untyped-def]

@@ -72,7 +72,7 @@ def test_search_agrees_with_candidates_on_a_synthetic_market() -> None:
 @pytest.mark.parametrize(
     ("query", "filters", "message"),
     [
-        (999, {}, "unknown need id 999"),
+        (999, {}, "unknown or resting need id 999"),
         (SupplierQuery(product="ikan-asin"), {"radius_km": 10}, "radius_km needs a location"),
         (SupplierQuery(product="ikan-asin"), {"required_certs": "kosher"}, "unknown certificate"),
         (SupplierQuery(product="ikan-asin"), {"region_type": "moon"}, "unknown region type"),

@@ -256,3 +256,25 @@ def test_serving_elsewhere_points_the_emails_links_there(app, cli, monkeypatch):
     assert served["where"] == ("127.0.0.1", 8123)
     assert served["link"] == "http://127.0.0.1:8123/masuk"
     assert "OPOP Match at http://127.0.0.1:8123/" in result.output
+
+
+def test_demo_again_after_an_import_keeps_the_imported_values(app, cli, small_seed, tmp_path):
+    app.config["SEED_PATH"] = str(small_seed)
+    assert cli("demo", "--no-serve").exit_code == 0
+    offer = db.session.scalar(
+        select(Listing).where(Listing.kind == "offer").order_by(Listing.id).limit(1)
+    )
+    nspp, slug, unit = offer.pesantren.nspp, offer.product.slug, offer.product.base_unit
+    path = tmp_path / "offers.csv"
+    path.write_text(f"nspp,product,quantity,unit,price\n{nspp},{slug},777,{unit},12345\n")
+    imported = cli("import", "offers", str(path))
+    assert imported.exit_code == 0, imported.output
+
+    again = cli("demo", "--no-serve")
+
+    assert again.exit_code == 0, again.output
+    db.session.expire_all()
+    kept = db.session.get(Listing, offer.id)
+    assert (float(kept.quantity), float(kept.price)) == (777.0, 12345.0)
+    assert "offers: " in again.output
+    assert "0 were created, 0 were updated" in again.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from tests.webapp.facilitator_data import build_network, fake_engine, stored_round
 from webapp import rounds as round_service
 from webapp import worker
-from webapp.models import MatchRound, Proposal, db
+from webapp.models import Listing, MatchRound, Proposal, db, utcnow
 
 
 @pytest.fixture
@@ -204,3 +205,38 @@ def test_the_round_list_offers_comparison_once_there_are_two_rounds(client, logi
     page = client.get("/fasilitator/putaran").get_data(as_text=True)
     assert 'action="/fasilitator/putaran/banding"' in page
     assert 'name="b"' in page
+
+
+def test_a_round_leaves_resting_listings_out_and_says_how_many(client, login, net, monkeypatch):
+    resting = db.session.scalars(select(Listing).order_by(Listing.id).limit(3)).all()
+    for listing in resting:
+        listing.last_confirmed_at = utcnow() - dt.timedelta(days=90)
+    ids = {x.id for x in resting}
+    offers = sum(x.kind == "offer" for x in resting)
+    db.session.commit()
+    login(net.facilitator)
+    round_id = _run_in_browser(client, monkeypatch, net)
+    match_round = db.session.get(MatchRound, round_id)
+    assert match_round.status == "draft", match_round.error
+    stats = match_round.summary["stats"]
+    assert (stats["resting_offers"], stats["resting_needs"]) == (offers, 3 - offers)
+    used = {leg.offer_id for p in match_round.proposals for leg in p.legs}
+    used |= {leg.need_id for p in match_round.proposals for leg in p.legs}
+    assert not used & ids
+    page = client.get(f"/fasilitator/putaran/{round_id}?lang=en").get_data(as_text=True)
+    assert (
+        f"not confirmed for 60 days (they rest until their owner confirms them): "
+        f"{offers} offers and {3 - offers} needs" in page
+    )
+
+
+def test_the_round_list_shows_the_next_rounds_settings(client, login, net, app):
+    app.config["STALE_LISTING_DAYS"] = 45
+    login(net.facilitator)
+    page = client.get("/fasilitator/putaran?lang=en").get_data(as_text=True)
+    settings = page[page.index("Settings of the next round") :]
+    assert "Rp 250,000 a month per leg" in settings  # the trade floor
+    assert "Rp 500,000 a month per leg" in settings  # the barter floor
+    assert "45 days" in settings
+    page = client.get("/fasilitator/putaran?lang=id").get_data(as_text=True)
+    assert "Rp 250.000 sebulan per alur" in page

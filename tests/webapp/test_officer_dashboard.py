@@ -76,3 +76,49 @@ def test_dashboard_lists_the_ten_most_valuable_proposals_and_links_to_all(app, c
     )
     assert shown == made[:1:-1]  # the ten most valuable, most valuable first
     assert "Semua usulan (12)" in awaiting
+
+
+def test_a_resting_listing_is_not_matched_until_it_is_confirmed(app, client, login):
+    net = build_network()
+    net.offer_b.last_confirmed_at = utcnow() - dt.timedelta(days=61)  # Sumenep's salted fish
+    net.need_a.last_confirmed_at = utcnow() - dt.timedelta(days=61)  # Batu's own need rests
+    db.session.commit()
+
+    login(net.officer_a)
+    page = client.get("/saya").get_data(as_text=True)
+    needs = page[page.index('id="needs"') : page.index('id="offers"')]
+    assert "Sedang istirahat: konfirmasi agar dicocokkan lagi." in needs
+    assert "Pondok Nelayan Tuban" not in needs  # a resting need is not matched at all
+    assert "Pencocokan sedang tidak tersedia" not in page  # and that is no engine failure
+    stale = page[page.index('id="stale"') : page.index('id="needs"')]
+    assert "istirahat" in stale
+    assert "Ikan asin" in stale
+
+    # a resting offer is nobody's supplier: Batu confirms its need, Sumenep still rests
+    client.post(f"/saya/listing/{net.need_a.id}/konfirmasi", data={"back": "dashboard"})
+    page = client.get("/saya").get_data(as_text=True)
+    needs = page[page.index('id="needs"') : page.index('id="offers"')]
+    assert "Pondok Nelayan Tuban" in needs
+    assert "Pondok Bahari Sumenep" not in needs
+    search = client.get("/cari?q=ikan+asin").get_data(as_text=True)
+    assert "Pondok Nelayan Tuban" in search
+    assert "Pondok Bahari Sumenep" not in search
+
+    login(net.officer_b)
+    client.post(f"/saya/listing/{net.offer_b.id}/konfirmasi", data={"back": "dashboard"})
+    login(net.officer_a)
+    needs = client.get("/saya").get_data(as_text=True)
+    assert "Pondok Bahari Sumenep" in needs[needs.index('id="needs"') : needs.index('id="offers"')]
+
+
+def test_the_cut_off_follows_the_one_setting(app, client, login):
+    net = build_network()
+    app.config["STALE_LISTING_DAYS"] = 10
+    net.offer_b.last_confirmed_at = utcnow() - dt.timedelta(days=11)
+    db.session.commit()
+    login(net.officer_a)
+    page = client.get("/saya").get_data(as_text=True)
+    assert "Pondok Bahari Sumenep" not in page[page.index('id="needs"') : page.index('id="offers"')]
+    login(net.officer_b)
+    page = client.get("/saya").get_data(as_text=True)
+    assert "belum dikonfirmasi selama 10 hari" in page

@@ -1,9 +1,10 @@
-"""The seed data loads completely through the import service, and loading it again
-duplicates nothing."""
+"""The seed data loads completely through the import service; loading it again duplicates
+nothing and keeps what users changed; its dates move to the day it is loaded."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import shutil
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import SEED_DIR
 from webapp.models import Certificate, Listing, Pesantren, Product, Regency, db
-from webapp.seed import SEED_FILES, SeedError, find_seed_path, load_seed
+from webapp.seed import SEED_AS_OF, SEED_FILES, SeedError, find_seed_path, load_seed
 
 
 def _csv_rows(name: str) -> int:
@@ -71,3 +72,38 @@ def test_seed_path_defaults_to_the_projects_seed_data(app, tmp_path):
     assert find_seed_path() == SEED_DIR
     with pytest.raises(SeedError, match="no seed data found"):
         find_seed_path(tmp_path)
+
+
+def test_seed_dates_move_forward_to_the_day_it_is_loaded(app):
+    later = SEED_AS_OF + dt.timedelta(days=100)
+    load_seed(today=later)
+    newest = db.session.scalar(select(func.max(Listing.last_confirmed_at)))
+    # the freshest seed listing was confirmed on SEED_AS_OF, i.e. "today" at load time
+    assert newest.date() == later
+    # so the share of listings resting (> 60 days unconfirmed) is what the seed describes
+    rows = db.session.scalars(select(Listing.last_confirmed_at)).all()
+    resting = sum(1 for d in rows if (later - d.date()).days > 60) / len(rows)
+    with (SEED_DIR / "offers.csv").open(encoding="utf-8") as f:
+        seed = [dt.date.fromisoformat(r["last_confirmed"]) for r in csv.DictReader(f)]
+    with (SEED_DIR / "needs.csv").open(encoding="utf-8") as f:
+        seed += [dt.date.fromisoformat(r["last_confirmed"]) for r in csv.DictReader(f)]
+    assert resting == pytest.approx(sum(1 for d in seed if (SEED_AS_OF - d).days > 60) / len(seed))
+
+
+def test_a_second_seed_keeps_what_users_changed_and_adds_what_is_missing(app):
+    load_seed()
+    listing = db.session.scalar(select(Listing).order_by(Listing.id).limit(1))
+    listing.quantity = 4321
+    pesantren = db.session.scalar(select(Pesantren).order_by(Pesantren.id).limit(1))
+    pesantren.email = "baru@pesantren.sch.id"
+    gone = db.session.scalar(select(Listing).order_by(Listing.id.desc()).limit(1))
+    db.session.delete(gone)
+    db.session.commit()
+
+    again = load_seed()
+
+    db.session.expire_all()
+    assert float(db.session.get(Listing, listing.id).quantity) == 4321
+    assert db.session.get(Pesantren, pesantren.id).email == "baru@pesantren.sch.id"
+    assert sum(r.created for r in again.values()) == 1  # the deleted listing is back
+    assert _counts() == {kind: _csv_rows(name) for kind, name in SEED_FILES}

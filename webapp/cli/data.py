@@ -32,7 +32,7 @@ MAX_SHOWN_ERRORS = 50
 )
 @with_appcontext
 def seed(path: Path | None) -> None:
-    """Load the illustrative East Java seed data (idempotent: a re-run changes nothing)."""
+    """Load the illustrative East Java seed data: adds what is missing, keeps what users changed."""
     try:
         reports = load_seed(path, progress=True)
     except SeedError as exc:

@@ -10,8 +10,7 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
-from matcher.config import EngineConfig
-
+from ..engine_settings import engine_config
 from ..models import User, db
 from ..rounds import RoundError, publish_round, run_match_round
 
@@ -28,7 +27,7 @@ from ..rounds import RoundError, publish_round, run_match_round
 @with_appcontext
 def match(publish: bool, max_cycle_length: int | None, email: str | None) -> None:
     """Snapshot the market, run the engine and store a draft match round."""
-    config = EngineConfig()
+    config = engine_config()
     if max_cycle_length is not None:
         config = dataclasses.replace(config, max_cycle_length=max_cycle_length)
     user = None

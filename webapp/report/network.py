@@ -118,9 +118,9 @@ def _top(candidates: pd.DataFrame, by: str) -> pd.DataFrame:
 def network_snapshot(session: Session, as_of: dt.date) -> NetworkSnapshot:
     """Build the market as of ``as_of`` and find every candidate pair once."""
     from matcher.candidates import find_candidates
-    from matcher.config import EngineConfig
 
+    from ..engine_settings import engine_config
     from ..market_io import build_market
 
     market = build_market(session, as_of=as_of)
-    return NetworkSnapshot(market=market, candidates=find_candidates(market, EngineConfig()))
+    return NetworkSnapshot(market=market, candidates=find_candidates(market, engine_config()))

@@ -19,12 +19,12 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..answer_links import answer_url
+from ..engine_settings import resting_before
 from ..formatting import quantity as fmt_qty
 from ..models import Listing, Pesantren, Proposal, ProposalEvent, ProposalParty
 from .labels import DECLINE_LABELS, KIND_LABELS, LISTING_KIND_LABELS
@@ -343,8 +343,7 @@ def _decided(
 
 
 def _stale(session: Session, pesantren_id: int, week: ReportWeek, language: str) -> list[StaleLine]:
-    days = int(current_app.config.get("STALE_LISTING_DAYS", 60))
-    cutoff = week.end - dt.timedelta(days=days)
+    cutoff = resting_before(week.end)
     listings = session.scalars(
         select(Listing)
         .where(

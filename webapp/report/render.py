@@ -27,6 +27,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 
+from ..engine_settings import stale_days
 from .facilitator import FacilitatorReport
 from .links import external_url, unsubscribe_token
 from .officer import OfficerReport
@@ -75,6 +76,7 @@ def render_report(report: Report) -> Rendered:
             "site_url": external_url("public.index", fallback="/"),
             "proposals_url": external_url("officer.proposals", fallback="/usulan"),
             "language": language,
+            "stale_days": stale_days(),
         }
         name = "officer" if isinstance(report, OfficerReport) else "facilitator"
         text = _render_text(f"email/report/{name}.txt", context)

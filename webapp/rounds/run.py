@@ -21,6 +21,7 @@ from matcher.config import EngineConfig
 from matcher.market import Market
 
 from .. import decisions
+from ..engine_settings import engine_config
 from ..market_io import DbSession, snapshot_market
 from ..models import (
     MatchRound,
@@ -89,7 +90,7 @@ def run_match_round(
     storing raised; a failed round has no proposals.
     """
     session = db.session
-    config = config or EngineConfig()
+    config = config or engine_config()
     as_of = as_of or dt.date.today()
     if round_id is None:
         round_ = _create_running_round(session, user, config, as_of)
@@ -180,7 +181,7 @@ def queue_match_round(user: User | None = None, config: EngineConfig | None = No
     round's page, which polls ``progress``/``status``. Raises :class:`RoundError` if a round
     is already queued or running.
     """
-    return _create_running_round(db.session, user, config or EngineConfig(), dt.date.today())
+    return _create_running_round(db.session, user, config or engine_config(), dt.date.today())
 
 
 def _default_engine() -> Engine:

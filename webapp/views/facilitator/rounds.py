@@ -14,6 +14,7 @@ from sqlalchemy import Select, exists, func, select
 
 from ... import proposals as proposal_service
 from ... import rounds as round_service
+from ...engine_settings import engine_config
 from ...listings import NotANumber, read_number
 from ...models import (
     PROPOSAL_KINDS,
@@ -66,6 +67,7 @@ def rounds() -> str:
         rounds=rows,
         counts=_counts([r.id for r in rows]),
         kinds=PROPOSAL_KINDS,
+        settings=engine_config(),
     )
 
 

@@ -3,15 +3,15 @@ proposals awaiting my answer, and listings to confirm ("masih tersedia?")."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ...engine_settings import resting_before, stale_days
 from ...forms import PERIOD_LABELS, PostForm
-from ...models import Listing, Pesantren, Product, Proposal, ProposalParty, db, utcnow
+from ...models import Listing, Pesantren, Product, Proposal, ProposalParty, db
 from ...security import roles_required
 from . import bp
 from .common import locale, localised, my_pesantren
@@ -32,11 +32,12 @@ def dashboard() -> str:
         .order_by(Product.name_id)
     ).all()
     active = [x for x in listings if x.status == "active"]
-    stale_days = int(current_app.config.get("STALE_LISTING_DAYS", 60))
-    stale_before = utcnow() - dt.timedelta(days=stale_days)
+    stale_before = resting_before()
+    resting = {x.id for x in listings if x.last_confirmed_at < stale_before}
     engine_error = False
     try:
-        needs = [(n, _suppliers(n)) for n in active if n.kind == "need"]
+        # a resting need is not matched (nor searched for) until it is confirmed
+        needs = [(n, [] if n.id in resting else _suppliers(n)) for n in active if n.kind == "need"]
         offers = _offers_with_buyers([o for o in active if o.kind == "offer"])
     except Exception:  # the dashboard still shows listings and proposals if matching fails
         current_app.logger.exception("matching failed on the dashboard")
@@ -61,8 +62,9 @@ def dashboard() -> str:
         offers=offers,
         paused=[x for x in listings if x.status == "paused"],
         awaiting=awaiting,
-        stale=[x for x in listings if x.last_confirmed_at < stale_before],
-        stale_days=stale_days,
+        stale=[x for x in listings if x.id in resting],
+        resting=resting,
+        stale_days=stale_days(),
         action_form=PostForm(),
         engine_error=engine_error,
         period_labels=PERIOD_LABELS,

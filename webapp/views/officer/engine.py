@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import func, select
 
+from ...engine_settings import engine_config
 from ...models import Certificate, Listing, Pesantren, Product, Proposal, ProposalParty, db
 
 __all__ = [
@@ -59,16 +60,15 @@ class MarketSnapshot:
             if self._index is None:
                 from matcher.search import SupplierIndex
 
-                self._index = SupplierIndex(self.market)
+                self._index = SupplierIndex(self.market, engine_config())
             return self._index
 
     def candidates(self) -> pd.DataFrame:
         with self._lock:
             if self._candidates is None:
                 from matcher.candidates import find_candidates
-                from matcher.config import EngineConfig
 
-                self._candidates = find_candidates(self.market, EngineConfig())
+                self._candidates = find_candidates(self.market, engine_config())
             return self._candidates
 
     def resolver(self) -> Any:

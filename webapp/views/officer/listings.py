@@ -8,17 +8,17 @@ field and nothing is saved.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from ...engine_settings import resting_before
 from ...formatting import editable
 from ...forms import CERT_LABELS, PERIOD_LABELS, ListingForm, PostForm
 from ...listings import (
@@ -35,10 +35,6 @@ from ...security import require_act_for, roles_required
 from . import bp
 from .common import locale, my_pesantren
 from .engine import resolve_product, suggest_products
-
-
-def _stale_before() -> dt.datetime:
-    return utcnow() - dt.timedelta(days=int(current_app.config.get("STALE_LISTING_DAYS", 60)))
 
 
 def _load_listing(listing_id: int) -> Listing:
@@ -73,7 +69,7 @@ def listings() -> str:
         pesantren=pesantren,
         offers=[r for r in rows if r.kind == "offer"],
         needs=[r for r in rows if r.kind == "need"],
-        stale_before=_stale_before(),
+        stale_before=resting_before(),
         action_form=PostForm(),
         period_labels=PERIOD_LABELS,
         cert_labels=CERT_LABELS,
