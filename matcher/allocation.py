@@ -71,17 +71,17 @@ import numpy.typing as npt
 import pandas as pd
 from ortools.graph.python import min_cost_flow
 
-from matcher.candidates import (
+from matcher.config import EngineConfig
+from matcher.frames import (
     SOLVER_COLUMNS,
     ComponentsFn,
     add_components,
     drop_pairs,
     require_columns,
     solver_legs,
-    stable_order,
 )
-from matcher.config import EngineConfig
 from matcher.market import Market
+from matcher.ranking import stable_order
 from matcher.results import Leg, Plan
 from matcher.surplus import unit_surplus
 

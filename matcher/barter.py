@@ -79,18 +79,18 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from matcher.candidates import (
+from matcher.config import EngineConfig
+from matcher.cycles import MIP_REL_GAP, rank_cycles
+from matcher.frames import (
     SOLVER_COLUMNS,
     ComponentsFn,
     add_components,
     drop_pairs,
     require_columns,
     solver_legs,
-    stable_order,
 )
-from matcher.config import EngineConfig
-from matcher.cycles import MIP_REL_GAP, rank_cycles
 from matcher.market import Market
+from matcher.ranking import stable_order
 from matcher.results import Plan
 from matcher.surplus import unit_surplus
 

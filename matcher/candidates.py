@@ -26,48 +26,34 @@ True
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from matcher.arrays import OPEN_END, OPEN_START, MarketArrays, market_arrays
 from matcher.config import EngineConfig
-from matcher.geo import EARTH_RADIUS_KM
+from matcher.frames import SOLVER_COLUMNS
+from matcher.geo import great_circle_km, pair_km
 from matcher.market import Market
-from matcher.results import Leg
+from matcher.ranking import grouped_order, positions, stable_order, top_k, top_mask
 from matcher.scoring import (
-    CERT_BITS,
     certification_score,
     combine,
     component_scores,
-    region_code,
     region_matrix,
 )
-from matcher.surplus import buyer_values, unit_surplus
+from matcher.surplus import unit_surplus
 
 __all__ = [
     "CANDIDATE_COLUMNS",
-    "ComponentsFn",
     "PendingArcs",
-    "add_components",
-    "SOLVER_COLUMNS",
-    "require_columns",
-    "solver_legs",
-    "stable_order",
-    "MarketArrays",
     "candidate_frames",
     "candidate_stage",
-    "drop_pairs",
     "find_candidates",
-    "great_circle_km",
-    "grouped_order",
-    "market_arrays",
     "pair_components",
-    "pair_km",
-    "unit_xyz",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -99,132 +85,6 @@ ALLOCATION_COVER = 6.0
 #: Each block pre-selects this many times ``allocation_top_k`` arcs per need and per offer.
 ALLOCATION_PREFILTER = 2
 _BLOCK = 1 << 20  # elements per (needs × offers) block: ~1 M, some 60 MB of temporaries
-_NS_PER_DAY = 86_400 * 10**9
-_OPEN_START = np.iinfo(np.int64).min
-_OPEN_END = np.iinfo(np.int64).max
-
-
-@dataclass(frozen=True)
-class MarketArrays:
-    """A Market as aligned numpy arrays, built once and shared by candidates and search.
-
-    Pesantren arrays are indexed by pesantren row; offers and needs carry the row of their
-    pesantren (``*_prow``) and the catalogue index of their product (``*_prod``).
-    """
-
-    products: tuple[str, ...]
-    prod_limit: FloatArray
-    prod_ref_min: FloatArray
-    prod_ref_max: FloatArray
-    related: tuple[IntArray, ...]  # per product: itself first, then its substitutes
-    pes_id: IntArray
-    pes_lat: FloatArray  # radians
-    pes_lon: FloatArray  # radians
-    pes_cos: FloatArray
-    pes_xyz: FloatArray  # unit vectors, for distances by matrix product
-    pes_region: IntArray
-    pes_track: FloatArray
-    o_id: IntArray
-    o_prow: IntArray
-    o_prod: IntArray
-    o_qty: FloatArray
-    o_price: FloatArray
-    o_from: IntArray
-    o_until: IntArray
-    o_age: FloatArray
-    o_certs: IntArray  # valid certificates for (supplier, offered product)
-    n_id: IntArray
-    n_prow: IntArray
-    n_prod: IntArray
-    n_qty: FloatArray
-    n_max: FloatArray
-    n_cap: FloatArray  # max_price × (1 + tolerance), inf when no ceiling
-    n_value: FloatArray  # buyer value per base unit (matcher.surplus.buyer_values)
-    n_req: IntArray
-    n_from: IntArray
-    n_until: IntArray
-    offers_by_product: tuple[IntArray, ...]  # offer rows per product, by offer id
-    needs_by_product: tuple[IntArray, ...]
-
-    def pesantren_row(self, pesantren_id: int) -> int:
-        """Row of a pesantren id; raises ``KeyError`` naming it when unknown."""
-        pos = int(np.searchsorted(self.pes_id, pesantren_id))
-        if pos >= len(self.pes_id) or self.pes_id[pos] != pesantren_id:
-            raise KeyError(f"unknown pesantren_id {pesantren_id}")
-        return pos
-
-
-def market_arrays(market: Market, config: EngineConfig | None = None) -> MarketArrays:
-    """Convert a Market to :class:`MarketArrays` (vectorised; no row loops over listings).
-
-    Resting listings (not confirmed for ``config.stale_days``: :meth:`Market.without_resting`)
-    are left out, so no candidate, search result or allocation arc ever uses one.
-    """
-    cfg = config or EngineConfig()
-    market = market.without_resting(cfg.stale_days)
-    cat = market.catalogue.sort_values("product", kind="stable")
-    products = tuple(str(p) for p in cat["product"])
-    prod_pos = {p: i for i, p in enumerate(products)}
-    limit = np.array(
-        [cfg.max_distance_km.get(str(c), np.inf) for c in cat["shelf_life_class"]], dtype=float
-    )
-    related = _related_products(cat, prod_pos)
-
-    pes = market.pesantren.sort_values("pesantren_id", kind="stable")
-    pes_id = pes["pesantren_id"].to_numpy(dtype=np.int64)
-    lat = np.radians(pes["lat"].to_numpy(dtype=float))
-    region_codes = {v: region_code(v) for v in pes["region_types"].unique()}
-
-    as_of_ns = np.datetime64(market.as_of, "ns").astype(np.int64)
-    offers = market.offers.sort_values("listing_id", kind="stable")
-    needs = market.needs.sort_values("listing_id", kind="stable")
-    o_prod = _codes(offers["product"], prod_pos)
-    n_prod = _codes(needs["product"], prod_pos)
-    o_prow = np.searchsorted(pes_id, offers["pesantren_id"].to_numpy(dtype=np.int64))
-    n_prow = np.searchsorted(pes_id, needs["pesantren_id"].to_numpy(dtype=np.int64))
-
-    last = _ns(offers["last_confirmed"], np.iinfo(np.int64).min)
-    age = np.where(last == np.iinfo(np.int64).min, np.nan, (as_of_ns - last) / _NS_PER_DAY).astype(
-        float
-    )
-    n_max = needs["max_price"].to_numpy(dtype=float)
-    req_codes = {v: _mask(v) for v in needs["required_certs"].unique()}
-
-    return MarketArrays(
-        products=products,
-        prod_limit=limit,
-        prod_ref_min=cat["price_min"].to_numpy(dtype=float),
-        prod_ref_max=cat["price_max"].to_numpy(dtype=float),
-        related=related,
-        pes_id=pes_id,
-        pes_lat=lat,
-        pes_lon=np.radians(pes["lon"].to_numpy(dtype=float)),
-        pes_cos=np.cos(lat),
-        pes_xyz=unit_xyz(lat, np.radians(pes["lon"].to_numpy(dtype=float))),
-        pes_region=pes["region_types"].map(region_codes).to_numpy(dtype=np.int64),
-        pes_track=pes["track_record"].to_numpy(dtype=float),
-        o_id=offers["listing_id"].to_numpy(dtype=np.int64),
-        o_prow=o_prow.astype(np.int64),
-        o_prod=o_prod,
-        o_qty=offers["quantity"].to_numpy(dtype=float),
-        o_price=offers["price"].to_numpy(dtype=float),
-        o_from=_ns(offers["available_from"], _OPEN_START),
-        o_until=_ns(offers["available_until"], _OPEN_END),
-        o_age=age,
-        o_certs=_offer_certs(market, offers, pes_id, prod_pos, int(as_of_ns)),
-        n_id=needs["listing_id"].to_numpy(dtype=np.int64),
-        n_prow=n_prow.astype(np.int64),
-        n_prod=n_prod,
-        n_qty=needs["quantity"].to_numpy(dtype=float),
-        n_max=n_max,
-        n_cap=np.where(np.isnan(n_max), np.inf, n_max * (1.0 + cfg.price_tolerance)),
-        n_value=buyer_values(n_max, cat["price_max"].to_numpy(dtype=float)[n_prod]),
-        n_req=needs["required_certs"].map(req_codes).to_numpy(dtype=np.int64),
-        n_from=_ns(needs["available_from"], _OPEN_START),
-        n_until=_ns(needs["available_until"], _OPEN_END),
-        offers_by_product=_group_rows(o_prod, len(products)),
-        needs_by_product=_group_rows(n_prod, len(products)),
-    )
 
 
 def find_candidates(
@@ -460,122 +320,6 @@ def _cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-#: Candidate columns the barter and allocation solvers read.
-SOLVER_COLUMNS: tuple[str, ...] = (
-    "need_id",
-    "offer_id",
-    "buyer_id",
-    "supplier_id",
-    "product",
-    "distance_km",
-    "price",
-    "buyer_value",
-    "offer_qty",
-    "need_qty",
-    "score",
-)
-
-
-#: Score components of pairs ``(need ids, offer ids)``, one array per weight, e.g.
-#: ``functools.partial(pair_components, arrays, config)``.
-ComponentsFn = Callable[[IntArray, IntArray], Mapping[str, FloatArray]]
-
-
-def add_components(rows: pd.DataFrame, components: ComponentsFn | None) -> pd.DataFrame:
-    """``rows`` with ``s_<component>`` columns from ``components`` when it has none (the
-    solvers call it on the legs they chose, so components are computed for those only).
-
-    >>> rows = pd.DataFrame({"need_id": [5], "offer_id": [1]})
-    >>> add_components(rows, lambda n, o: {"price": n * 0.1}).columns.tolist()
-    ['need_id', 'offer_id', 's_price']
-    """
-    if components is None or rows.empty or any(c.startswith("s_") for c in rows.columns):
-        return rows
-    comps = components(rows["need_id"].to_numpy(np.int64), rows["offer_id"].to_numpy(np.int64))
-    return rows.assign(**{f"s_{name}": values for name, values in comps.items()})
-
-
-def solver_legs(rows: pd.DataFrame, quantity: npt.ArrayLike) -> list[Leg]:
-    """One :class:`~matcher.results.Leg` per row of a solver frame (:data:`SOLVER_COLUMNS`
-    and any ``s_<component>`` columns), moving ``quantity[i]`` base units; every leg gets
-    its own components dict. Columns are read once each (a row-wise read is 100x slower).
-
-    >>> rows = pd.DataFrame({"need_id": [5], "offer_id": [1], "buyer_id": [9],
-    ...                      "supplier_id": [3], "product": ["kopi"], "distance_km": [4.0],
-    ...                      "price": [10.0], "score": [0.5], "s_price": [0.25]})
-    >>> leg = solver_legs(rows, [2.0])[0]
-    >>> (leg.giver_id, leg.receiver_id, leg.quantity, leg.value, leg.components)
-    (3, 9, 2.0, 20.0, {'price': 0.25})
-    """
-    names = [c for c in rows.columns if c.startswith("s_")]
-    keys = [c[2:] for c in names]
-    columns = [rows[c].astype(float).tolist() for c in names]
-    components = (
-        [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
-        if names
-        else [{} for _ in range(len(rows))]
-    )
-    values = (
-        rows["buyer_value"].astype(float).tolist()
-        if "buyer_value" in rows.columns
-        else [None] * len(rows)
-    )
-    return [
-        Leg(
-            giver_id=int(giver),
-            receiver_id=int(receiver),
-            offer_id=int(offer),
-            need_id=int(need),
-            product=str(product),
-            quantity=float(qty),
-            unit_price=float(price),
-            distance_km=float(km),
-            score=float(score),
-            components=comps,
-            buyer_value=value,
-        )
-        for giver, receiver, offer, need, product, qty, price, km, score, comps, value in zip(
-            rows["supplier_id"].tolist(),
-            rows["buyer_id"].tolist(),
-            rows["offer_id"].tolist(),
-            rows["need_id"].tolist(),
-            rows["product"].astype(str).tolist(),
-            np.asarray(quantity, dtype=float).tolist(),
-            rows["price"].tolist(),
-            rows["distance_km"].tolist(),
-            rows["score"].tolist(),
-            components,
-            values,
-            strict=True,
-        )
-    ]
-
-
-def require_columns(frame: pd.DataFrame, columns: Collection[str]) -> None:
-    """Raise ``ValueError`` naming every column of ``columns`` that ``frame`` lacks."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"candidates: missing columns {missing}")
-
-
-def drop_pairs(frame: pd.DataFrame, pairs: Collection[tuple[int, int]]) -> pd.DataFrame:
-    """``frame`` without the rows whose ``(offer_id, need_id)`` is in ``pairs`` (a view when
-    there is nothing to drop; the caller's frame is never modified).
-
-    >>> f = pd.DataFrame({"offer_id": [1, 1, 2], "need_id": [5, 6, 5]})
-    >>> drop_pairs(f, {(1, 6)})["need_id"].tolist()
-    [5, 5]
-    """
-    if not pairs or frame.empty:
-        return frame
-    ids = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
-    # (offer, need) as one complex key: exact for ids below 2**53
-    wanted = ids[:, 0] + 1j * ids[:, 1]
-    key = frame["offer_id"].to_numpy(np.int64) + 1j * frame["need_id"].to_numpy(np.int64)
-    hit = np.isin(key, wanted)
-    return frame[~hit] if hit.any() else frame
-
-
 def _excluded_rows(
     a: MarketArrays, pairs: Collection[tuple[int, int]]
 ) -> tuple[IntArray, IntArray]:
@@ -610,38 +354,6 @@ def _best_arcs(
         out["need_row"] = out["need_row"].astype(np.int32)
         out["offer_row"] = out["offer_row"].astype(np.int32)
     return out
-
-
-def grouped_order(group: IntArray, value: FloatArray, tie: IntArray) -> IntArray:
-    """The permutation ``np.lexsort((tie, -value, group))``: by group, ``value`` descending,
-    then ``tie``, about three times faster on millions of rows.
-
-    ``value`` becomes a dense rank (one unstable sort) and joins ``group`` in one integer key
-    sorted stably; ``tie`` is read only when a group holds equal values.
-
-    >>> grouped_order(np.array([1, 0, 1, 0]), np.array([0.5, 0.2, 0.9, 0.2]), np.array([0, 3, 1, 2]))
-    array([3, 1, 2, 0])
-    """
-    n = len(group)
-    if n == 0 or np.isnan(value).any():
-        return np.asarray(np.lexsort((tie, -value, group)), dtype=np.int64)
-    levels, rank = np.unique(-value, return_inverse=True)
-    width = len(levels)
-    del levels
-    low = int(group.min())
-    if int(group.max()) - low >= (1 << 62) // width:
-        return np.asarray(np.lexsort((tie, -value, group)), dtype=np.int64)
-    # key = (group - low) × width + rank, in place in the rank array (freed as we go)
-    key = rank.reshape(-1).astype(np.int64, copy=False)
-    del rank
-    key += (group.astype(np.int64) - low) * np.int64(width)
-    order = np.argsort(key, kind="stable")
-    sorted_key = key[order]
-    tied = bool((sorted_key[1:] == sorted_key[:-1]).any())
-    del sorted_key
-    if tied:
-        return np.asarray(np.lexsort((tie, key)), dtype=np.int64)
-    return np.asarray(order, dtype=np.int64)
 
 
 def _covering(
@@ -787,9 +499,9 @@ def _block(
         ok &= (a.o_certs[offer_rows][None, :] & req[:, None]) == req[:, None]
     o_from, o_until = a.o_from[offer_rows], a.o_until[offer_rows]
     n_from, n_until = a.n_from[need_rows], a.n_until[need_rows]
-    if (o_from != _OPEN_START).any() or (n_until != _OPEN_END).any():
+    if (o_from != OPEN_START).any() or (n_until != OPEN_END).any():
         ok &= o_from[None, :] <= n_until[:, None]
-    if (n_from != _OPEN_START).any() or (o_until != _OPEN_END).any():
+    if (n_from != OPEN_START).any() or (o_until != OPEN_END).any():
         ok &= n_from[:, None] <= o_until[None, :]
     o_prod = a.o_prod[offer_rows]
     limit = a.prod_limit[o_prod]
@@ -799,7 +511,7 @@ def _block(
     if len(ex_n):
         hit = np.isin(ex_n, need_rows) & np.isin(ex_o, offer_rows)
         if hit.any():
-            ok[_positions(need_rows, ex_n[hit]), _positions(offer_rows, ex_o[hit])] = False
+            ok[positions(need_rows, ex_n[hit]), positions(offer_rows, ex_o[hit])] = False
     if not ok.any():
         return None, None
 
@@ -872,11 +584,11 @@ def _block(
         ).astype(np.float32, copy=False)
         np.putmask(profit, ~ok, np.float32(-1.0))
         wide = ALLOCATION_PREFILTER * alloc_k
-        alloc = _top_mask(profit, wide, axis=1) | _top_mask(profit, wide, axis=0)
+        alloc = top_mask(profit, wide, axis=1) | top_mask(profit, wide, axis=0)
         alloc &= profit > 0
     k = cfg.top_k_per_need
     if score.shape[1] > k:
-        ok &= _top_mask(score, k, axis=1)
+        ok &= top_mask(score, k, axis=1)
     rows, cols = np.nonzero(ok | alloc)
     nr, orow = need_rows[rows], offer_rows[cols]
     d = pair_km(a.pes_xyz[a.n_prow[nr]], a.pes_xyz[a.o_prow[orow]])
@@ -897,7 +609,7 @@ def _block(
 
     in_ok = ok[rows, cols]
     cand = np.flatnonzero(in_ok)
-    keep = cand[_top_k(rows[cand], final[cand], a.o_id[orow[cand]], k)]
+    keep = cand[top_k(rows[cand], final[cand], a.o_id[orow[cand]], k)]
     arcs = None
     if alloc_k > 0:
         exact_profit = unit_surplus(
@@ -908,105 +620,6 @@ def _block(
             arcs = part(chosen)
             arcs["profit"] = exact_profit[chosen]
     return (part(keep) if len(keep) else None), arcs
-
-
-def _top_mask(values: npt.NDArray[np.float32], k: int, axis: int) -> npt.NDArray[np.bool_]:
-    """Entries at or above the ``k``-th largest along ``axis`` (all when there are fewer)."""
-    size = values.shape[axis]
-    if size <= k:
-        return np.ones(values.shape, dtype=bool)
-    kth = _kth_largest(values, k, axis)
-    if axis == 1:
-        return np.asarray(values >= kth[:, None] - 1e-9, dtype=bool)
-    return np.asarray(values >= kth[None, :] - 1e-9, dtype=bool)
-
-
-def _kth_largest(values: npt.NDArray[np.float32], k: int, axis: int) -> npt.NDArray[np.float32]:
-    """The ``k``-th largest value of each line along ``axis`` (``1 <= k < size``), exactly as
-    :func:`numpy.partition` finds it, without partitioning whole lines.
-
-    The lines are cut into ``2k`` groups; the ``k``-th largest of the group maxima is a lower
-    bound of the line's ``k``-th largest (they are ``k`` distinct entries), so only the few
-    entries at or above it are sorted. Lines whose bound is the ``-1`` filler of invalid
-    pairs (few valid entries) are partitioned whole.
-    """
-    size = values.shape[axis]
-    lines = values.shape[1 - axis]
-    group = size // (2 * k)
-    if group < 2:
-        return np.asarray(
-            np.take(np.partition(values, size - k, axis=axis), size - k, axis=axis),
-            dtype=np.float32,
-        )
-    span = group * 2 * k
-    # groups of every (2k)-th entry: the maxima are elementwise maxima of contiguous slabs
-    if axis == 1:
-        maxima = values[:, :span].reshape(lines, group, 2 * k).max(axis=1)
-        bound = np.partition(maxima, k, axis=1)[:, k]
-    else:
-        maxima = values[:span].reshape(group, 2 * k, lines).max(axis=0)
-        bound = np.partition(maxima, k, axis=0)[k]
-    whole = bound <= -1.0
-    bound[whole] = np.inf  # partitioned whole below
-    # the entries at or above the bound, packed into a narrow (lines × most) array
-    if axis == 1:
-        hit = values >= bound[:, None]
-        counts = np.count_nonzero(hit, axis=1)
-        line = np.repeat(np.arange(lines), counts)
-        pos = np.arange(len(line)) - np.repeat(np.cumsum(counts) - counts, counts)
-        picked = values[hit]
-    else:
-        hit = values >= bound[None, :]
-        flat = np.flatnonzero(hit)
-        column = (flat % lines).astype(np.uint16 if lines <= 1 << 16 else np.int64)
-        flat = flat[np.argsort(column, kind="stable")]  # radix sort for small ints
-        line = flat % lines
-        counts = np.bincount(line, minlength=lines)
-        pos = np.arange(len(line)) - np.repeat(np.cumsum(counts) - counts, counts)
-        picked = values.ravel()[flat]
-    most = max(int(counts.max()), k)
-    packed = np.full((lines, most), -np.inf, dtype=np.float32)
-    packed[line, pos] = picked
-    kth = np.asarray(np.partition(packed, most - k, axis=1)[:, most - k], dtype=np.float32)
-    rows = np.flatnonzero(whole)
-    if len(rows):
-        sub = values[rows] if axis == 1 else values[:, rows]
-        kth[rows] = np.take(np.partition(sub, size - k, axis=axis), size - k, axis=axis)
-    return kth
-
-
-def _positions(rows: IntArray, wanted: IntArray) -> IntArray:
-    """Index of each of ``wanted`` in ``rows`` (every one present; ``rows`` unique)."""
-    order = np.argsort(rows, kind="stable")
-    return np.asarray(order[np.searchsorted(rows[order], wanted)], dtype=np.int64)
-
-
-def _top_k(group: IntArray, score: FloatArray, tie: IntArray, k: int) -> IntArray:
-    """Positions of the best ``k`` per group, ordered by group, score desc, tie asc."""
-    order = np.lexsort((tie, -score, group))
-    g = group[order]
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    first = np.repeat(starts, np.diff(np.r_[starts, len(g)]))
-    rank = np.arange(len(g)) - first
-    return np.asarray(order[rank < k], dtype=np.int64)
-
-
-def stable_order(keys: IntArray) -> IntArray:
-    """``np.argsort(keys, kind="stable")`` for non-negative integer keys, about four times
-    faster: each key carries its position in its low bits and the values are sorted.
-
-    >>> stable_order(np.array([3, 1, 3, 0, 1])).tolist()
-    [3, 1, 4, 0, 2]
-    """
-    n = len(keys)
-    bits = max(n - 1, 1).bit_length()
-    if n == 0 or int(keys.min()) < 0 or int(keys.max()) >= 1 << (62 - bits):
-        return np.asarray(np.argsort(keys, kind="stable"), dtype=np.int64)
-    packed = keys.astype(np.int64) << np.int64(bits)
-    packed |= np.arange(n, dtype=np.int64)
-    packed.sort()
-    packed &= np.int64((1 << bits) - 1)
-    return packed
 
 
 _EMPTY_DTYPES = {
@@ -1078,90 +691,3 @@ def _assemble(
     else:
         data = {name: build(name) for name in names}
     return pd.DataFrame(data, columns=names, copy=False)
-
-
-def great_circle_km(xyz1: FloatArray, xyz2: FloatArray) -> npt.NDArray[np.float32]:
-    """(len1 × len2) great-circle distances in km between unit vectors (see :func:`unit_xyz`).
-
-    The haversine distance in its chord form, ``2R·asin(|x1 − x2| / 2)``, with the squared
-    chord from one matrix product: exact to well under a metre at these scales and far
-    faster than trigonometry on every pair.
-
-    >>> xyz = unit_xyz(np.radians([-7.87, -7.0]), np.radians([112.52, 113.86]))
-    >>> round(float(great_circle_km(xyz[:1], xyz[1:])[0, 0]))  # Batu to Sumenep
-    177
-    """
-    sq = xyz1 @ xyz2.T  # unit vectors: |x1 - x2|² = 2 - 2 x1·x2, kept in float64 for small d
-    sq *= -2.0
-    sq += 2.0
-    # after the subtraction float32 keeps ~7 significant digits of d: centimetres
-    chord = sq.astype(np.float32)
-    np.clip(chord, 0.0, 4.0, out=chord)
-    np.sqrt(chord, out=chord)
-    chord *= 0.5
-    np.arcsin(chord, out=chord)
-    chord *= 2.0 * EARTH_RADIUS_KM
-    return chord
-
-
-def pair_km(xyz1: FloatArray, xyz2: FloatArray) -> FloatArray:
-    """Great-circle km between aligned rows of unit vectors (float64 throughout)."""
-    sq = np.clip(((xyz1 - xyz2) ** 2).sum(axis=1), 0.0, 4.0)
-    return np.asarray(2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(sq) / 2.0), dtype=float)
-
-
-def unit_xyz(lat_rad: FloatArray, lon_rad: FloatArray) -> FloatArray:
-    """Points on the unit sphere, one row per (lat, lon) in radians."""
-    cos = np.cos(lat_rad)
-    return np.column_stack([cos * np.cos(lon_rad), cos * np.sin(lon_rad), np.sin(lat_rad)])
-
-
-def _related_products(cat: pd.DataFrame, pos: dict[str, int]) -> tuple[IntArray, ...]:
-    subs: list[set[int]] = [set() for _ in pos]
-    for product, text in zip(cat["product"], cat["substitutes"], strict=True):
-        i = pos[str(product)]
-        for token in str(text).split(";"):
-            j = pos.get(token.strip())
-            if j is not None and j != i:
-                subs[i].add(j)
-                subs[j].add(i)  # substitution is read in both directions
-    return tuple(np.array([i, *sorted(s)], dtype=np.int64) for i, s in enumerate(subs))
-
-
-def _codes(values: pd.Series, pos: dict[str, int]) -> IntArray:
-    return np.asarray(values.map(pos).to_numpy(dtype=np.int64), dtype=np.int64)
-
-
-def _ns(values: pd.Series, fill: int) -> IntArray:
-    raw = values.to_numpy(dtype="datetime64[ns]").view(np.int64).copy()
-    raw[np.isnat(values.to_numpy(dtype="datetime64[ns]"))] = fill
-    return raw
-
-
-def _mask(text: str) -> int:
-    return sum(CERT_BITS.get(t.strip(), 0) for t in set(str(text).split(";")))
-
-
-def _group_rows(codes: IntArray, n: int) -> tuple[IntArray, ...]:
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(n + 1))
-    return tuple(order[bounds[i] : bounds[i + 1]].astype(np.int64) for i in range(n))
-
-
-def _offer_certs(
-    market: Market, offers: pd.DataFrame, pes_id: IntArray, pos: dict[str, int], as_of_ns: int
-) -> IntArray:
-    """Bitmask of certificates valid at ``as_of`` for each offer's (pesantren, product)."""
-    certs = market.certificates
-    if not len(certs) or not len(offers):
-        return np.zeros(len(offers), dtype=np.int64)
-    expires = certs["expires"].to_numpy(dtype="datetime64[ns]")
-    valid = np.isnat(expires) | (expires.view(np.int64) >= as_of_ns)
-    c = certs.loc[valid & certs["product"].isin(list(pos)).to_numpy()]
-    n_prod = len(pos)
-    key = c["pesantren_id"].to_numpy(dtype=np.int64) * n_prod + _codes(c["product"], pos)
-    bits = c["kind"].map(CERT_BITS).fillna(0).to_numpy(dtype=np.int64)
-    frame = pd.DataFrame({"key": key, "bit": bits}).drop_duplicates()
-    by_key = frame.groupby("key")["bit"].sum()
-    okey = offers["pesantren_id"].to_numpy(dtype=np.int64) * n_prod + _codes(offers["product"], pos)
-    return by_key.reindex(okey).fillna(0).to_numpy(dtype=np.int64)

@@ -23,9 +23,8 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from matcher.candidates import unit_xyz
 from matcher.config import EngineConfig
-from matcher.geo import EARTH_RADIUS_KM
+from matcher.geo import EARTH_RADIUS_KM, unit_xyz
 from matcher.market import REGION_TYPES, Market
 from matcher.results import Plan
 

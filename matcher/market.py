@@ -209,7 +209,7 @@ def resting_mask(listings: pd.DataFrame, as_of: dt.date, stale_days: int) -> pd.
     statistics ask it too).
 
     >>> frame = pd.DataFrame({"last_confirmed": pd.to_datetime(["2026-01-01", "2026-03-01", None])})
-    >>> resting_mask(frame, dt.date(2026, 3, 2), 60).tolist()
+    >>> resting_mask(frame, dt.date(2026, 3, 3), 60).tolist()  # 61 and 2 days
     [True, False, False]
     """
     age = pd.Timestamp(as_of) - pd.to_datetime(listings["last_confirmed"])

@@ -32,10 +32,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from matcher.candidates import MarketArrays, market_arrays, unit_xyz
+from matcher.arrays import MarketArrays, market_arrays
 from matcher.config import EngineConfig
 from matcher.explain import explain_candidate
-from matcher.geo import EARTH_RADIUS_KM
+from matcher.geo import EARTH_RADIUS_KM, unit_xyz
 from matcher.market import CERT_KINDS, REGION_TYPES, Market
 from matcher.scoring import CERT_BITS, combine, component_scores, mask_to_kinds
 

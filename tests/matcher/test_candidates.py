@@ -213,7 +213,7 @@ def test_the_fast_top_k_mask_keeps_exactly_what_a_full_partition_keeps(
     rows: int, cols: int, k: int, axis: int, decimals: int, invalid: float, shift: float, seed: int
 ) -> None:
     # ties (rounded values), the -1 filler of invalid pairs and negative profits included
-    from matcher.candidates import _top_mask
+    from matcher.ranking import top_mask as _top_mask
 
     rng = np.random.default_rng(seed)
     values = np.round(rng.random((rows, cols)), decimals).astype(np.float32) - np.float32(shift)
@@ -238,7 +238,7 @@ def test_the_fast_top_k_mask_keeps_exactly_what_a_full_partition_keeps(
 def test_grouped_order_sorts_exactly_as_the_three_key_lexsort(
     n: int, groups: int, levels: int, nan: bool, seed: int
 ) -> None:
-    from matcher.candidates import grouped_order
+    from matcher.ranking import grouped_order
 
     rng = np.random.default_rng(seed)
     group = rng.integers(-3, groups, n).astype(np.int64)
