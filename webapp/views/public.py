@@ -58,7 +58,7 @@ def index() -> str:
 
 
 @bp.get("/pesantren")
-def pesantren_directory() -> str:
+def pesantren_directory() -> tuple[str, int]:
     """The directory, filtered by regency and searched by pesantren name or product.
 
     ``q`` matches names and, through the engine's product resolver (aliases, typos), the
@@ -128,7 +128,7 @@ def pesantren_directory() -> str:
         choices=choices,
         error=error,
         args=args,
-    )
+    ), (400 if error else 200)
 
 
 @bp.get("/katalog")
