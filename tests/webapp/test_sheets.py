@@ -255,3 +255,16 @@ def test_only_facilitators_get_match_sheets(client, login, published):
     login(net.officers["sumenep"])
     assert client.get(url).status_code == 403
     assert client.get("/fasilitator/lembar-temu.pdf?kabupaten=3529").status_code == 403
+
+
+def test_the_match_sheet_keeps_standing_proposals_of_earlier_rounds(client, login, published):
+    net, first = published
+    second = stored_round(net)  # the open proposals of the first round stand: not re-proposed
+    publish_round(second, net.facilitator)
+    db.session.commit()
+    login(net.facilitator)
+    response = client.get("/fasilitator/lembar-temu.pdf?kabupaten=3529&lang=en")
+    text = pdf_text(response.get_data())
+    assert f"Round {second.id}" in text
+    assert "Pondok Bahari Sumenep gives 150 kg Salted fish to Pondok Kota Surabaya" in text
+    assert f"from round {first.id}" in text

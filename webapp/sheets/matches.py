@@ -46,12 +46,15 @@ class Meeting:
 
 def meetings_for(match_round: MatchRound, regency_code: str) -> list[Meeting]:
     """The regency's meetings in ``match_round``, by pesantren name, best proposal first."""
+    in_regency = (
+        select(ProposalParty.proposal_id)
+        .join(Pesantren, Pesantren.id == ProposalParty.pesantren_id)
+        .where(Pesantren.regency_code == regency_code)
+    )
     query = (
         select(Proposal)
-        .join(ProposalParty, ProposalParty.proposal_id == Proposal.id)
-        .join(Pesantren, Pesantren.id == ProposalParty.pesantren_id)
         .where(
-            Pesantren.regency_code == regency_code,
+            Proposal.id.in_(in_regency),
             or_(
                 and_(Proposal.round_id == match_round.id, Proposal.state.in_(MEETING_STATES)),
                 and_(Proposal.round_id < match_round.id, Proposal.state.in_(ANSWERABLE_STATES)),
@@ -61,7 +64,6 @@ def meetings_for(match_round: MatchRound, regency_code: str) -> list[Meeting]:
             selectinload(Proposal.parties).selectinload(ProposalParty.pesantren),
             selectinload(Proposal.legs).selectinload(ProposalLeg.product),
         )
-        .distinct()
     )
     meetings = []
     for proposal in db.session.scalars(query):
