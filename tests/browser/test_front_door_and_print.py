@@ -73,3 +73,22 @@ def test_the_search_page_links_to_its_result_sheet(page, live_server):
     response = page.request.get(link.get_attribute("href"))
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
+
+
+def test_a_facilitator_prints_a_regency_match_sheet_from_the_round_page_on_a_phone(
+    phone_page, live_server
+):
+    page = phone_page
+    sign_in(page, live_server.facilitator)
+    page.goto("/fasilitator/putaran")
+    href = page.locator("a[href^='/fasilitator/putaran/']").first.get_attribute("href")
+    page.goto(href.split("#")[0])
+    form = page.locator("form#match-sheet")
+    assert form.count() == 1
+    _fits(page)
+    form.scroll_into_view_if_needed()
+    shoot(page, "round-match-sheet-form-phone", full_page=False)
+    code = form.locator("select option").nth(1).get_attribute("value")
+    response = page.request.get(f"{form.get_attribute('action')}?kabupaten={code}")
+    assert response.headers["content-type"] == "application/pdf"
+    assert b"%PDF" in response.body()[:8]
