@@ -1,4 +1,5 @@
-"""Public pages: the pesantren directory, the product catalogue and pesantren profiles.
+"""Public pages: the front door, the pesantren directory (searchable by name and product),
+the product catalogue with reference prices, pesantren profiles and their printable sheets.
 
 Contact details (WhatsApp, email) only for signed-in users.
 """
@@ -6,60 +7,148 @@ Contact details (WhatsApp, email) only for signed-in users.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..models import Listing, Pesantren, Product, Regency, db
+from ..models import Listing, Pesantren, Product, ProposalEvent, Regency, db
 
 bp = Blueprint("public", __name__)
 
 PAGE_SIZE = 50
+LISTING_KINDS = ("offer", "need")
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """The address of a page on the public site (``BASE_URL``), for print and QR codes."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def programme_figures(today: dt.date | None = None) -> dict[str, int]:
+    """Pesantren, products on offer and trades confirmed this month: three counts."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    month_start = dt.datetime(today.year, today.month, 1, tzinfo=dt.UTC)
+    row = db.session.execute(
+        select(
+            select(func.count(Pesantren.id)).scalar_subquery(),
+            select(func.count(func.distinct(Listing.product_id)))
+            .where(Listing.kind == "offer", Listing.status == "active")
+            .scalar_subquery(),
+            select(func.count(func.distinct(ProposalEvent.proposal_id)))
+            .where(ProposalEvent.to_state == "confirmed", ProposalEvent.at >= month_start)
+            .scalar_subquery(),
+        )
+    ).one()
+    return {
+        "pesantren": int(row[0] or 0),
+        "products": int(row[1] or 0),
+        "confirmed": int(row[2] or 0),
+    }
 
 
 @bp.get("/")
 def index() -> str:
-    return pesantren_directory()
+    """The front door: what OPOP Match does, a search box and the programme's figures."""
+    return render_template("public/home.html", figures=programme_figures())
 
 
 @bp.get("/pesantren")
-def pesantren_directory() -> str:
+def pesantren_directory() -> tuple[str, int]:
+    """The directory, filtered by regency and searched by pesantren name or product.
+
+    ``q`` matches names and, through the engine's product resolver (aliases, typos), the
+    products pesantren list; ``product`` (a slug) and ``kind`` (offer/need) narrow it to the
+    pesantren that offer or need one product, as the catalogue links to its suppliers.
+    """
+    from .officer.engine import resolve_product
+
     page = max(request.args.get("page", 1, type=int), 1)
     regency = request.args.get("regency", "")
+    q = request.args.get("q", "").strip()[:100]
+    kind = request.args.get("kind", "")
+    kind = kind if kind in LISTING_KINDS else ""
+    slug = request.args.get("product", "").strip()[:60]
+    product: Product | None = None
+    choices: list[Product] = []
+    error = ""
+    if slug:
+        product = db.session.scalar(select(Product).where(Product.slug == slug))
+        if product is None:
+            error = _("The catalogue has no product “%(text)s”.", text=slug)
+    elif q:
+        resolved = resolve_product(q)
+        product, choices = resolved.product, resolved.choices if resolved.ambiguous else []
+
     query = select(Pesantren).order_by(Pesantren.name, Pesantren.id)
     if regency:
         query = query.where(Pesantren.regency_code == regency)
+    listing_match = None
+    if product is not None:
+        listed = select(Listing.pesantren_id).where(
+            Listing.product_id == product.id, Listing.status == "active"
+        )
+        if kind:
+            listed = listed.where(Listing.kind == kind)
+        listing_match = Pesantren.id.in_(listed)
+    if slug:
+        query = query.where(listing_match if listing_match is not None else Pesantren.id.is_(None))
+        if q:
+            query = query.where(Pesantren.name.icontains(q, autoescape=True))
+    elif q:
+        by_name = Pesantren.name.icontains(q, autoescape=True)
+        query = query.where(or_(by_name, listing_match) if listing_match is not None else by_name)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(page, pages)
     rows = db.session.scalars(
         query.options(selectinload(Pesantren.listings))
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
     regencies = db.session.scalars(select(Regency).order_by(Regency.name)).all()
+    args = {
+        k: v for k, v in {"q": q, "regency": regency, "product": slug, "kind": kind}.items() if v
+    }
     return render_template(
         "public/pesantren_list.html",
         rows=rows,
         page=page,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        pages=pages,
         total=total,
         regencies=regencies,
         regency=regency,
-    )
+        q=q,
+        kind=kind,
+        product=product,
+        choices=choices,
+        error=error,
+        args=args,
+    ), (400 if error else 200)
 
 
 @bp.get("/katalog")
 def catalogue() -> str:
     products = db.session.scalars(select(Product).order_by(Product.category, Product.name_id)).all()
-    counts = dict(
-        db.session.execute(
-            select(Listing.product_id, func.count())
+    counts: dict[tuple[int, str], int] = {
+        (int(pid), str(k)): int(n)
+        for pid, k, n in db.session.execute(
+            select(
+                Listing.product_id, Listing.kind, func.count(func.distinct(Listing.pesantren_id))
+            )
             .where(Listing.status == "active")
-            .group_by(Listing.product_id)
+            .group_by(Listing.product_id, Listing.kind)
         ).all()
-    )
+    }
     return render_template("public/catalogue.html", products=products, counts=counts)
+
+
+def _profile(pesantren_id: int) -> Pesantren:
+    return db.session.get(Pesantren, pesantren_id) or abort(404)
 
 
 @bp.get("/pesantren/<int:pesantren_id>")
@@ -68,7 +157,7 @@ def pesantren_detail(pesantren_id: int) -> str:
 
     Contact details (WhatsApp, email) only for signed-in users.
     """
-    pesantren = db.session.get(Pesantren, pesantren_id) or abort(404)
+    pesantren = _profile(pesantren_id)
     certificates = sorted(pesantren.certificates, key=lambda c: (c.product.name_id, c.kind))
     return render_template(
         "public/pesantren_detail.html",
@@ -77,3 +166,25 @@ def pesantren_detail(pesantren_id: int) -> str:
         today=dt.date.today(),
         show_contact=current_user.is_authenticated,
     )
+
+
+@bp.get("/pesantren/<int:pesantren_id>/lembar.pdf")
+def pesantren_sheet(pesantren_id: int) -> Response:
+    """The printable product sheet (A4 PDF): what the profile shows, with a QR code to it."""
+    from ..sheets import pesantren_sheet as render_sheet
+
+    pesantren = _profile(pesantren_id)
+    pdf = render_sheet(
+        pesantren,
+        profile_url=public_url("public.pesantren_detail", pesantren_id=pesantren.id),
+        language=str(get_locale() or "id"),
+        show_contact=current_user.is_authenticated,
+    )
+    return pdf_response(pdf, f"opop-pesantren-{pesantren.id}.pdf")
+
+
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    """A PDF shown in the browser (to print), with a file name for saving it."""
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

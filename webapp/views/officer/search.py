@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -27,7 +27,55 @@ RESULTS = 20
 @bp.get("/cari")
 @login_required
 def search() -> tuple[str, int]:
-    form = SearchForm(request.args)
+    found = _search(SearchForm(request.args))
+    status = 400 if found["form"].errors else 200
+    return render_template(
+        "officer/search.html",
+        **found,
+        units=allowed_units(found["product"]) if found["product"] else [],
+        cert_labels=CERT_LABELS,
+        region_labels=REGION_LABELS,
+    ), status
+
+
+@bp.get("/cari/lembar.pdf")
+@login_required
+def search_sheet() -> Any:
+    """The result sheet to print (A4 PDF); without a valid search, back to the search page."""
+    from ...sheets import supplier_sheet
+    from ..public import pdf_response, public_url
+
+    found = _search(SearchForm(request.args))
+    form, product = found["form"], found["product"]
+    if product is None or form.errors:
+        return redirect(url_for(".search", **request.args.to_dict(flat=False)))
+    conditions = [(_("Product"), product.name(locale()))]
+    if form.quantity.data:
+        conditions.append(
+            (_("Quantity"), f"{form.quantity.data} {form.unit.data or product.base_unit}")
+        )
+    if found["me"] is not None:
+        conditions.append((_("Delivered to"), found["me"].name))
+        if form.radius.data:
+            conditions.append((_("Within"), f"{form.radius.data} km"))
+    if form.region_type.data:
+        conditions.append((_("Region type"), str(REGION_LABELS.get(form.region_type.data, ""))))
+    if form.certs.data:
+        conditions.append(
+            (_("Certificates"), ", ".join(str(CERT_LABELS.get(c, c)) for c in form.certs.data))
+        )
+    pdf = supplier_sheet(
+        product,
+        found["rows"],
+        conditions=conditions,
+        public_url=public_url("public.pesantren_directory", product=product.slug, kind="offer"),
+        language=locale(),
+    )
+    return pdf_response(pdf, f"opop-pemasok-{product.slug}.pdf")
+
+
+def _search(form: SearchForm) -> dict[str, Any]:
+    """What the search page shows for ``form``: the product, choices, ranked rows."""
     me = db.session.get(Pesantren, current_user.pesantren_id) if current_user.pesantren_id else None
     product: Product | None = None
     choices: list[Product] = []
@@ -54,19 +102,14 @@ def search() -> tuple[str, int]:
             base_quantity = _base_quantity(form, product)
         if product is not None and not form.errors:
             rows = _results(form, product, me, base_quantity)
-    status = 400 if form.errors else 200
-    return render_template(
-        "officer/search.html",
-        form=form,
-        product=product,
-        choices=choices,
-        rows=rows,
-        searched=searched,
-        me=me,
-        units=allowed_units(product) if product else [],
-        cert_labels=CERT_LABELS,
-        region_labels=REGION_LABELS,
-    ), status
+    return {
+        "form": form,
+        "product": product,
+        "choices": choices,
+        "rows": rows,
+        "searched": searched,
+        "me": me,
+    }
 
 
 def _base_quantity(form: SearchForm, product: Product) -> float | None:
