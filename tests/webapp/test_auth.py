@@ -279,3 +279,16 @@ def test_signed_in_pages_are_not_cached_and_public_ones_may_be(app, client, logi
     assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
     login(make_user("officer"))
     assert client.get("/saya").headers["Cache-Control"] == "no-store"
+
+
+def test_the_account_page_links_the_report_settings_and_facilitators_the_preview(client, login):
+    officer = f.make_user("officer", f.make_pesantren("3579"), email="ahmad@example.org")
+    login(officer)
+    page = client.get("/akun?lang=id").get_data(as_text=True)
+    assert 'href="/akun/laporan"' in page
+    assert "/laporan/pratinjau" not in page
+    login(f.make_user("facilitator", None, email="siti@example.org"))
+    page = client.get("/akun").get_data(as_text=True)
+    assert 'href="/akun/laporan"' in page
+    assert 'href="/laporan/pratinjau"' in page
+    assert 'href="/laporan/pratinjau"' in client.get("/fasilitator/").get_data(as_text=True)
