@@ -28,7 +28,7 @@ def _create(client, login, language: str = "en") -> tuple[User, Any]:
         "name": "Ust. Hasan",
         "email": "hasan@example.org",
         "role": "officer",
-        "pesantren_id": str(p.id),
+        "pesantren": p.nspp,
         "language": language,
     }
     response = client.post("/fasilitator/pengguna/baru", data=data, follow_redirects=True)

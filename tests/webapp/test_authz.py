@@ -61,7 +61,7 @@ def test_officer_cannot_move_a_listing_to_another_pesantren_through_the_form(cli
             "quantity": "7",
             "unit": "kg",
             "period": "month",
-            "pesantren_id": str(world.a.id),
+            "pesantren": world.a.nspp,
         },
     )
     assert response.status_code == 302

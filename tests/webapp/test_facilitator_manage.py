@@ -102,7 +102,7 @@ def test_facilitators_create_officers_only_and_admins_create_facilitators(
         "name": "Ust. Hasan",
         "email": "Hasan@Example.org",
         "role": "officer",
-        "pesantren_id": str(p.id),
+        "pesantren": p.nspp,
         "language": "id",
     }
     assert client.post("/fasilitator/pengguna/baru", data=officer).status_code == 302
@@ -111,7 +111,7 @@ def test_facilitators_create_officers_only_and_admins_create_facilitators(
     assert created.pesantren_id == p.id
     assert not created.check_password("")  # no password until the person activates it
     sneaky = {**officer, "email": "boss@example.org", "role": "admin"}
-    assert client.post("/fasilitator/pengguna/baru", data=sneaky).status_code == 200
+    assert client.post("/fasilitator/pengguna/baru", data=sneaky).status_code == 400
     assert db.session.scalar(select(User).where(User.email == "boss@example.org")) is None
     admin = f.make_user("admin", email="root@example.org")
     db.session.commit()
@@ -126,11 +126,49 @@ def test_an_officer_account_needs_a_pesantren(client, login, facilitator):
         "name": "X",
         "email": "x@example.org",
         "role": "officer",
-        "pesantren_id": "0",
+        "pesantren": "",
         "language": "id",
     }
-    assert client.post("/fasilitator/pengguna/baru", data=data).status_code == 200
+    assert client.post("/fasilitator/pengguna/baru", data=data).status_code == 400
     assert db.session.scalar(select(User).where(User.email == "x@example.org")) is None
+
+
+def test_the_pesantren_picker_reads_an_nspp_a_suggestion_or_a_unique_part_of_a_name(
+    client, login, facilitator
+):
+    batu = f.make_pesantren("3579", name="Pondok Al-Hikmah Batu")
+    f.make_pesantren("3578", name="Pondok Al-Hikmah Surabaya")
+    tuban = f.make_pesantren("3523", name="Pondok Nelayan Tuban")
+    db.session.commit()
+    login(facilitator)
+    page = client.get("/fasilitator/pengguna/baru").get_data(as_text=True)
+    assert 'list="pesantren-options"' in page  # the browser's own type-ahead, no script
+    assert f'<option value="Pondok Al-Hikmah Batu · {batu.nspp}">' in page
+
+    def create(typed: str, email: str):
+        data = {"name": "X", "email": email, "role": "officer", "pesantren": typed}
+        return client.post("/fasilitator/pengguna/baru", data={**data, "language": "id"})
+
+    def owner(email: str):
+        return db.session.scalar(select(User.pesantren_id).where(User.email == email))
+
+    assert create(f"Pondok Al-Hikmah Batu · {batu.nspp}", "a@example.org").status_code == 302
+    assert owner("a@example.org") == batu.id
+    assert create(f" {tuban.nspp[:4]} {tuban.nspp[4:]} ", "b@example.org").status_code == 302
+    assert owner("b@example.org") == tuban.id  # an NSPP as typed, spaces and all
+    assert create("nelayan", "c@example.org").status_code == 302
+    assert owner("c@example.org") == tuban.id  # the only name containing it
+    ambiguous = create("al-hikmah", "d@example.org")
+    assert ambiguous.status_code == 400
+    text = ambiguous.get_data(as_text=True)
+    assert "2 pesantren cocok dengan “al-hikmah”" in text
+    assert batu.nspp in text
+    assert owner("d@example.org") is None
+    nothing = create("Pondok Tidak Ada", "e@example.org")
+    assert nothing.status_code == 400
+    assert "Tidak ada pesantren yang cocok dengan “Pondok Tidak Ada”." in nothing.get_data(
+        as_text=True
+    )
 
 
 def test_a_deactivated_officers_api_token_stops_working(client, login, facilitator):
@@ -166,7 +204,7 @@ def test_a_facilitator_edits_an_officer_and_the_change_signs_them_out(app, clien
     login(facilitator)
     page = client.get(f"/fasilitator/pengguna/{officer.id}/ubah").get_data(as_text=True)
     assert "Ubah akun hasan@example.org" in page
-    data = {"name": "Ust. Hasan", "role": "officer", "pesantren_id": str(b.id), "language": "en"}
+    data = {"name": "Ust. Hasan", "role": "officer", "pesantren": b.nspp, "language": "en"}
     response = client.post(f"/fasilitator/pengguna/{officer.id}/ubah", data=data)
     assert response.status_code == 302
     db.session.expire_all()
@@ -181,7 +219,7 @@ def test_a_facilitator_edits_an_officer_and_the_change_signs_them_out(app, clien
     # a facilitator may not promote anyone; an officer needs a pesantren
     promote = {**data, "role": "admin", "active": "y"}
     assert client.post(f"/fasilitator/pengguna/{officer.id}/ubah", data=promote).status_code == 400
-    orphan = {**data, "pesantren_id": "0", "active": "y"}
+    orphan = {**data, "pesantren": "", "active": "y"}
     response = client.post(f"/fasilitator/pengguna/{officer.id}/ubah", data=orphan)
     assert response.status_code == 400
     assert "Petugas harus terikat pada satu pesantren." in response.get_data(as_text=True)
@@ -196,7 +234,7 @@ def test_only_the_name_and_language_change_keeps_the_sessions(app, client, login
     db.session.commit()
     version = officer.session_version
     login(facilitator)
-    data = {"name": "Baru", "role": "officer", "pesantren_id": str(a.id), "language": "id"}
+    data = {"name": "Baru", "role": "officer", "pesantren": a.nspp, "language": "id"}
     client.post(f"/fasilitator/pengguna/{officer.id}/ubah", data={**data, "active": "y"})
     db.session.expire_all()
     assert db.session.get(User, officer.id).session_version == version

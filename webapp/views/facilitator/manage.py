@@ -28,7 +28,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from matcher.identifiers import check_nspp
+from matcher.identifiers import check_nspp, normalise_identifier
 from matcher.vocabulary import EAST_JAVA_BOUNDS, REGION_TYPES
 
 from ...forms import MultiCheckboxField, labelled, language_choices
@@ -194,22 +194,83 @@ class UserEditForm(FlaskForm):
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Role"))
-    pesantren_id = SelectField(_l("Pesantren (officers)"), coerce=int, default=0)
+    #: Typed, with the browser's own type-ahead (a ``datalist``: no JavaScript needed);
+    #: read by :func:`pick_pesantren` (NSPP, "name · NSPP" as suggested, or part of a name).
+    pesantren = StringField(
+        _l("Pesantren (officers)"),
+        validators=[Length(max=200)],
+        render_kw={"list": "pesantren-options", "autocomplete": "off"},
+    )
     language = SelectField(
         _l("Language"), choices=[SelectChoice(lang, lang.upper()) for lang in LANGUAGES]
     )
     active = BooleanField(_l("Active (may sign in)"), default=True)
 
-    def validate_pesantren_id(self, field: SelectField) -> None:
-        if self.role.data == "officer" and not field.data:
+    picked: Pesantren | None = None
+
+    def validate_pesantren(self, field: StringField) -> None:
+        text = (field.data or "").strip()
+        if self.role.data != "officer":
+            return
+        if not text:
             raise ValidationError(_("An officer must belong to a pesantren."))
+        self.picked, matches = pick_pesantren(text)
+        if self.picked is not None:
+            field.data = pesantren_label(self.picked)
+            return
+        if not matches:
+            raise ValidationError(_("No pesantren matches “%(text)s”.", text=text))
+        raise ValidationError(
+            _(
+                "%(count)s pesantren match “%(text)s”; choose one: %(names)s",
+                count=len(matches),
+                text=text,
+                names="; ".join(pesantren_label(p) for p in matches[:PICK_SHOWN]),
+            )
+        )
 
     def fill_choices(self) -> None:
         self.role.choices = labelled(_creatable_roles(), ROLE_LABELS)
-        self.pesantren_id.choices = [SelectChoice(0, "—")] + [
-            SelectChoice(p.id, p.name)
-            for p in db.session.scalars(select(Pesantren).order_by(Pesantren.name))
-        ]
+
+    @property
+    def pesantren_id(self) -> int | None:
+        return self.picked.id if self.picked is not None and self.role.data == "officer" else None
+
+
+PICK_SHOWN = 8
+
+
+def pesantren_label(p: Pesantren) -> str:
+    """How the picker shows and reads back one pesantren: ``name · NSPP``."""
+    return f"{p.name} · {p.nspp}" if p.nspp else p.name
+
+
+def pick_pesantren(text: str) -> tuple[Pesantren | None, list[Pesantren]]:
+    """The pesantren ``text`` names (its NSPP, a ``name · NSPP`` suggestion, or the only
+    one whose name contains it), else ``(None, the pesantren it could mean)``."""
+    tail = text.rpartition("·")[2] if "·" in text else text
+    nspp = normalise_identifier("nspp", tail)
+    if nspp.isdigit():
+        found = db.session.scalar(select(Pesantren).where(Pesantren.nspp == nspp))
+        if found is not None:
+            return found, []
+    name = text.rpartition("·")[0].strip() if "·" in text else text.strip()
+    matches = db.session.scalars(
+        select(Pesantren)
+        .where(Pesantren.name.icontains(name, autoescape=True))
+        .order_by(Pesantren.name, Pesantren.id)
+        .limit(PICK_SHOWN + 1)
+    ).all()
+    exact = [p for p in matches if p.name.casefold() == name.casefold()]
+    if len(matches) == 1 or len(exact) == 1:
+        return (exact or list(matches))[0], []
+    return None, list(matches)
+
+
+def pesantren_options() -> list[str]:
+    """Every pesantren as the picker suggests it, by name."""
+    rows = db.session.scalars(select(Pesantren).order_by(Pesantren.name, Pesantren.id))
+    return [pesantren_label(p) for p in rows]
 
 
 class UserForm(UserEditForm):
@@ -237,7 +298,7 @@ def user_create() -> Any:
             name=form.name.data,
             email=form.email.data,
             role=form.role.data,
-            pesantren_id=form.pesantren_id.data if form.role.data == "officer" else None,
+            pesantren_id=form.pesantren_id,
             language=form.language.data,
         )
         # Nobody knows this password: the person chooses theirs from the activation link.
@@ -246,7 +307,10 @@ def user_create() -> Any:
         db.session.commit()
         _send_activation(user)
         return redirect(url_for(".users"))
-    return render_template("facilitator/user_form.html", form=form)
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "facilitator/user_form.html", form=form, options=pesantren_options()
+    ), status
 
 
 def _send_activation(user: User) -> None:
@@ -278,9 +342,9 @@ def user_edit(user_id: int) -> Any:
     form = UserEditForm(obj=user if request.method == "GET" else None)
     form.fill_choices()
     if request.method == "GET":
-        form.pesantren_id.data = user.pesantren_id or 0
+        form.pesantren.data = pesantren_label(user.pesantren) if user.pesantren else ""
     if form.validate_on_submit():
-        pesantren_id = form.pesantren_id.data if form.role.data == "officer" else None
+        pesantren_id = form.pesantren_id
         rights = (form.role.data, pesantren_id, bool(form.active.data))
         if rights != (user.role, user.pesantren_id, user.active):
             user.revoke_sessions()
@@ -291,7 +355,9 @@ def user_edit(user_id: int) -> Any:
         flash(_("Account %(email)s saved.", email=user.email), "info")
         return redirect(url_for(".users"))
     status = 400 if request.method == "POST" else 200
-    return render_template("facilitator/user_form.html", form=form, edited=user), status
+    return render_template(
+        "facilitator/user_form.html", form=form, edited=user, options=pesantren_options()
+    ), status
 
 
 @bp.post("/pengguna/<int:user_id>/aktivasi")
