@@ -193,6 +193,10 @@ class SupplierIndex:
 
     # -- queries -----------------------------------------------------------------------
 
+    def has_need(self, need_id: int) -> bool:
+        """Whether the index matches this need: it is in the market and does not rest."""
+        return int(need_id) in self._need_pos
+
     def query_for_need(self, need_id: int) -> SupplierQuery:
         """The query a need stands for: its product, quantity, pesantren, ceiling,
         certificates and window."""

@@ -15,7 +15,7 @@ from ...models import Listing, Pesantren, Product, Proposal, ProposalParty, db
 from ...security import roles_required
 from . import bp
 from .common import locale, localised, my_pesantren
-from .engine import buyers_for_offers, suppliers_for
+from .engine import buyers_for_offers, matched_needs, suppliers_for
 from .proposals import OPEN_STATES
 
 PER_LISTING = 3
@@ -36,13 +36,16 @@ def dashboard() -> str:
     resting = {x.id for x in listings if x.last_confirmed_at < stale_before}
     engine_error = False
     try:
-        # a resting need is not matched (nor searched for) until it is confirmed
-        needs = [(n, [] if n.id in resting else _suppliers(n)) for n in active if n.kind == "need"]
+        mine = [n for n in active if n.kind == "need"]
+        matched = matched_needs([n.id for n in mine])  # not resting, not wholly proposed
+        needs = [(n, _suppliers(n) if n.id in matched else []) for n in mine]
+        covered = {n.id for n in mine if n.id not in matched and n.id not in resting}
         offers = _offers_with_buyers([o for o in active if o.kind == "offer"])
     except Exception:  # the dashboard still shows listings and proposals if matching fails
         current_app.logger.exception("matching failed on the dashboard")
         engine_error = True
         needs = [(n, []) for n in active if n.kind == "need"]
+        covered = set()
         offers = [(o, []) for o in active if o.kind == "offer"]
     awaiting = db.session.scalars(
         select(Proposal)
@@ -64,6 +67,7 @@ def dashboard() -> str:
         awaiting=awaiting,
         stale=[x for x in listings if x.id in resting],
         resting=resting,
+        covered=covered,
         stale_days=stale_days(),
         action_form=PostForm(),
         engine_error=engine_error,

@@ -23,6 +23,7 @@ __all__ = [
     "Resolved",
     "buyers_for_offers",
     "market_version",
+    "matched_needs",
     "resolve_product",
     "snapshot",
     "suggest_products",
@@ -146,6 +147,13 @@ def suggest_products(text: str, limit: int = 8) -> list[Product]:
 
 
 # -- engine queries ----------------------------------------------------------------------
+
+
+def matched_needs(need_ids: list[int]) -> set[int]:
+    """Which of these needs the engine matches: a need rests, or is wholly taken by open
+    or confirmed proposals (the market holds what is left), and then has no suppliers."""
+    index = snapshot().index()
+    return {i for i in need_ids if index.has_need(i)}
 
 
 def suppliers_for(query: Any, k: int = 10) -> pd.DataFrame:
