@@ -30,9 +30,11 @@ from typing import Literal
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
+from scipy.optimize import linear_sum_assignment
 
 from matcher.cycles import _check_graph, _node_order, cycle_weight, rank_cycles, solve_packing
-from matcher.mip import SOLVERS
+from matcher.mip import MIP_REL_GAP, SOLVERS
 from matcher.pief import pief_packing
 
 __all__ = ["CYCLE_LIMIT", "DEFAULT_SOLVER", "FORMULATIONS", "CyclePacking", "pack_cycles"]
@@ -218,10 +220,20 @@ def pack_cycles(
             len(cycles),
         )
         kind = "cycle"
+    if not optimal and not multi:
+        # a time-out: the solver's incumbent may be poor (none at all on a model it could not
+        # finish presolving), its bound loose; a greedy packing and the cycle-cover bound
+        # are cheap, valid and often better
+        greedy = _greedy(arr, w, len(order), max_length)
+        if _weight(greedy, arr, w) > _weight(chosen, arr, w):
+            chosen = greedy
+        bound = min(bound, _cover_bound(arr, w, len(order)))
     chosen = sorted(chosen, key=lambda c: (len(c), c))
     labelled_chosen = [[order[i] for i in c] for c in chosen]
     objective = sum(cycle_weight(G, c, weight) for c in labelled_chosen)
     bound = max(bound, objective)
+    if bound - objective <= MIP_REL_GAP * max(abs(bound), 1.0):
+        optimal = True
     gap = 0.0 if optimal or bound <= 0 else (bound - objective) / bound
     return CyclePacking(
         cycles=labelled_chosen,
@@ -234,6 +246,49 @@ def pack_cycles(
         seconds=seconds,
         variables=size,
     )
+
+
+#: Most nodes for the cycle-cover bound (a dense n × n assignment).
+COVER_BOUND_MAX_NODES = 4000
+
+#: Most cycles the greedy fallback looks at.
+GREEDY_MAX_CYCLES = 200_000
+
+
+def _weight(
+    cycles: list[list[int]], arr: npt.NDArray[np.int64], w: npt.NDArray[np.float64]
+) -> float:
+    lookup = {(int(u), int(v)): float(x) for (u, v), x in zip(arr, w, strict=True)}
+    return sum(lookup[u, v] for c in cycles for u, v in zip(c, [*c[1:], c[0]], strict=True))
+
+
+def _greedy(
+    arr: npt.NDArray[np.int64], w: npt.NDArray[np.float64], n: int, max_length: int
+) -> list[list[int]]:
+    """Disjoint cycles of at most 3 nodes, heaviest first (shorter first among equals)."""
+    lookup = {(int(u), int(v)): float(x) for (u, v), x in zip(arr, w, strict=True)}
+    listed = rank_cycles(arr[:, 0], arr[:, 1], n, min(max_length, 3))
+    cycles = list(itertools.islice(listed, GREEDY_MAX_CYCLES))
+    weights = [sum(lookup[u, v] for u, v in zip(c, [*c[1:], c[0]], strict=True)) for c in cycles]
+    used: set[int] = set()
+    chosen = []
+    for i in sorted(range(len(cycles)), key=lambda i: (-weights[i], len(cycles[i]), i)):
+        if weights[i] > 0 and used.isdisjoint(cycles[i]):
+            used.update(cycles[i])
+            chosen.append(cycles[i])
+    return chosen
+
+
+def _cover_bound(arr: npt.NDArray[np.int64], w: npt.NDArray[np.float64], n: int) -> float:
+    """The best cycle cover of any length (an assignment: each node's successor is itself
+    or one of its arcs' heads), an upper bound on every packing of disjoint cycles."""
+    if n > COVER_BOUND_MAX_NODES or not len(arr):
+        return math.inf
+    profit = np.full((n, n), -1e12)
+    np.fill_diagonal(profit, 0.0)
+    profit[arr[:, 0], arr[:, 1]] = np.maximum(w, 0.0)
+    rows, cols = linear_sum_assignment(profit, maximize=True)
+    return float(np.maximum(profit[rows, cols], 0.0).sum())
 
 
 def _number(value: object, what: str) -> float:

@@ -2,59 +2,14 @@
 
 from __future__ import annotations
 
-import random
 from collections import Counter
-from collections.abc import Hashable
 
 import networkx as nx
 import pytest
 
-from matcher.cycles import bounded_cycles, cycle_weight, solve_packing
+from matcher.cycles import bounded_cycles, solve_packing
 from matcher.packing import pack_cycles
-
-
-def _canonical(cycle: list[Hashable]) -> tuple[Hashable, ...]:
-    i = cycle.index(min(cycle))  # type: ignore[type-var]
-    return tuple(cycle[i:] + cycle[:i])
-
-
-def _brute_force_best(G: nx.DiGraph, max_length: int) -> float:
-    """Best total weight over every feasible subset of cycles (exhaustive search)."""
-    cycles = [_canonical(c) for c in nx.simple_cycles(G, length_bound=max_length) if len(c) > 1]
-    weights = [cycle_weight(G, c) for c in cycles]
-    caps = {n: int(G.nodes[n].get("capacity", 1)) for n in G}
-    best = 0.0
-
-    def search(i: int, used: Counter[Hashable], total: float) -> None:
-        nonlocal best
-        best = max(best, total)
-        if i == len(cycles) or total + sum(w for w in weights[i:] if w > 0) <= best:
-            return
-        if all(used[n] < caps[n] for n in cycles[i]):
-            used.update(cycles[i])
-            search(i + 1, used, total + weights[i])
-            used.subtract(cycles[i])
-        search(i + 1, used, total)
-
-    search(0, Counter(), 0.0)
-    return best
-
-
-def _total(G: nx.DiGraph, cycles: list[list[Hashable]]) -> float:
-    return sum(cycle_weight(G, c) for c in cycles)
-
-
-def _random_graph(seed: int) -> nx.DiGraph:
-    rng = random.Random(seed)
-    n = rng.randint(2, 8)
-    G = nx.gnp_random_graph(n, rng.uniform(0.2, 0.6), directed=True, seed=seed)
-    if rng.random() < 0.5:
-        for u, v in G.edges:
-            G.edges[u, v]["weight"] = rng.choice([0.5, 1.0, 2.0, 3.5])
-    if rng.random() < 0.3:
-        for node in G:
-            G.nodes[node]["capacity"] = rng.choice([0, 1, 1, 2])
-    return G
+from tests.matcher.cycle_oracle import best_packing_weight, canonical, random_graph, total_weight
 
 
 def test_empty_graph_has_no_cycles() -> None:
@@ -177,33 +132,35 @@ def test_bad_weight_names_the_edge(value: object) -> None:
 
 @pytest.mark.parametrize("seed", range(150))
 def test_bounded_cycles_lists_each_short_cycle_exactly_once(seed: int) -> None:
-    G = _random_graph(seed)
+    G = random_graph(seed)
     for max_length in (2, 3, 4):
         ours = [tuple(c) for c in bounded_cycles(G, max_length)]
         assert len(ours) == len(set(ours))
-        theirs = {_canonical(c) for c in nx.simple_cycles(G, length_bound=max_length) if len(c) > 1}
+        theirs = {canonical(c) for c in nx.simple_cycles(G, length_bound=max_length) if len(c) > 1}
         assert set(ours) == theirs
 
 
 @pytest.mark.parametrize("seed", range(150))
 def test_pack_cycles_matches_brute_force(seed: int) -> None:
-    G = _random_graph(seed)
+    G = random_graph(seed)
     for max_length in (2, 3, 4):
         chosen = pack_cycles(G, max_length=max_length).cycles
         use = Counter(n for c in chosen for n in c)
         assert all(use[n] <= G.nodes[n].get("capacity", 1) for n in use)
-        assert len({_canonical(c) for c in chosen}) == len(chosen)
+        assert len({canonical(c) for c in chosen}) == len(chosen)
         assert all(2 <= len(c) <= max_length for c in chosen)
-        assert _total(G, chosen) == pytest.approx(_brute_force_best(G, max_length))
+        assert total_weight(G, chosen) == pytest.approx(best_packing_weight(G, max_length))
 
 
 def test_same_graph_gives_the_same_answer() -> None:
-    G = _random_graph(7)
+    G = random_graph(7)
     H = nx.DiGraph()
     H.add_nodes_from(reversed(list(G.nodes(data=True))))
     H.add_edges_from(reversed(list(G.edges(data=True))))
     assert pack_cycles(G, 4).cycles == pack_cycles(G, 4).cycles
-    assert _total(G, pack_cycles(G, 4).cycles) == pytest.approx(_total(H, pack_cycles(H, 4).cycles))
+    assert total_weight(G, pack_cycles(G, 4).cycles) == pytest.approx(
+        total_weight(H, pack_cycles(H, 4).cycles)
+    )
 
 
 def test_solve_packing_reports_an_optimum_with_no_gap() -> None:
