@@ -82,6 +82,7 @@ class PackingSolution:
     optimal: bool
     status: str
     seconds: float = 0.0
+    solver: str = ""
 
 
 def _node_order(G: nx.DiGraph) -> list[Hashable]:
@@ -220,7 +221,7 @@ def solve_packing(
     capacities: dict[Hashable, float],
     *,
     time_limit: float | None = None,
-    solver: str = "highs",
+    solver: str = "auto",
 ) -> PackingSolution:
     """Choose a maximum-weight subset of ``cycles`` with node use within ``capacities``.
 
@@ -279,6 +280,7 @@ def solve_packing(
     bound = 0.0
     optimal = True
     messages: set[str] = set()
+    used: set[str] = set()
     deadline = None if time_limit is None else started + float(time_limit)
     order = np.argsort(cycle_labels, kind="stable")
     groups = np.split(order, np.flatnonzero(np.diff(cycle_labels[order])) + 1)
@@ -301,6 +303,7 @@ def solve_packing(
             solver=solver,
         )
         x[group] = res.x
+        used.add(res.solver)
         bound += res.bound if math.isfinite(res.bound) else float(gw.clip(0).sum())
         if not res.optimal:
             optimal = False
@@ -311,7 +314,14 @@ def solve_packing(
     gap = (bound - objective) / bound if bound > 0 else 0.0
     status = "; ".join(sorted(messages)) or f"optimal ({len(groups)} independent groups)"
     return PackingSolution(
-        picked, objective, bound, gap, optimal, status, time.perf_counter() - started
+        picked,
+        objective,
+        bound,
+        gap,
+        optimal,
+        status,
+        time.perf_counter() - started,
+        "+".join(sorted(used)),
     )
 
 

@@ -44,8 +44,8 @@ __all__ = ["CYCLE_LIMIT", "DEFAULT_SOLVER", "FORMULATIONS", "CyclePacking", "pac
 #: formulation is not proven in 60 s (HiGHS, gap 1.25 %), PIEF proves it in 8 s (CBC).
 CYCLE_LIMIT = 2000
 
-#: Solver used unless one is named: CBC proved the PIEF fixtures fastest (docs/benchmarks.md).
-DEFAULT_SOLVER = "cbc"
+#: Solver used unless one is named: by model size (:data:`matcher.mip.AUTO_CBC_MAX_VARIABLES`).
+DEFAULT_SOLVER = "auto"
 
 #: Formulation names :func:`pack_cycles` accepts.
 FORMULATIONS: tuple[str, ...] = ("auto", "cycle", "pief")
@@ -71,7 +71,8 @@ class CyclePacking:
     formulation
         ``"cycle"`` or ``"pief"``.
     solver
-        The MIP solver (:data:`matcher.mip.SOLVERS`).
+        The MIP solver that ran (``"cbc"``, ``"highs"``, … joined by ``+`` when the
+        independent parts used different ones; ``"none"`` when nothing needed one).
     seconds
         Time in the solver, model building included.
     variables
@@ -191,6 +192,7 @@ def pack_cycles(
             arr[:, 0], arr[:, 1], w, len(order), max_length, time_limit=time_limit, solver=solver
         )
         chosen = res.cycles
+        ran = res.solver
         objective, bound, optimal, seconds, size = (
             res.objective,
             res.bound,
@@ -212,6 +214,7 @@ def pack_cycles(
             solver=solver,
         )
         chosen = [cycles[i] for i in sol.chosen]
+        ran = sol.solver
         objective, bound, optimal, seconds, size = (
             sol.objective,
             sol.bound,
@@ -242,7 +245,7 @@ def pack_cycles(
         gap=gap,
         status="optimal" if optimal else "time_limit",
         formulation=kind,
-        solver=solver,
+        solver=ran or "none",
         seconds=seconds,
         variables=size,
     )

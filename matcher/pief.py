@@ -62,6 +62,7 @@ class PiefResult:
     status: str
     seconds: float
     variables: int
+    solver: str = ""
 
 
 def pief_packing(
@@ -72,7 +73,7 @@ def pief_packing(
     max_length: int,
     *,
     time_limit: float | None = None,
-    solver: str = "highs",
+    solver: str = "auto",
 ) -> PiefResult:
     """Maximum-weight packing of node-disjoint cycles of 2 to ``max_length`` arcs.
 
@@ -95,21 +96,22 @@ def pief_packing(
     optimal = True
     statuses: set[str] = set()
     variables = 0
+    used: set[str] = set()
     arc_label = label[tails[inside]]
     order = np.argsort(arc_label, kind="stable")
     arcs = np.flatnonzero(inside)[order]
     for group in np.split(arcs, np.flatnonzero(np.diff(arc_label[order])) + 1):
         if len(group) < 2:
             continue
-        left = None if deadline is None else max(deadline - time.perf_counter(), 0.05)
         part = _solve_component(
-            tails[group], heads[group], weights[group], max_length, left, solver
+            tails[group], heads[group], weights[group], max_length, deadline, solver
         )
         cycles += part.cycles
         objective += part.objective
         bound += part.bound
         optimal &= part.optimal
         variables += part.variables
+        used.update(filter(None, [part.solver]))
         if not part.optimal:
             statuses.add(part.status)
     cycles.sort(key=lambda c: (len(c), c))
@@ -122,6 +124,7 @@ def pief_packing(
         status,
         time.perf_counter() - started,
         variables,
+        "+".join(sorted(used)),
     )
 
 
@@ -130,7 +133,7 @@ def _solve_component(
     heads: IntArray,
     weights: FloatArray,
     max_length: int,
-    time_limit: float | None,
+    deadline: float | None,
     solver: str,
 ) -> PiefResult:
     nodes, inverse = np.unique(np.concatenate([tails, heads]), return_inverse=True)
@@ -161,7 +164,9 @@ def _solve_component(
     a = sp.vstack([use, flow], format="csr")
     lower = np.concatenate([np.full(n, -np.inf), np.zeros(len(keys))])
     upper = np.concatenate([np.ones(n), np.zeros(len(keys))])
-    res = solve_binary(c, a, lower, upper, time_limit=time_limit, solver=solver)
+    # building the model counts against the time limit
+    left = None if deadline is None else max(deadline - time.perf_counter(), 0.05)
+    res = solve_binary(c, a, lower, upper, time_limit=left, solver=solver)
     back = np.empty(n, np.int64)
     back[rank] = nodes  # rank → original node id
     chosen = np.flatnonzero(res.x > 0.5)
@@ -169,7 +174,9 @@ def _solve_component(
     listed = [[int(back[v]) for v in cyc] for cyc in cycles]
     listed = [_from_smallest(cyc) for cyc in listed]
     bound = res.bound if math.isfinite(res.bound) else _trivial_bound(h, weights, n)
-    return PiefResult(listed, res.objective, bound, res.optimal, res.status, res.seconds, nv)
+    return PiefResult(
+        listed, res.objective, bound, res.optimal, res.status, res.seconds, nv, res.solver
+    )
 
 
 def _variables(
