@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -104,3 +106,17 @@ def test_every_leg_carries_the_components_its_score_was_made_of(result) -> None:
         row = scored.loc[(leg.need_id, leg.offer_id)]
         for name, value in leg.components.items():
             assert value == pytest.approx(float(row[f"s_{name}"]), abs=1e-6)
+
+
+def test_a_round_builds_the_graph_and_the_sentences_only_when_a_caller_asks() -> None:
+    r = run_round(synthetic_market(120, seed=24))
+    assert "graph" not in vars(r)
+    assert "plans" not in vars(r)
+    assert r.bare_plans
+    assert not any(p.reasons for p in r.bare_plans)
+    explained = r.plans  # the facilitator's pages and the emails read these
+    assert [dataclasses.replace(p, reasons={}) for p in explained] == r.bare_plans
+    assert all(p.reasons["id"] and p.reasons["en"] for p in explained)
+    assert r.plans is explained  # built once
+    assert r.graph is r.graph
+    assert r.graph.number_of_nodes() == len(synthetic_market(120, seed=24).pesantren)
