@@ -11,7 +11,11 @@ Importing the package loads nothing: each feature lives in its own module, impor
 - :mod:`matcher.search`: the supplier index behind the search page (``SupplierIndex``).
 - :mod:`matcher.graph`, :mod:`matcher.cycles`, :mod:`matcher.barter`, :mod:`matcher.allocation`:
   the trade graph, barter cycles, barter clearing and the allocation of scarce supply.
+- :mod:`matcher.packing` (``pack_cycles``), :mod:`matcher.pief`, :mod:`matcher.mip`: cycle
+  packing with its proof or gap, the position-indexed formulation, the MIP solvers.
 - :mod:`matcher.engine`: ``run_round``, a whole match round from a Market to plans.
 - :mod:`matcher.gaps`, :mod:`matcher.explain`: market gaps and human-readable reasons.
-- :mod:`matcher.synthetic`, :mod:`matcher.bench`: synthetic markets and the benchmark harness.
+- :mod:`matcher.synthetic`, :mod:`matcher.bench`: synthetic markets and the benchmark harness;
+  :mod:`matcher.synthetic_graphs`, :mod:`matcher.bench_cycles`, :mod:`matcher.bench_round`:
+  seeded graphs and the cycle-packing benchmark, one round's time and memory.
 """

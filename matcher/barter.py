@@ -502,7 +502,9 @@ def solve_barters(
     ValueError
         Missing candidate columns or a bad ``length_discount``.
     RuntimeError
-        HiGHS found no feasible solution (it always can: every ``V_c = 0`` is feasible).
+        HiGHS failed for a reason other than a limit (every ``V_c = 0`` is feasible). At
+        ``config.solver_time_limit_s`` the incumbent comes back, ``stats["optimal"]`` false
+        and ``stats["gap"]`` the proven relative gap.
 
     Examples
     --------
@@ -548,7 +550,7 @@ def solve_barters(
         usable &= ~under
     values[under] = 0.0
     plans = _plans(problem, values, components)
-    gap = float(getattr(res, "mip_gap", 0.0) or 0.0) if k else 0.0
+    gap = _gap(res, k)
     stats.update(
         binaries=k,
         floor_passes=floor_passes,
@@ -561,6 +563,17 @@ def solve_barters(
         value=float(sum(p.value for p in plans)),
     )
     return BarterResult(plans, stats)
+
+
+def _gap(res: Any, binaries: int) -> float:
+    """Relative gap HiGHS proved: 0 for a linear program solved, 1 for a time-out without a
+    solution (nothing proven about the incumbent V = 0)."""
+    if res.x is None:
+        return 1.0
+    if res.status == 0 and not binaries:
+        return 0.0
+    gap = getattr(res, "mip_gap", None)
+    return float(gap) if gap is not None and np.isfinite(gap) else (0.0 if res.status == 0 else 1.0)
 
 
 def _solve(
@@ -601,7 +614,9 @@ def _solve(
         options=options,
     )
     if res.x is None:
-        raise RuntimeError(f"barter clearing found no solution: {res.message}")
+        if res.status != 1:  # 1: a limit (time) reached; V = 0 is then the incumbent
+            raise RuntimeError(f"barter clearing found no solution: {res.message}")
+        return np.zeros(n), res, k
     values = np.clip(res.x[:n], 0.0, None) * _SCALE
     if k:  # a cycle switched off by its binary carries nothing, whatever the LP tolerance
         values[lot_cols[res.x[n:] < 0.5]] = 0.0

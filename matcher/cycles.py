@@ -1,25 +1,28 @@
-"""Maximum-weight packing of short cycles in a directed graph (kidney-exchange style).
+"""Short cycles of a directed graph and the cycle formulation of cycle packing.
 
 A barter between pesantren is a cycle in the trade graph: a pair (u ⇄ v) or a ring
 (u → v → w → u). Choosing which barters to propose, when each pesantren can only take part in
-so many, is the *cycle packing* problem. With unit weights and unit capacities it is exactly
-the kidney-exchange problem. :func:`pack_cycles` solves it exactly over any NetworkX
-``DiGraph``:
+so many, is the *cycle packing* problem; with unit weights and capacities it is exactly the
+kidney-exchange problem. :func:`matcher.packing.pack_cycles` solves it over any NetworkX
+``DiGraph``; this module holds two of its parts:
 
 1. :func:`bounded_cycles` lists every simple cycle of at most ``max_length`` nodes once, by a
    depth-bounded search from each cycle's smallest node (never ``nx.simple_cycles`` without a
    bound: measured 1.6 s at 1,000 pesantren against 2 ms for this search).
-2. A 0/1 program picks the cycles: ``x_c ∈ {0, 1}``, for every node
-   ``Σ_{c ∋ node} x_c ≤ capacity(node)``, maximise ``Σ weight_c · x_c``. It is solved with
-   ``scipy.optimize.milp`` (HiGHS, relative gap 1e-6) and the optimality status is checked.
+2. :func:`solve_packing`, the *cycle formulation*: ``x_c ∈ {0, 1}`` per cycle, for every node
+   ``Σ_{c ∋ node} x_c ≤ capacity(node)``, maximise ``Σ weight_c · x_c``, solved group by group
+   of overlapping cycles (:func:`matcher.mip.solve_binary`). It returns its best packing and
+   the proven bound, also when the time runs out.
 
+The other formulation, for long cycles and many of them, is :mod:`matcher.pief`.
 Self-loops are ignored: a pesantren does not barter with itself, and a one-node cycle is not
 an exchange.
 
 >>> import networkx as nx
 >>> G = nx.DiGraph([(1, 2), (2, 1), (2, 3), (3, 1)])
->>> pack_cycles(G)  # node 2 can join only one of the pair and the ring: the ring weighs more
-[[1, 2, 3]]
+>>> cycles = list(bounded_cycles(G))
+>>> cycles, solve_packing(cycles, [cycle_weight(G, c) for c in cycles], {}).chosen
+([[1, 2], [1, 2, 3]], (1,))
 """
 
 from __future__ import annotations
@@ -28,31 +31,23 @@ import math
 import time
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse.csgraph import connected_components
 
+from matcher.mip import MIP_REL_GAP, solve_binary
+
 __all__ = [
-    "CyclePackingError",
+    "MIP_REL_GAP",
     "PackingSolution",
     "bounded_cycles",
-    "rank_cycles",
     "cycle_weight",
-    "pack_cycles",
+    "rank_cycles",
     "solve_packing",
 ]
-
-#: Relative MIP gap handed to HiGHS; far tighter than the 0.01 % the issue asks for.
-MIP_REL_GAP = 1e-6
-
-
-class CyclePackingError(RuntimeError):
-    """The solver did not prove an optimum (time limit, numerical trouble)."""
 
 
 @dataclass(frozen=True)
@@ -62,23 +57,32 @@ class PackingSolution:
     Attributes
     ----------
     chosen
-        Indices of the chosen cycles, in increasing order.
+        Indices of the chosen cycles, in increasing order (a feasible packing, also when
+        ``optimal`` is false).
     objective
         Total weight of the chosen cycles.
+    bound
+        Proven upper bound on the best total weight.
     gap
-        Relative gap between ``objective`` and HiGHS's upper bound, over all groups.
+        ``(bound − objective) / bound`` (0 when both are 0).
     optimal
-        Whether HiGHS proved optimality within ``MIP_REL_GAP`` for every group of
+        Whether the solver proved optimality within ``MIP_REL_GAP`` for every group of
         overlapping cycles.
     status
-        HiGHS status message.
+        The solver's status, e.g. ``"optimal (3 independent groups)"`` or its time-limit
+        message.
+    seconds
+        Time spent in the solver.
     """
 
     chosen: tuple[int, ...]
     objective: float
+    bound: float
     gap: float
     optimal: bool
     status: str
+    seconds: float = 0.0
+    solver: str = ""
 
 
 def _node_order(G: nx.DiGraph) -> list[Hashable]:
@@ -217,11 +221,13 @@ def solve_packing(
     capacities: dict[Hashable, float],
     *,
     time_limit: float | None = None,
+    solver: str = "auto",
 ) -> PackingSolution:
     """Choose a maximum-weight subset of ``cycles`` with node use within ``capacities``.
 
     Nodes missing from ``capacities`` have capacity 1. Cycles of non-positive weight are
-    never chosen.
+    never chosen. When ``time_limit`` runs out, the best packing found so far comes back
+    with ``optimal=False`` and the proven ``bound``: never an exception.
 
     Parameters
     ----------
@@ -232,7 +238,9 @@ def solve_packing(
     capacities
         Most cycles a node may join.
     time_limit
-        Seconds handed to HiGHS; ``None`` for no limit.
+        Seconds for all groups together; ``None`` for no limit.
+    solver
+        A name of :data:`matcher.mip.SOLVERS`.
 
     Returns
     -------
@@ -251,7 +259,8 @@ def solve_packing(
         raise ValueError("cycle weights must be finite")
     useful = np.flatnonzero(w > 0)
     if len(useful) == 0:
-        return PackingSolution((), 0.0, 0.0, True, "nothing to choose")
+        return PackingSolution((), 0.0, 0.0, 0.0, True, "nothing to choose")
+    started = time.perf_counter()
     node_index: dict[Hashable, int] = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -271,112 +280,49 @@ def solve_packing(
     bound = 0.0
     optimal = True
     messages: set[str] = set()
-    deadline = None if time_limit is None else time.monotonic() + float(time_limit)
+    used: set[str] = set()
+    deadline = None if time_limit is None else started + float(time_limit)
     order = np.argsort(cycle_labels, kind="stable")
     groups = np.split(order, np.flatnonzero(np.diff(cycle_labels[order])) + 1)
     for group in groups:
         sub = a[:, group]
         used_rows = np.flatnonzero(np.diff(sub.tocsr().indptr))
-        sub = sub[used_rows, :]
+        sub = sp.csr_array(sub[used_rows, :])
         gw = w[useful[group]]
         if (sub.sum(axis=1) <= cap[used_rows]).all():  # no conflict within capacity
             x[group] = 1.0
             bound += float(gw.sum())
             continue
-        options: dict[str, Any] = {"mip_rel_gap": MIP_REL_GAP, "disp": False}
-        if deadline is not None:
-            options["time_limit"] = max(deadline - time.monotonic(), 0.01)
-        res = milp(
-            c=-gw,
-            constraints=LinearConstraint(sub, -np.inf, cap[used_rows]),
-            integrality=np.ones(len(group)),
-            bounds=Bounds(0, 1),
-            options=options,
+        left = None if deadline is None else max(deadline - time.perf_counter(), 0.05)
+        res = solve_binary(
+            gw,
+            sub,
+            np.full(len(used_rows), -np.inf),
+            cap[used_rows],
+            time_limit=left,
+            solver=solver,
         )
-        if res.x is None:
-            raise CyclePackingError(f"cycle packing found no solution: {res.message}")
-        x[group] = np.round(res.x)
-        dual = getattr(res, "mip_dual_bound", None)
-        bound += -float(dual) if dual is not None else float(gw @ x[group])
-        if res.status != 0:
+        x[group] = res.x
+        used.add(res.solver)
+        bound += res.bound if math.isfinite(res.bound) else float(gw.clip(0).sum())
+        if not res.optimal:
             optimal = False
-            messages.add(str(res.message))
+            messages.add(res.status)
     picked = tuple(int(useful[j]) for j in np.flatnonzero(x > 0.5))
     objective = float(w[list(picked)].sum()) if picked else 0.0
-    gap = max(bound - objective, 0.0) / max(abs(bound), 1e-12)
+    bound = max(bound, objective)
+    gap = (bound - objective) / bound if bound > 0 else 0.0
     status = "; ".join(sorted(messages)) or f"optimal ({len(groups)} independent groups)"
-    return PackingSolution(picked, objective, gap, optimal, status)
-
-
-def pack_cycles(
-    G: nx.DiGraph,
-    max_length: int = 3,
-    weight: str = "weight",
-    capacity: str = "capacity",
-    *,
-    time_limit: float | None = None,
-) -> list[list[Hashable]]:
-    """Return a maximum-weight set of cycles in which no node is used beyond its capacity.
-
-    Parameters
-    ----------
-    G : nx.DiGraph
-        Any directed graph (not a multigraph). Self-loops are ignored.
-    max_length : int
-        Longest cycle in nodes (2 = pairs only); at least 2.
-    weight : str
-        Edge attribute holding the edge's weight (default 1 when missing). A cycle weighs
-        the sum of its edges; cycles of non-positive weight are never returned.
-    capacity : str
-        Node attribute holding how many chosen cycles the node may join (default 1; a
-        non-negative number, rounded down).
-    time_limit : float, optional
-        Seconds for the solver. If it runs out before proving the optimum,
-        :class:`CyclePackingError` is raised rather than returning a worse answer.
-
-    Returns
-    -------
-    list of list
-        Distinct simple cycles, each in cycle order starting at its smallest node, sorted by
-        (length, then nodes' order) so the same graph always gives the same list.
-
-    Raises
-    ------
-    TypeError
-        ``G`` is not a directed simple graph.
-    ValueError
-        ``max_length`` below 2, or a capacity or weight that is negative, missing a number,
-        or not finite.
-    CyclePackingError
-        The solver did not prove optimality.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> G = nx.DiGraph([(1, 2), (2, 1), (3, 4), (4, 3), (2, 3), (3, 2)])
-    >>> pack_cycles(G)  # unit weights: two pairs beat one
-    [[1, 2], [3, 4]]
-    >>> nx.set_node_attributes(G, {2: 2, 3: 2}, "capacity")
-    >>> pack_cycles(G)
-    [[1, 2], [2, 3], [3, 4]]
-    """
-    _check_graph(G, max_length)
-    caps: dict[Hashable, float] = {}
-    for node, value in G.nodes(data=capacity, default=1):
-        c = _number(value, f"capacity of node {node!r}")
-        if c < 0:
-            raise ValueError(f"capacity of node {node!r} is negative ({c:g})")
-        caps[node] = c
-    for u, v, value in G.edges(data=weight, default=1.0):
-        _number(value, f"weight of edge {u!r} -> {v!r}")
-    cycles = [c for c in bounded_cycles(G, max_length) if all(caps[n] >= 1 for n in c)]
-    weights = [cycle_weight(G, c, weight) for c in cycles]
-    sol = solve_packing(cycles, weights, caps, time_limit=time_limit)
-    if not sol.optimal:
-        raise CyclePackingError(f"cycle packing not proven optimal: {sol.status}")
-    rank = {node: i for i, node in enumerate(_node_order(G))}
-    chosen = [list(cycles[i]) for i in sol.chosen]
-    return sorted(chosen, key=lambda c: (len(c), [rank[n] for n in c]))
+    return PackingSolution(
+        picked,
+        objective,
+        bound,
+        gap,
+        optimal,
+        status,
+        time.perf_counter() - started,
+        "+".join(sorted(used)),
+    )
 
 
 def _check_graph(G: nx.DiGraph, max_length: int) -> None:
@@ -384,12 +330,3 @@ def _check_graph(G: nx.DiGraph, max_length: int) -> None:
         raise TypeError(f"expected a networkx DiGraph, got {type(G).__name__}")
     if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 2:
         raise ValueError(f"max_length must be an integer of at least 2, not {max_length!r}")
-
-
-def _number(value: object, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-        raise ValueError(f"{what} must be a number, not {value!r}")
-    out = float(value)
-    if not math.isfinite(out):
-        raise ValueError(f"{what} must be finite, not {out!r}")
-    return out

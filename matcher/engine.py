@@ -1,10 +1,12 @@
-"""One match round: candidates → trade graph → barters → trades → gaps.
+"""One match round: candidates → barters → trades → gaps (graph and sentences on demand).
 
 :func:`run_round` is what the weekly round (``opop-match match``) and the benchmark call.
 Barters are cleared first; the quantities they commit (per listing id, offers and needs
 alike) are handed to the trade allocation as ``used``, so a listing is never promised twice.
-Every plan carries its reasons in both languages. The round is deterministic: the same
-market gives the same plans, frames and graph.
+Every plan carries its reasons in both languages, written when a caller first reads
+:attr:`RoundResult.plans`; the trade graph likewise (:attr:`RoundResult.graph`): a round
+builds neither unless asked. The round is deterministic: the same market gives the same
+plans, frames and graph.
 
 >>> from matcher.synthetic import synthetic_market
 >>> result = run_round(synthetic_market(60, seed=1))
@@ -43,44 +45,68 @@ from matcher.results import Plan
 __all__ = ["STAGES", "RoundResult", "committed_quantities", "round_process_settings", "run_round"]
 
 #: Stages timed in :attr:`RoundResult.timings`, in order.
-STAGES: tuple[str, ...] = ("candidates", "graph", "barter", "allocation", "gaps", "explain")
+STAGES: tuple[str, ...] = ("candidates", "barter", "allocation", "gaps")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RoundResult:
     """What a round produced.
 
+    The trade graph and the plans' sentences are not built inside the round: they are
+    built the first time a caller asks (:attr:`graph`, :attr:`plans`) and then kept. A
+    round that only counts (the benchmark, a dry run) never pays for them.
+
     Attributes
     ----------
-    plans
-        Barters first (pairs and cycles, as cleared), then trades.
+    bare_plans
+        Barters first (pairs and cycles, as cleared), then trades, without their
+        sentences (each leg carries its score components).
     candidates
         The scored candidates (:func:`matcher.find_candidates`), without the
         ``s_<component>`` columns: each proposed leg carries its components instead.
-    graph
-        The trade graph (:func:`matcher.trade_graph`, pruned to ``config.graph_partners``
-        suppliers per buyer).
     gaps
         Unmet demand and unsold supply after the plans.
+    market, config
+        What the round ran on (the lazy parts are built from them).
     arcs
         The arcs the trade allocation saw (:func:`matcher.candidates.candidate_frames`),
         when :func:`run_round` was asked to keep them; else empty.
     timings
         Seconds per stage (:data:`STAGES`) and ``total``.
     stats
-        Counts and values for logs and the benchmark (``candidates``, ``edges``,
-        ``barter_pairs``, ``barter_cycles``, ``trades``, ``barter_value``, ``trade_value``,
+        Counts and values for logs and the benchmark (``candidates``, ``barter_pairs``,
+        ``barter_cycles``, ``trades``, ``barter_value``, ``trade_value``,
         ``unmet_value``, ``barter_optimal`` / ``barter_gap`` / ``barter_objective`` (the
-        exact clearing's proof of optimality and what it maximised).
+        exact clearing's proof of optimality, its relative gap, and what it maximised).
     """
 
-    plans: list[Plan]
+    bare_plans: list[Plan]
     candidates: pd.DataFrame
-    graph: nx.DiGraph
     gaps: Gaps
+    market: Market
+    config: EngineConfig
     timings: dict[str, float] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     arcs: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @functools.cached_property
+    def plans(self) -> list[Plan]:
+        """:attr:`bare_plans`, each with its reasons in both languages (built on first use:
+        the facilitator's pages and the emails read them once the round is stored)."""
+        return [
+            plan
+            if plan.reasons
+            else dataclasses.replace(plan, reasons=plan_reasons(plan, self.market))
+            for plan in self.bare_plans
+        ]
+
+    @functools.cached_property
+    def graph(self) -> nx.DiGraph:
+        """The trade graph (:func:`matcher.trade_graph`, pruned to ``config.graph_partners``
+        suppliers per buyer), built on first use."""
+        return trade_graph(
+            self.market, self.candidates, max_partners=self.config.graph_partners or None
+        )
 
 
 def committed_quantities(plans: list[Plan]) -> dict[int, float]:
@@ -193,8 +219,6 @@ def _run_round(
     )
     components = functools.partial(pair_components, arrays, cfg)
     lap("candidates")
-    graph = trade_graph(market, candidates, max_partners=cfg.graph_partners or None)
-    lap("graph")
 
     cleared = solve_barters(market, candidates, cfg, components=components)
     barters = list(cleared.plans)
@@ -211,11 +235,6 @@ def _run_round(
     plans = barters + trades
     gaps = market_gaps(market, plans, candidates, cfg)
     lap("gaps")
-    plans = [
-        plan if plan.reasons else dataclasses.replace(plan, reasons=plan_reasons(plan, market))
-        for plan in plans
-    ]
-    lap("explain")
     timings["total"] = time.perf_counter() - start
 
     stats: dict[str, Any] = {
@@ -224,7 +243,6 @@ def _run_round(
         "resting_needs": len(listed.needs) - len(market.needs),
         "candidates": len(candidates),
         "allocation_arcs": n_arcs,
-        "edges": graph.number_of_edges(),
         "barter_pairs": sum(p.kind == "barter_pair" for p in plans),
         "barter_cycles": sum(p.kind == "barter_cycle" for p in plans),
         "trades": sum(p.kind == "trade" for p in plans),
@@ -236,10 +254,11 @@ def _run_round(
         "barter_objective": float(cleared.stats["objective"]),
     }
     return RoundResult(
-        plans=plans,
+        bare_plans=plans,
         candidates=candidates,
-        graph=graph,
         gaps=gaps,
+        market=market,
+        config=cfg,
         timings=timings,
         stats=stats,
         arcs=arcs,

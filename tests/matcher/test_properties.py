@@ -22,9 +22,10 @@ from matcher.allocation import allocate
 from matcher.barter import clear_barters
 from matcher.candidates import find_candidates
 from matcher.config import EngineConfig
-from matcher.cycles import cycle_weight, pack_cycles
+from matcher.cycles import cycle_weight
 from matcher.engine import committed_quantities
 from matcher.market import Market
+from matcher.packing import pack_cycles
 from matcher.results import Plan
 from tests.matcher.engine_markets import CATALOGUE
 
@@ -192,7 +193,7 @@ def digraphs(draw: st.DrawFn) -> nx.DiGraph:
 @settings(max_examples=150, deadline=None)
 @given(digraphs(), st.sampled_from([2, 3, 4]))
 def test_pack_cycles_equals_brute_force(G: nx.DiGraph, max_length: int) -> None:
-    chosen = pack_cycles(G, max_length=max_length)
+    chosen = pack_cycles(G, max_length=max_length).cycles
     use = Counter(n for c in chosen for n in c)
     assert all(use[n] <= G.nodes[n]["capacity"] for n in use)
     total = sum(cycle_weight(G, c) for c in chosen)
