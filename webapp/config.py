@@ -44,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "PROPOSAL_RESPONSE_DAYS": 14,  # parties answer within this many days of publication
     "VETO_WEEKS": 8,  # a facilitator's veto keeps the pairing out of rounds this long
     "DEAL_COMPLETION_WEEKS": 6,  # a confirmed deal not completed by then is flagged
+    "PUBLISH_CONFIRMATION_SECONDS": 3600,  # the publish summary's confirmation lasts this long
     # Compressed responses (Flask-Compress) for clients that send Accept-Encoding: brotli
     # first, gzip for the rest. Streamed downloads (spreadsheet exports) pass unchanged.
     "COMPRESS_ALGORITHM": ["br", "gzip"],

@@ -325,7 +325,7 @@ def test_a_veto_after_the_summary_was_shown_needs_a_new_confirmation(review, cli
 def test_an_expired_confirmation_is_refused(review, client, app):
     page = client.get(f"{review.url}/terbitkan").get_data(as_text=True)
     token = re.search(r'name="confirmation" value="([^"]+)"', page).group(1)
-    app.config["CONFIRMATION_MAX_AGE"] = -1
+    app.config["PUBLISH_CONFIRMATION_SECONDS"] = -1
     expired = client.post(
         f"{review.url}/terbitkan?lang=en", data={"confirmation": token}, follow_redirects=True
     ).get_data(as_text=True)

@@ -6,7 +6,7 @@ pesantren, their total value per month) before publishing; the page carries a to
 accepts it. The token (``itsdangerous``, keyed by ``SECRET_KEY``) names the round and a
 fingerprint of its drafts (their number and the sum of their versions): a veto, keep or
 reduction after the summary was shown changes the fingerprint, so the facilitator confirms
-what is actually sent. It lasts ``CONFIRMATION_MAX_AGE`` seconds.
+what is actually sent. It lasts ``PUBLISH_CONFIRMATION_SECONDS`` (default an hour).
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def check_confirmation(token: str, summary: PublishSummary) -> str | None:
     not: ``"missing"``, ``"invalid"``, ``"expired"`` or ``"changed"``."""
     if not token:
         return "missing"
-    max_age = int(current_app.config.get("CONFIRMATION_MAX_AGE", CONFIRMATION_MAX_AGE))
+    max_age = int(current_app.config.get("PUBLISH_CONFIRMATION_SECONDS", CONFIRMATION_MAX_AGE))
     try:
         payload = _serializer().loads(token, max_age=max_age)
     except SignatureExpired:

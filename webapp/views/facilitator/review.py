@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_number as _n
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -124,7 +125,7 @@ def bulk(round_id: int) -> Any:
                 _(
                     "The proposals this filter shows changed since the page was loaded "
                     "(now %(now)s): check them and try again. Nothing was changed.",
-                    now=now,
+                    now=_n(now),
                 ),
                 "error",
             )
@@ -154,9 +155,19 @@ def bulk(round_id: int) -> Any:
     if count == 0:
         flash(_("None of these proposals is still a draft: nothing changed."), "info")
     elif action == "veto":
-        flash(ngettext("%(num)s proposal vetoed.", "%(num)s proposals vetoed.", count), "info")
+        flash(
+            ngettext(
+                "%(count)s proposal vetoed.", "%(count)s proposals vetoed.", count, count=_n(count)
+            ),
+            "info",
+        )
     else:
-        flash(ngettext("%(num)s proposal kept.", "%(num)s proposals kept.", count), "info")
+        flash(
+            ngettext(
+                "%(count)s proposal kept.", "%(count)s proposals kept.", count, count=_n(count)
+            ),
+            "info",
+        )
     return back
 
 
@@ -201,10 +212,11 @@ def publish(round_id: int) -> Any:
     else:
         flash(
             ngettext(
-                "Round %(id)s published: %(num)s proposal now reaches the officers.",
-                "Round %(id)s published: %(num)s proposals now reach the officers.",
+                "Round %(id)s published: %(count)s proposal now reaches the officers.",
+                "Round %(id)s published: %(count)s proposals now reach the officers.",
                 summary.proposals,
                 id=round_id,
+                count=_n(summary.proposals),
             ),
             "info",
         )
