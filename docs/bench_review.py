@@ -45,7 +45,14 @@ def main() -> None:
     url = args.database or "sqlite:////tmp/opop-review-bench.sqlite3"
     if fresh:
         Path("/tmp/opop-review-bench.sqlite3").unlink(missing_ok=True)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False})
+    app = create_app(  # in-process posts: no CSRF form round trip
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench",
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     migrate.upgrade(app)
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.role == "facilitator"))
