@@ -13,7 +13,7 @@ from flask import Flask, Response, abort, request, session
 
 from . import models
 from .config import configure
-from .extensions import babel, csrf, limiter, login_manager, select_locale
+from .extensions import babel, compress, csrf, limiter, login_manager, select_locale
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 
@@ -58,6 +58,7 @@ def configure_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     # Each area keeps its own catalogue under translations/<area>/; Flask-Babel merges them.
     dirs = (
         sorted(str(p) for p in TRANSLATIONS.iterdir() if p.is_dir())

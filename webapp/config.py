@@ -46,6 +46,23 @@ DEFAULTS: dict[str, Any] = {
     "PROPOSAL_RESPONSE_DAYS": 14,  # parties answer within this many days of publication
     "VETO_WEEKS": 8,  # a facilitator's veto keeps the pairing out of rounds this long
     "DEAL_COMPLETION_WEEKS": 6,  # a confirmed deal not completed by then is flagged
+    "PUBLISH_CONFIRMATION_SECONDS": 3600,  # the publish summary's confirmation lasts this long
+    # Compressed responses (Flask-Compress) for clients that send Accept-Encoding: brotli
+    # first, gzip for the rest. Streamed downloads (spreadsheet exports) pass unchanged.
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_STREAMS": False,
+    "COMPRESS_MIN_SIZE": 500,
+    "COMPRESS_MIMETYPES": [
+        "text/html",
+        "text/css",
+        "text/plain",
+        "text/csv",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/geo+json",
+        "image/svg+xml",
+    ],
 }
 
 

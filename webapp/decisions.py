@@ -26,12 +26,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from flask import current_app, has_app_context
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 
 from matcher.results import Plan
 
 from .market_io import DbSession
-from .models import PairingDecision, Proposal, User, utcnow
+from .models import PairingDecision, Proposal, ProposalLeg, User, utcnow
 
 __all__ = [
     "Pairing",
@@ -41,6 +41,7 @@ __all__ = [
     "pair_caps",
     "record_caps",
     "record_veto",
+    "record_vetoes",
     "vetoed_pairs",
 ]
 
@@ -60,6 +61,39 @@ def record_veto(session: DbSession, p: Proposal, user: User | None, reason: str)
     now = utcnow()
     pairings = dict.fromkeys(((leg.offer_id, leg.need_id) for leg in p.legs), None)
     _record(session, p, user, reason, "veto", pairings, now, expires_at=now + veto_period())
+
+
+def record_vetoes(
+    session: DbSession, proposal_ids: list[int], user: User | None, reason: str
+) -> int:
+    """:func:`record_veto` for many proposals at once, set-based (a bulk veto of a filtered
+    round can cover thousands); returns how many pairings were recorded (no commit)."""
+    if not proposal_ids:
+        return 0
+    now = utcnow()
+    pairings = session.execute(
+        select(ProposalLeg.proposal_id, ProposalLeg.offer_id, ProposalLeg.need_id)
+        .where(ProposalLeg.proposal_id.in_(proposal_ids))
+        .distinct()
+        .order_by(ProposalLeg.proposal_id, ProposalLeg.offer_id, ProposalLeg.need_id)
+    ).all()
+    rows = [
+        {
+            "kind": "veto",
+            "offer_id": offer_id,
+            "need_id": need_id,
+            "quantity": None,
+            "reason": reason,
+            "proposal_id": pid,
+            "created_at": now,
+            "created_by_id": user.id if user is not None else None,
+            "expires_at": now + veto_period(),
+        }
+        for pid, offer_id, need_id in pairings
+    ]
+    if rows:
+        session.execute(insert(PairingDecision), rows)
+    return len(rows)
 
 
 def record_caps(session: DbSession, p: Proposal, user: User | None, reason: str) -> None:

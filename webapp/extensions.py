@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, has_request_context, request
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
@@ -11,9 +12,11 @@ from flask_wtf import CSRFProtect
 
 from .models import db
 
-__all__ = ["babel", "csrf", "db", "limiter", "login_manager", "select_locale"]
+__all__ = ["babel", "compress", "csrf", "db", "limiter", "login_manager", "select_locale"]
 
 csrf = CSRFProtect()
+#: gzip / brotli for pages, JSON and SVG when the client asks (``COMPRESS_*`` in config).
+compress = Compress()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"

@@ -72,6 +72,7 @@ __all__ = [
     "publish",
     "record_transition",
     "reduce",
+    "required_reason",
     "reserving",
     "veto",
 ]
@@ -202,7 +203,7 @@ def veto(
     with _transition(p, expected_version) as session:
         _require_network(user, _("veto"))
         _require_state(p, ("draft", "published"), _("veto"))
-        reason = _required_reason(reason)
+        reason = required_reason(reason)
         record_transition(session, p, "veto", "cancelled", user, reason=reason)
         record_veto(session, p, user, reason)
     return p
@@ -236,7 +237,7 @@ def cancel(
             "cancelled",
             user,
             pesantren_id=pesantren_id,
-            reason=_required_reason(reason),
+            reason=required_reason(reason),
             channel=channel,
         )
     return p
@@ -484,7 +485,9 @@ def _require_network(user: User | None, action: str) -> None:
         raise ProposalError(_("Only a facilitator may %(action)s a proposal.", action=action))
 
 
-def _required_reason(reason: str) -> str:
+def required_reason(reason: str) -> str:
+    """The reason for a veto or a cancellation, stripped; :class:`ProposalError` when it is
+    empty or too long (every entry point: one proposal, a bulk veto, the API)."""
     reason = (reason or "").strip()
     if not reason:
         raise ProposalError(_("Give a reason."))

@@ -53,7 +53,7 @@ def _seed() -> int:
 
 def _run_and_publish_in_the_browser(browser: Any, base_url: str) -> int:
     """Click "run a new round", let the progress page refresh itself until the round is
-    done, then publish it: all through the browser, as a facilitator would."""
+    done, then publish it through its summary: all in the browser, as a facilitator would."""
     context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     _sign_in(page)
@@ -61,6 +61,7 @@ def _run_and_publish_in_the_browser(browser: Any, base_url: str) -> int:
     page.locator("form[action$='/putaran/jalankan'] button[type=submit]").click()
     page.wait_for_selector(".figures", timeout=600_000)  # the finished round's page
     round_id = int(page.url.rstrip("/").split("/")[-1].split("?")[0].split("#")[0])
+    page.locator("a[href$='/terbitkan']").click()  # the summary of what publishing sends
     page.locator("form[action$='/terbitkan'] button[type=submit]").click()
     page.wait_for_load_state()
     context.close()
@@ -144,7 +145,9 @@ def test_the_trade_graph_draws_barter_cycles_between_region_groups(browser, netw
     graph = page.locator("svg.graph")
     assert graph.bounding_box()["width"] > 600
     assert page.locator("svg.graph circle.node").count() > 20
-    assert page.locator("svg.graph path.edge.barter_cycle").count() >= 3
+    # a tenth of the seed listings rest (not confirmed for 60 days): fewer cycles, and the
+    # graph shows 60 of 720 pesantren, so a cycle may be drawn in part
+    assert page.locator("svg.graph path.edge.barter_cycle").count() >= 2
     assert page.locator("svg.graph path.edge.barter_pair").count() >= 2
     fills = set(
         page.locator("svg.graph circle.node").evaluate_all(

@@ -80,3 +80,16 @@ def two_plans() -> tuple[list[Plan], Any]:
         Plan(kind="trade", legs=(leg(pair.potato, town_need, 80),), score=0.6),
     ]
     return plans, SimpleNamespace(pair=pair, town=town, town_need=town_need)
+
+
+def publish_in_browser(client: Any, round_id: int) -> Any:
+    """Publish a round as a facilitator does: open the summary, confirm with its token.
+    Returns the confirmation's response (a redirect to the round)."""
+    import re
+
+    page = client.get(f"/fasilitator/putaran/{round_id}/terbitkan").get_data(as_text=True)
+    found = re.search(r'name="confirmation" value="([^"]+)"', page)
+    assert found, "the publish summary offers no confirmation"
+    return client.post(
+        f"/fasilitator/putaran/{round_id}/terbitkan", data={"confirmation": found.group(1)}
+    )

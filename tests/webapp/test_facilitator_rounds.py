@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.webapp.facilitator_data import build_network, fake_engine, stored_round
+from tests.webapp.round_helpers import publish_in_browser
 from webapp import rounds as round_service
 from webapp import worker
 from webapp.models import Listing, MatchRound, Proposal, db, utcnow
@@ -110,7 +111,7 @@ def test_vetoing_one_and_publishing_leaves_exactly_the_rest_visible_to_the_offic
         f"/fasilitator/usulan/{vetoed.id}/veto", data={"reason": "Surabaya sudah punya pemasok"}
     )
     assert response.status_code == 302
-    client.post(f"/fasilitator/putaran/{match_round.id}/terbitkan")
+    publish_in_browser(client, match_round.id)
     db.session.expire_all()
     states = {p.kind: p.state for p in db.session.get(MatchRound, match_round.id).proposals}
     assert states == {"barter_pair": "published", "barter_cycle": "published", "trade": "cancelled"}

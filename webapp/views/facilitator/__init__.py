@@ -29,6 +29,14 @@ def _network_only() -> object:
 
 
 def init_app(app: Flask) -> None:
-    from . import dashboard, decisions, manage, rounds, sheets, transfer  # noqa: F401 - registers the routes
+    from . import (  # noqa: F401 - registers the routes
+        dashboard,
+        decisions,
+        manage,
+        review,
+        rounds,
+        sheets,
+        transfer,
+    )
 
     app.register_blueprint(bp)

@@ -1,5 +1,5 @@
-"""Match rounds in the browser: run (in the background), review, veto, reduce, publish,
-compare two rounds."""
+"""Match rounds in the browser: run (in the background), veto or reduce one proposal,
+compare two rounds. Reviewing a round and publishing it are in :mod:`.review`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import func, select
 
 from ... import proposals as proposal_service
 from ... import rounds as round_service
@@ -20,20 +20,13 @@ from ...models import (
     PROPOSAL_KINDS,
     MatchRound,
     Pesantren,
-    PesantrenRegionType,
-    Product,
     Proposal,
-    ProposalLeg,
-    ProposalParty,
-    Regency,
     User,
     db,
 )
 from . import bp
 
-__all__ = ["filtered_proposals", "start_round"]
-
-PAGE_SIZE = 25
+__all__ = ["start_round"]
 
 
 def start_round(user: User) -> MatchRound:
@@ -84,86 +77,6 @@ def run_round() -> Any:
     return redirect(url_for(".round_detail", round_id=match_round.id))
 
 
-def filtered_proposals(round_id: int, args: dict[str, str]) -> Select[Any]:
-    """The round's proposals filtered by kind, kabupaten, region type and product (any
-    party or leg matches)."""
-    query = select(Proposal).where(Proposal.round_id == round_id)
-    party = select(ProposalParty.proposal_id).join(
-        Pesantren, Pesantren.id == ProposalParty.pesantren_id
-    )
-    if kind := args.get("kind"):
-        query = query.where(Proposal.kind == kind)
-    if regency := args.get("kabupaten"):
-        query = query.where(Proposal.id.in_(party.where(Pesantren.regency_code == regency)))
-    if region := args.get("region_type"):
-        query = query.where(
-            Proposal.id.in_(
-                party.join(
-                    PesantrenRegionType, PesantrenRegionType.pesantren_id == Pesantren.id
-                ).where(PesantrenRegionType.region_type == region)
-            )
-        )
-    if product := args.get("product", "").strip():
-        like = f"%{product.lower()}%"
-        legs = select(ProposalLeg.proposal_id).join(Product, Product.id == ProposalLeg.product_id)
-        query = query.where(
-            exists(
-                legs.where(
-                    ProposalLeg.proposal_id == Proposal.id,
-                    (Product.slug.ilike(like))
-                    | (Product.name_id.ilike(like))
-                    | (Product.name_en.ilike(like)),
-                )
-            )
-        )
-    if state := args.get("state"):
-        query = query.where(Proposal.state == state)
-    return query.order_by(Proposal.kind.desc(), Proposal.value_idr.desc(), Proposal.id)
-
-
-@bp.get("/putaran/<int:round_id>")
-def round_detail(round_id: int) -> str:
-    match_round = db.session.get(MatchRound, round_id) or abort(404)
-    if match_round.status == "running":
-        round_service.retire_dead_rounds(db.session)  # updates this very object if dead
-    if match_round.status == "running":
-        return render_template("facilitator/round_running.html", round=match_round)
-    args = {
-        k: request.args.get(k, "") for k in ("kind", "kabupaten", "region_type", "product", "state")
-    }
-    if args["kind"] and args["kind"] not in PROPOSAL_KINDS:
-        args["kind"] = ""
-    query = filtered_proposals(round_id, args)
-    total = (
-        db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    )
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    rows = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    regencies = db.session.scalars(select(Regency).order_by(Regency.name)).all()
-    others = db.session.scalars(
-        select(MatchRound)
-        .where(
-            MatchRound.id != round_id, MatchRound.status != "running", MatchRound.status != "failed"
-        )
-        .order_by(MatchRound.id.desc())
-        .limit(20)
-    ).all()
-    return render_template(
-        "facilitator/round_detail.html",
-        round=match_round,
-        proposals=rows,
-        total=total,
-        page=page,
-        pages=pages,
-        args=args,
-        regencies=regencies,
-        kinds=PROPOSAL_KINDS,
-        counts=_counts([round_id])[round_id],
-        others=others,
-    )
-
-
 def _back(proposal: Proposal) -> Any:
     target = request.form.get("next", "")
     if not target.startswith("/fasilitator/"):
@@ -179,18 +92,11 @@ def _version() -> int | None:
 @bp.post("/usulan/<int:proposal_id>/veto")
 def veto(proposal_id: int) -> Any:
     proposal = db.session.get(Proposal, proposal_id) or abort(404)
-    reason = request.form.get("reason", "").strip()
-    if not reason:
-        flash(_("Give a reason for the veto (proposal %(id)s).", id=proposal.id), "error")
-        return _back(proposal)
-    if len(reason) > 500:
-        flash(_("The reason is too long (at most 500 characters)."), "error")
-        return _back(proposal)
-    try:
+    try:  # the reason rule is the service's (proposals.required_reason), as for a bulk veto
         proposal_service.veto(
             proposal,
-            current_user,
-            reason,  # type: ignore[arg-type]
+            current_user,  # type: ignore[arg-type]
+            request.form.get("reason", ""),
             expected_version=_version(),
         )
     except proposal_service.ProposalError as exc:
@@ -231,20 +137,6 @@ def reduce(proposal_id: int) -> Any:
     else:
         flash(_("Proposal %(id)s: quantities reduced.", id=proposal.id), "info")
     return _back(proposal)
-
-
-@bp.post("/putaran/<int:round_id>/terbitkan")
-def publish(round_id: int) -> Any:
-    match_round = db.session.get(MatchRound, round_id) or abort(404)
-    try:
-        round_service.publish_round(match_round, current_user)  # type: ignore[arg-type]
-    except (round_service.RoundError, proposal_service.ProposalError) as exc:
-        flash(str(exc), "error")
-    else:
-        flash(
-            _("Round %(id)s published: its proposals now reach the officers.", id=round_id), "info"
-        )
-    return redirect(url_for(".round_detail", round_id=round_id))
 
 
 @bp.get("/putaran/banding")
