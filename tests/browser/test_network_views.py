@@ -145,7 +145,7 @@ def test_the_trade_graph_draws_barter_cycles_between_region_groups(browser, netw
     graph = page.locator("svg.graph")
     assert graph.bounding_box()["width"] > 600
     assert page.locator("svg.graph circle.node").count() > 20
-    # a tenth of the seed listings rest (not confirmed for 60 days): fewer cycles, and the
+    # a third of the seed listings rest (not confirmed for 60 days): fewer cycles, and the
     # graph shows 60 of 720 pesantren, so a cycle may be drawn in part
     assert page.locator("svg.graph path.edge.barter_cycle").count() >= 2
     assert page.locator("svg.graph path.edge.barter_pair").count() >= 2
