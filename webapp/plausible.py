@@ -28,6 +28,7 @@ __all__ = [
     "MAX_ADDRESS_LENGTH",
     "MAX_CONTACT_NAME_LENGTH",
     "MAX_NAME_LENGTH",
+    "MAX_NOTE_LENGTH",
     "MAX_SANTRI",
     "check_past_date",
     "check_pesantren",
@@ -41,6 +42,8 @@ MAX_SANTRI = 100_000
 MAX_NAME_LENGTH = 160
 MAX_CONTACT_NAME_LENGTH = 120
 MAX_ADDRESS_LENGTH = 255
+#: Longest note: on a listing, a veto, a decline or a cancelled deal.
+MAX_NOTE_LENGTH = 500
 #: How far after today a date of the past may lie (the reader may be a time zone ahead).
 FUTURE_TOLERANCE = dt.timedelta(days=1)
 

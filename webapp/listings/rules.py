@@ -51,7 +51,7 @@ from matcher.units import (
     units_for,
 )
 
-from ..plausible import check_text
+from ..plausible import MAX_NOTE_LENGTH, check_text
 from .numbers import NotADate, NotANumber, language_of, read_date, read_number
 
 __all__ = [
@@ -80,8 +80,6 @@ MAX_UNIT_SIZE = 10_000
 #: Largest value of a listing, rupiah a month (quantity × price): a trillion rupiah is beyond
 #: any pesantren's trade, and keeps every proposal's value within what the database stores.
 MAX_VALUE_PER_MONTH = 1_000_000_000_000
-#: Longest note on a listing.
-MAX_NOTE_LENGTH = 500
 #: The fields the rules check, in the order their problems are reported.
 FIELDS = (
     "quantity",
