@@ -55,6 +55,9 @@ def _instance_path() -> str | None:
 
 def configure_extensions(app: Flask) -> None:
     models.db.init_app(app)
+    with app.app_context():  # the engines exist from here on; Flask-SQLAlchemy made them
+        for engine in models.db.engines.values():
+            models.enforce_foreign_keys(engine)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -34,6 +34,7 @@ from matcher.vocabulary import CERT_KINDS, REGION_TYPES
 from .listings.rules import MAX_NOTE_LENGTH
 from .models import DECLINE_REASONS, LANGUAGES, PERIODS
 from .passwords import PasswordPolicy
+from .plausible import has_control_characters
 
 __all__ = [
     "AcceptForm",
@@ -100,7 +101,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _no_control_characters(form: FlaskForm, field: StringField) -> None:
-    if field.data and any(ord(c) < 32 and c not in "\r\n\t" for c in field.data):
+    if field.data and has_control_characters(field.data, multiline=True):
         raise ValidationError(_l("Remove the control characters from this text."))
 
 

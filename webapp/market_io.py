@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from matcher.market import EAST_JAVA_BOUNDS, Market
 
+from .listings.rules import unusable_listings
 from .models import (
     HOLDING_STATES,
     RESERVING_STATES,
@@ -93,16 +94,26 @@ def snapshot_market(session: DbSession | None = None, as_of: dt.date | None = No
     lat_min, lat_max, lon_min, lon_max = EAST_JAVA_BOUNDS
     inside = pesantren["lat"].between(lat_min, lat_max) & pesantren["lon"].between(lon_min, lon_max)
     for pid in pesantren.loc[~inside, "pesantren_id"]:
-        skipped.append({"pesantren_id": int(pid), "reason": "coordinates outside East Java"})
+        skipped.append(
+            {"pesantren_id": int(pid), "code": "outside", "reason": "coordinates outside East Java"}
+        )
     pesantren = pesantren.loc[inside].reset_index(drop=True)
 
     listings = _listing_frame(session, select(Listing.id).where(Listing.status == "active"))
     listings = listings[listings["pesantren_id"].isin(pesantren["pesantren_id"])]
     listings, bad = _to_base_per_month(listings)
-    skipped.extend(bad)
+    skipped.extend({**b, "code": "unit"} for b in bad)
+    # A value past the listing rules' limits (planted in the database, or older than a
+    # limit) could overflow what the round stores: the round leaves the listing out.
+    beyond = unusable_listings(listings)
+    skipped.extend(
+        {"listing_id": i, "code": "limit", "field": name, "reason": f"{name} beyond the limits"}
+        for i, name in beyond
+    )
+    listings = listings.loc[~listings["listing_id"].isin([i for i, _name in beyond])]
     no_price = (listings["kind"] == "offer") & listings["price"].isna()
     skipped.extend(
-        {"listing_id": int(i), "reason": "offer without a price"}
+        {"listing_id": int(i), "code": "no_price", "reason": "offer without a price"}
         for i in listings.loc[no_price, "listing_id"]
     )
     listings = listings.loc[~no_price]

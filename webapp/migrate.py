@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from flask import Flask
+from sqlalchemy import Connection, Engine
 
 from .models import db
 
@@ -24,7 +27,7 @@ def alembic_config(app: Flask) -> Config:
 def upgrade(app: Flask, revision: str = "head") -> tuple[str | None, str | None]:
     """Bring the database to ``revision`` (by default the newest schema); returns the
     revision before and after (``None`` before: an empty database, just created)."""
-    with app.app_context(), db.engine.begin() as connection:
+    with app.app_context(), _migrating(db.engine) as connection:
         before = MigrationContext.configure(connection).get_current_revision()
         cfg = alembic_config(app)
         cfg.attributes["connection"] = connection
@@ -42,7 +45,31 @@ def describe_upgrade(before: str | None, after: str | None) -> str:
 
 
 def downgrade(app: Flask, revision: str) -> None:
-    with app.app_context(), db.engine.begin() as connection:
+    with app.app_context(), _migrating(db.engine) as connection:
         cfg = alembic_config(app)
         cfg.attributes["connection"] = connection
         command.downgrade(cfg, revision)
+
+
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """One transaction for the migration. On SQLite foreign keys are off meanwhile: a batch
+    migration rebuilds a table by dropping it, which with them on would delete (cascade) or
+    refuse the rows that refer to it. The references are checked before the commit."""
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # outside a transaction, or SQLite ignores it
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                yield connection
+                broken = (
+                    connection.exec_driver_sql("PRAGMA foreign_key_check").all() if sqlite else []
+                )
+                if broken:
+                    raise RuntimeError(f"the migration broke references: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()

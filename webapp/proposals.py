@@ -55,6 +55,7 @@ from .models import (
     db,
     utcnow,
 )
+from .plausible import MAX_NOTE_LENGTH
 
 __all__ = [
     "ANSWERABLE_STATES",
@@ -80,7 +81,6 @@ __all__ = [
 #: States nothing leaves.
 FINAL_STATES = ("completed", "declined", "expired", "cancelled")
 NETWORK_ROLES = ("facilitator", "admin")
-MAX_NOTE_LENGTH = 500
 _QTY = Decimal("0.001")
 _IDR = Decimal("0.01")
 

@@ -14,12 +14,14 @@ from .rules import (
     MAX_NOTE_LENGTH,
     MAX_PRICE,
     MAX_UNIT_SIZE,
+    MAX_VALUE_PER_MONTH,
     ListingInput,
     Problem,
     Verdict,
     allowed_units,
     check_listing,
     stated_size,
+    unusable_listings,
 )
 from .store import duplicate_of, referenced
 
@@ -29,6 +31,7 @@ __all__ = [
     "MAX_NOTE_LENGTH",
     "MAX_PRICE",
     "MAX_UNIT_SIZE",
+    "MAX_VALUE_PER_MONTH",
     "ListingInput",
     "NotADate",
     "NotANumber",
@@ -42,4 +45,5 @@ __all__ = [
     "read_number",
     "referenced",
     "stated_size",
+    "unusable_listings",
 ]

@@ -15,8 +15,15 @@ The rules:
 - ``period`` is day, week, month or year (Indonesian words too), month when not given;
 - ``price`` (rupiah per base unit; for a need the most it pays) is above zero and at most
   :data:`MAX_PRICE`; **an offer needs a price** (the round cannot value an offer without one);
-- ``min_lot`` is zero or more; ``available_until`` is not before ``available_from``;
-- ``note`` has at most :data:`MAX_NOTE_LENGTH` characters and no control characters.
+- ``min_lot`` is zero or more and not above the quantity (both in base units a month);
+- a listing is worth at most :data:`MAX_VALUE_PER_MONTH` rupiah a month (quantity × price:
+  more is a typing mistake, and no proposal built on it could be stored);
+- ``available_until`` is not before ``available_from``;
+- ``note`` has at most :data:`MAX_NOTE_LENGTH` characters and no control characters;
+- an edit keeps at least what confirmed proposals already hold of the listing (``committed``).
+
+:func:`unusable_listings` applies the same limits to stored listings (the round skips a
+listing planted past them, whatever put it there).
 
 Numbers are read by :func:`webapp.listings.numbers.read_number` in the reader's language.
 """
@@ -44,6 +51,7 @@ from matcher.units import (
     units_for,
 )
 
+from ..plausible import MAX_NOTE_LENGTH, check_text
 from .numbers import NotADate, NotANumber, language_of, read_date, read_number
 
 __all__ = [
@@ -52,12 +60,14 @@ __all__ = [
     "MAX_NOTE_LENGTH",
     "MAX_PRICE",
     "MAX_UNIT_SIZE",
+    "MAX_VALUE_PER_MONTH",
     "ListingInput",
     "Problem",
     "Verdict",
     "allowed_units",
     "check_listing",
     "stated_size",
+    "unusable_listings",
 ]
 
 #: Largest quantity a listing may hold, in base units per month (1,000 t of rice is already
@@ -67,8 +77,9 @@ MAX_BASE_PER_MONTH = 1_000_000
 MAX_PRICE = 100_000_000
 #: Largest size of one unit, in the product's base unit.
 MAX_UNIT_SIZE = 10_000
-#: Longest note on a listing.
-MAX_NOTE_LENGTH = 500
+#: Largest value of a listing, rupiah a month (quantity × price): a trillion rupiah is beyond
+#: any pesantren's trade, and keeps every proposal's value within what the database stores.
+MAX_VALUE_PER_MONTH = 1_000_000_000_000
 #: The fields the rules check, in the order their problems are reported.
 FIELDS = (
     "quantity",
@@ -85,6 +96,8 @@ FIELDS = (
 _LARGEST = Decimal("1e11")
 #: Decimal places the database keeps for each number.
 _PLACES = {"quantity": 3, "unit_size": 3, "price": 2, "min_lot": 3}
+#: Rounding slack when base quantities are compared.
+_EPSILON = 1e-6
 
 
 class ProductLike(Protocol):
@@ -172,24 +185,31 @@ def check_listing(
     language: str | None = None,
     *,
     reading: str | None = None,
+    committed: float = 0.0,
 ) -> Verdict:
     """Check one listing against the rules; messages in ``language`` (default: the reader's).
 
     Numbers given as text are read in ``reading`` (default ``language``; spreadsheets are
     read the Indonesian way whoever imports them). Without a ``product`` (one the caller
     could not resolve, and reports itself) the rules that need it are left out.
+    ``committed``: base units a month that confirmed proposals hold of the listing being
+    edited (:func:`webapp.market_io.reserved_quantities`); the quantity may not go below it.
     """
     with _speaking(language):
-        return _Check(listing, product, reading or language).run()
+        return _Check(listing, product, reading or language, committed).run()
 
 
 class _Check:
     def __init__(
-        self, listing: ListingInput, product: ProductLike | None, reading: str | None
+        self,
+        listing: ListingInput,
+        product: ProductLike | None,
+        reading: str | None,
+        committed: float = 0.0,
     ) -> None:
         from flask_babel import get_locale
 
-        self.listing, self.product = listing, product
+        self.listing, self.product, self.committed = listing, product, committed
         self.speaking = language_of(str(get_locale() or "id"))
         self.reading = language_of(reading or self.speaking)
         self.verdict = Verdict()
@@ -229,8 +249,8 @@ class _Check:
                 )
             return None
 
-    def shown(self, value: int) -> str:
-        return format_decimal(value, locale=self.speaking)
+    def shown(self, value: float) -> str:
+        return format_decimal(round(value, 3), locale=self.speaking)
 
     def run(self) -> Verdict:
         values = self.verdict.values
@@ -278,7 +298,9 @@ class _Check:
             and "unit_size" not in self.verdict.by_field()
         ):
             size = size if size is not None else stated_size(self.product, unit)
-            self.volume(self.product, quantity, unit, size, period or "month")
+            monthly = self.volume(self.product, quantity, unit, size, period or "month")
+            if monthly is not None:
+                self.within(self.product.base_unit, monthly, min_lot, price)
         values.update(
             quantity=quantity,
             unit=unit,
@@ -331,15 +353,55 @@ class _Check:
 
     def note(self) -> str:
         text = str(self.listing.note or "").strip()
-        if len(text) > MAX_NOTE_LENGTH:
-            self.fail("note", _("At most %(n)s characters.", n=MAX_NOTE_LENGTH))
-        elif any(ord(c) < 32 and c not in "\r\n\t" for c in text):
-            self.fail("note", _("Remove the control characters from this text."))
+        problem = check_text(text, MAX_NOTE_LENGTH, multiline=True)
+        if problem:
+            self.fail("note", problem)
         return text
+
+    def within(
+        self, base_unit: str, monthly: float, min_lot: Decimal | None, price: Decimal | None
+    ) -> None:
+        """The rules between fields, in base units a month: minimum lot, value, commitments."""
+        if monthly > MAX_BASE_PER_MONTH:
+            return  # already refused: the other comparisons would only repeat it
+        problems = self.verdict.by_field()
+        if min_lot is not None and "min_lot" not in problems and float(min_lot) > monthly:
+            self.fail(
+                "min_lot",
+                _(
+                    "The minimum lot is more than the quantity (%(quantity)s %(base)s a month).",
+                    quantity=self.shown(monthly),
+                    base=base_unit,
+                ),
+            )
+        if (
+            price is not None
+            and "price" not in problems
+            and float(price) * monthly > MAX_VALUE_PER_MONTH
+        ):
+            self.fail(
+                "price",
+                _(
+                    "At this price the listing is worth more than Rp %(max)s a month; "
+                    "check the quantity and the price.",
+                    max=self.shown(MAX_VALUE_PER_MONTH),
+                ),
+            )
+        if self.committed > 0 and monthly < self.committed - _EPSILON:
+            self.fail(
+                "quantity",
+                _(
+                    "Confirmed proposals already hold %(held)s %(base)s a month of this "
+                    "listing; the quantity cannot go below that.",
+                    held=self.shown(self.committed),
+                    base=base_unit,
+                ),
+            )
 
     def volume(
         self, product: ProductLike, quantity: Decimal, unit: str, size: Decimal | None, period: str
-    ) -> None:
+    ) -> float | None:
+        """The quantity in base units a month (``None`` when it cannot be converted)."""
         base_unit = product.base_unit
         try:
             base = to_base(float(quantity), unit, base_unit, None if size is None else float(size))
@@ -348,8 +410,9 @@ class _Check:
                 "unit_size",
                 _("Say how many %(base)s one %(unit)s holds.", base=base_unit, unit=unit),
             )
-            return
-        if per_month(base, period) > MAX_BASE_PER_MONTH:
+            return None
+        monthly = float(per_month(base, period))
+        if monthly > MAX_BASE_PER_MONTH:
             self.fail(
                 "quantity",
                 _(
@@ -358,3 +421,33 @@ class _Check:
                     base=base_unit,
                 ),
             )
+        return monthly
+
+
+def unusable_listings(listings: Any) -> list[tuple[int, str]]:
+    """Stored listings past the rules' limits, as ``(listing id, field)``: what a round
+    must skip (a value planted in the database, or written before a limit existed).
+
+    ``listings`` is a frame with ``listing_id``, ``kind``, ``quantity`` (base units a month),
+    ``price`` and ``min_lot`` (the round's snapshot); one field per listing, the first broken.
+    """
+    import numpy as np
+
+    quantity = listings["quantity"].astype(float).to_numpy()
+    price = listings["price"].astype(float).to_numpy()
+    min_lot = listings["min_lot"].astype(float).to_numpy()
+    with np.errstate(invalid="ignore"):
+        checks = [
+            ("quantity", ~np.isfinite(quantity) | (quantity <= 0)
+             | (quantity > MAX_BASE_PER_MONTH * (1 + _EPSILON))),
+            ("price", (~np.isnan(price) & (~np.isfinite(price) | (price <= 0)
+                                           | (price > MAX_PRICE)))
+             | (price * quantity > MAX_VALUE_PER_MONTH * (1 + _EPSILON))),
+            ("min_lot", ~np.isfinite(min_lot) | (min_lot < 0) | (min_lot > quantity + _EPSILON)),
+        ]  # fmt: skip
+    found: dict[int, str] = {}
+    ids = listings["listing_id"].astype(int).to_numpy()
+    for name, bad in checks:
+        for listing_id in ids[bad]:
+            found.setdefault(int(listing_id), name)
+    return sorted(found.items())

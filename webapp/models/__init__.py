@@ -1,6 +1,6 @@
 """Typed SQLAlchemy 2.0 models; import them from here."""
 
-from .base import Base, db, utcnow
+from .base import Base, db, enforce_foreign_keys, utcnow
 from .catalogue import Product, ProductAlias, product_substitute
 from .decisions import DECISION_KINDS, PairingDecision
 from .listings import LISTING_KINDS, LISTING_STATUSES, PERIODS, Listing
@@ -37,6 +37,7 @@ __all__ = [
     "CHANNELS",
     "DECISION_KINDS",
     "CURATION_STATUSES",
+    "enforce_foreign_keys",
     "DECLINE_REASONS",
     "LANGUAGES",
     "LISTING_KINDS",

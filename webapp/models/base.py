@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Dialect, MetaData
+from sqlalchemy import DateTime, Dialect, Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -49,6 +50,20 @@ class TZDateTime(TypeDecorator[dt.datetime]):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def enforce_foreign_keys(engine: Engine) -> None:
+    """Make SQLite enforce foreign keys on every connection of ``engine`` (it does not by
+    default, so a deleted listing would leave orphan proposal legs); PostgreSQL always does.
+    Migrations switch it off while they rebuild tables (:mod:`webapp.migrate`)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _foreign_keys_on(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
 
 
 class TimestampMixin:

@@ -16,6 +16,7 @@ from matcher.vocabulary import SHELF_LIFE_CLASSES
 
 from ..listings import FIELDS, ListingInput, check_listing
 from ..models import CURATION_STATUSES, LISTING_STATUSES
+from ..plausible import check_past_date, check_pesantren
 from . import values as v
 from .context import ImportContext
 from .reading import SheetRow
@@ -179,6 +180,8 @@ def _pesantren(row: _Row, ctx: ImportContext) -> Record | None:
             default="registered",
         ),
     }  # fmt: skip
+    for column, problem in check_pesantren(values).items():
+        row.fail(column, problem)
     if row.failed or nspp is None:
         return None
     return Record(row.row.number, (nspp,), f"NSPP {nspp}", values, {"region_types": region_types})
@@ -205,6 +208,8 @@ def _validate_listing(kind: str, row: _Row, ctx: ImportContext) -> Record | None
     certs = row.get("required_certs", _cert_list, default=[])
     status = row.get("status", _choice(LISTING_STATUSES, _STATUS_ALIASES), default="active")
     last_confirmed = row.get("last_confirmed", v.parse_date)
+    if future := check_past_date(last_confirmed):
+        row.fail("last_confirmed", future)
     cells = ListingInput(kind=kind, **{name: row.text(name) for name in FIELDS})
     verdict = check_listing(cells, product, reading="id")
     for problem in verdict.problems:
@@ -246,6 +251,8 @@ def _certificate(row: _Row, ctx: ImportContext) -> Record | None:
             row.fail("number", f"invalid {kind} number: {check.error}")
         number = check.value
     issued = row.get("issued_on", v.parse_date, required=True)
+    if future := check_past_date(issued):
+        row.fail("issued_on", future)
     expires = row.get("expires_on", v.parse_date)
     if issued and expires and expires < issued:
         row.fail("expires_on", f"expires before it was issued ({issued.isoformat()})")

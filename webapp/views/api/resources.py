@@ -6,12 +6,15 @@ import math
 from typing import Any
 
 from flask import Response, jsonify, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from matcher.vocabulary import CERT_KINDS, REGION_TYPES
 
-from ...listings import FIELDS, ListingInput, check_listing
+from ...listings import FIELDS, ListingInput, check_listing, referenced
+from ...market_io import reserved_quantities
 from ...models import Listing, Pesantren, Product, ProductAlias, db, utcnow
 from ...security import can_act_for
 from . import bp
@@ -179,8 +182,9 @@ def listing_update(listing_id: int) -> Any:
         else:
             listing.status = body["status"]
     stored = {name: getattr(listing, name) for name in FIELDS}
+    committed = reserved_quantities(db.session, [listing.id]).get(listing.id, 0.0)
     _apply(listing, {**stored, **{k: v for k, v in body.items() if k in FIELDS}}, errors,
-           listing.product)  # fmt: skip
+           listing.product, committed)  # fmt: skip
     if "required_certs" in body:
         _certs(listing, body["required_certs"], errors)
     if errors:
@@ -194,29 +198,39 @@ def listing_update(listing_id: int) -> Any:
 @bp.delete("/listings/<int:listing_id>")
 def listing_delete(listing_id: int) -> Response:
     listing = _own_listing(listing_id)
-    db.session.delete(listing)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise ApiError(
-            409, "The listing is part of proposals; pause or archive it instead."
-        ) from None
-    return Response(status=204)
+    if not referenced(listing.id):
+        db.session.delete(listing)
+        try:
+            db.session.commit()
+            return Response(status=204)
+        except IntegrityError:  # a round stored proposals on it meanwhile
+            db.session.rollback()
+    with force_locale(_language()):
+        message = _(
+            "The listing is part of proposals, which keep their history: it cannot be "
+            "deleted. Pause or archive it instead (status 'paused' or 'archived')."
+        )
+    raise ApiError(409, message)
 
 
 _EDITABLE = {*FIELDS, "required_certs"}
 
 
 def _apply(
-    listing: Listing, fields: dict[str, Any], errors: dict[str, str], product: Product | None
+    listing: Listing,
+    fields: dict[str, Any],
+    errors: dict[str, str],
+    product: Product | None,
+    committed: float = 0.0,
 ) -> None:
     """Check ``fields`` (the whole listing) against the listing rules; set them when they
-    pass, else add each problem under its field. ``required_certs`` on creation too."""
+    pass, else add each problem under its field. ``required_certs`` on creation too.
+    ``committed``: what confirmed proposals hold of the listing (the quantity's floor)."""
     verdict = check_listing(
         ListingInput(kind=listing.kind, **{name: fields.get(name) for name in FIELDS}),
         product,
         _language(),
+        committed=committed,
     )
     errors.update(verdict.by_field())
     if verdict.ok:

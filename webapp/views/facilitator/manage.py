@@ -34,6 +34,7 @@ from matcher.vocabulary import EAST_JAVA_BOUNDS, REGION_TYPES
 from ...forms import MultiCheckboxField, labelled, language_choices
 from ...models import CURATION_STATUSES, LANGUAGES, Pesantren, Regency, User, db
 from ...password_links import ACTIVATE, send_link
+from ...plausible import check_pesantren
 from . import bp
 from .labels import CURATION_LABELS, REGION_LABELS, ROLE_LABELS
 
@@ -53,13 +54,16 @@ def normalise_whatsapp(text: str) -> str:
 
 
 class PesantrenForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    """A pesantren record; the limits on its values are :mod:`webapp.plausible`'s, shared
+    with the spreadsheet import (see :meth:`validate`)."""
+
+    name = StringField(_l("Name"), validators=[DataRequired()])
     nspp = StringField(_l("NSPP (12 digits)"), validators=[DataRequired(), Length(max=20)])
     regency_code = SelectField(_l("Kabupaten / kota"), validators=[DataRequired()])
     region_types = MultiCheckboxField(
         _l("Region types"), choices=labelled(REGION_TYPES, REGION_LABELS)
     )
-    address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
+    address = StringField(_l("Address"), validators=[Optional()])
     latitude = FloatField(
         _l("Latitude"),
         validators=[
@@ -82,10 +86,8 @@ class PesantrenForm(FlaskForm):
             ),
         ],
     )
-    santri_count = IntegerField(
-        _l("Santri"), default=0, validators=[Optional(), NumberRange(0, 100_000)]
-    )
-    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=120)])
+    santri_count = IntegerField(_l("Santri"), default=0, validators=[Optional()])
+    contact_name = StringField(_l("Contact person"), validators=[Optional()])
     whatsapp = StringField(_l("WhatsApp"), validators=[Optional(), Length(max=24)])
     email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
     curation_status = SelectField(
@@ -96,6 +98,18 @@ class PesantrenForm(FlaskForm):
         _l("Report language"),
         choices=language_choices(),
     )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = bool(super().validate(extra_validators))
+        values = {
+            name: getattr(self, name).data
+            for name in ("name", "address", "contact_name", "santri_count")
+            if not getattr(self, name).errors
+        }
+        for name, message in check_pesantren(values).items():
+            getattr(self, name).errors.append(message)
+            valid = False
+        return valid
 
     def validate_nspp(self, field: StringField) -> None:
         check = check_nspp(field.data or "", self.regency_code.data or None)

@@ -41,7 +41,7 @@ from ...rounds.review import (
 from ..officer.common import locale
 from ..officer.engine import resolve_product
 from . import bp
-from .rounds import _counts
+from .rounds import _counts, _skipped
 
 __all__ = ["PAGE_SIZE"]
 
@@ -101,6 +101,7 @@ def round_detail(round_id: int) -> str:
         sorts=list(SORTS),
         counts=_counts([round_id])[round_id],
         others=others,
+        skipped=_skipped(match_round),
     )
 
 

@@ -18,6 +18,7 @@ from ...engine_settings import engine_config
 from ...listings import NotANumber, read_number
 from ...models import (
     PROPOSAL_KINDS,
+    Listing,
     MatchRound,
     Pesantren,
     Proposal,
@@ -75,6 +76,51 @@ def run_round() -> Any:
         _("Round %(id)s started. This page refreshes until it is done.", id=match_round.id), "info"
     )
     return redirect(url_for(".round_detail", round_id=match_round.id))
+
+
+def _skipped(match_round: MatchRound) -> list[dict[str, Any]]:
+    """What the round left out of its market (the summary's ``skipped_listings``), each with
+    the listing or pesantren it names and why, in the reader's language."""
+    entries = list((match_round.summary or {}).get("skipped_listings") or [])
+    listing_ids = [int(e["listing_id"]) for e in entries if e.get("listing_id") is not None]
+    listings = {
+        li.id: li for li in db.session.scalars(select(Listing).where(Listing.id.in_(listing_ids)))
+    }
+    pesantren_ids = [int(e["pesantren_id"]) for e in entries if e.get("pesantren_id") is not None]
+    pesantren = {
+        p.id: p
+        for p in db.session.scalars(select(Pesantren).where(Pesantren.id.in_(pesantren_ids)))
+    }
+    limits = {
+        "quantity": _("its quantity is beyond the listing limits"),
+        "price": _("its price (or its value, quantity × price) is beyond the listing limits"),
+        "min_lot": _("its minimum lot is negative or above its quantity"),
+    }
+    shown: list[dict[str, Any]] = []
+    for entry in entries:
+        code = entry.get("code")
+        if code == "limit":
+            why = limits.get(str(entry.get("field")), _("a value is beyond the listing limits"))
+        elif code == "unit":
+            why = _("its unit cannot be converted to the product's base unit")
+        elif code == "no_price":
+            why = _("an offer without a price")
+        elif code == "outside":
+            why = _("its coordinates lie outside East Java")
+        else:
+            why = str(entry.get("reason", ""))
+        listing = listings.get(int(entry.get("listing_id") or 0))
+        shown.append(
+            {
+                "listing_id": entry.get("listing_id"),
+                "listing": listing,
+                "pesantren": listing.pesantren
+                if listing is not None
+                else pesantren.get(int(entry.get("pesantren_id") or 0)),
+                "why": why,
+            }
+        )
+    return shown
 
 
 def _back(proposal: Proposal) -> Any:

@@ -146,9 +146,10 @@ def _check(
         ),
         product,
         locale(),
+        committed=_committed(listing),
     )
     for name, message in verdict.by_field().items():
-        field = getattr(form, name)
+        field = getattr(form, name, None) or form.quantity  # the minimum lot is not on the form
         if not field.errors:
             field.errors = [message]
     if not verdict.ok:
@@ -166,6 +167,13 @@ def _check(
         "product_id": product.id,
         "required_certs": ";".join(form.required_certs.data or []) if kind == "need" else "",
     }
+
+
+def _committed(listing: Listing | None) -> float:
+    """Base units a month that confirmed proposals hold of ``listing`` (0 for a new one)."""
+    if listing is None:
+        return 0.0
+    return reserved_quantities(db.session, [listing.id]).get(listing.id, 0.0)
 
 
 def _edit(
