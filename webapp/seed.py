@@ -92,7 +92,7 @@ def load_seed(path: str | Path | None = None, *, progress: bool = False) -> dict
             except SpreadsheetError as exc:
                 raise SeedError(str(exc), reports) from exc
             report = ImportReport(kind=kind, filename=filename)
-            with _bar(kind, len(table.rows), progress) as bar:
+            with _bar(kind, table.expected_rows or 0, progress) as bar:
                 update = getattr(bar, "update", None)
                 import_table(kind, table, report, commit=False, progress=update)
             reports[kind] = report

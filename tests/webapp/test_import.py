@@ -336,7 +336,7 @@ def test_dry_run_counts_changes_and_writes_nothing(network, tmp_path):
     assert report.dry_run
     assert (report.created, report.updated, report.unchanged) == (1, 1, 0)
     assert [(c.action, c.row) for c in report.changes] == [("updated", 2), ("created", 3)]
-    assert report.changes[0].fields == ("quantity",)
+    assert [str(f) for f in report.changes[0].fields] == ["quantity: 300 → 350"]
     assert snapshot() == before
 
 
