@@ -134,15 +134,28 @@ def test_a_header_wider_than_the_column_limit_is_refused(network, tmp_path):
 # -- xlsx bombs: refused before the rows are read -------------------------------------------
 
 
-def test_an_xlsx_declaring_a_million_rows_is_refused_before_reading_a_row(network):
-    data = _xlsx(_sheet("A1:E1048576", _HEADER_ROW + _DATA_ROW))
+#: A 5 KB file that openpyxl would unfold into a million rows of 16,384 cells (GBs).
+_FAR = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+
+
+@pytest.mark.parametrize("dimension", ["A1:XFD1048576", None], ids=["declared", "undeclared"])
+def test_an_xlsx_bomb_of_a_million_rows_is_refused_before_reading_a_row(network, dimension):
+    data = _xlsx(_sheet(dimension, _HEADER_ROW + _DATA_ROW + _FAR))
     assert len(data) < 10_000
     with pytest.raises(SpreadsheetError, match="50"):
         read_table(data, "bomb.xlsx")  # raised on opening: no row was read
     report = import_file("offers", data, "bomb.xlsx")
     [error] = report.errors
+    assert error.row == 0
     assert re.search(r"50[.,]000", error.reason)
+    assert "IMPORT_MAX_ROWS" in error.reason
     assert report.rows == 0
+
+
+def test_an_xlsx_declaring_a_million_rows_is_refused_before_reading_a_row(network):
+    data = _xlsx(_sheet("A1:E1048576", _HEADER_ROW + _DATA_ROW))
+    with pytest.raises(SpreadsheetError, match="IMPORT_MAX_ROWS"):
+        read_table(data, "bomb.xlsx")
 
 
 def test_an_xlsx_declaring_sixteen_thousand_columns_is_refused_before_reading_a_row(network):
@@ -158,13 +171,15 @@ def test_an_xlsx_whose_shared_strings_unpack_to_many_megabytes_is_refused_unread
         read_table(data, "strings.xlsx")  # ... refused from the zip's directory alone
 
 
-def test_an_xlsx_with_a_row_far_down_stops_at_the_limit_without_a_dimension(network):
-    far = _inline_row(1_000_000, [SUMENEP_NSPP, "ikan-asin", "1", "kg", "1"])
-    data = _xlsx(_sheet(None, _HEADER_ROW + _DATA_ROW + far))
-    table = read_table(data, "far.xlsx", max_rows=100)
+def test_an_xlsx_with_more_rows_than_the_limit_is_refused_on_opening(network):
+    rows = "".join(
+        _inline_row(i, [SUMENEP_NSPP, "ikan-asin", "1", "kg", "1"]) for i in range(2, 200)
+    )
+    data = _xlsx(_sheet(None, _HEADER_ROW + rows))
     with pytest.raises(SpreadsheetError, match="100"):
-        list(table.rows)
-    assert table.rows_read == 102
+        read_table(data, "many.xlsx", max_rows=100)
+    table = read_table(data, "many.xlsx", max_rows=198)  # header + 198 rows: at the limit
+    assert sum(1 for _ in table.rows) == 198
 
 
 def test_an_xlsx_whose_dimension_says_less_than_it_holds_loses_no_row(network):

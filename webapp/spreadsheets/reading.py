@@ -347,6 +347,62 @@ def _check_archive(data: bytes, name: str, limits: Limits) -> None:
         )
 
 
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d+)\"")
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str | None:
+    """The archive path of the workbook's first sheet (what openpyxl reads as sheet one)."""
+    names = set(archive.namelist())
+    try:
+        book = archive.read("xl/workbook.xml")[: 1 << 20]
+        rels = archive.read("xl/_rels/workbook.xml.rels")[: 1 << 20]
+    except KeyError:
+        book = rels = b""
+    first = re.search(rb"<(?:\w+:)?sheet\s[^>]*?\b(?:\w+:)?id=\"([^\"]+)\"", book)
+    if first:
+        for rel in re.finditer(rb"<(?:\w+:)?Relationship\s[^>]*>", rels):
+            tag = rel.group(0)
+            if re.search(rb"\bId=\"" + re.escape(first.group(1)) + rb"\"", tag):
+                target = re.search(rb"\bTarget=\"([^\"]+)\"", tag)
+                if target:
+                    path = target.group(1).decode("utf-8", "replace")
+                    path = path.lstrip("/") if path.startswith("/") else "xl/" + path
+                    if path in names:
+                        return path
+    return "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in names else None
+
+
+def _count_rows(data: bytes, limit: int) -> int:
+    """The rows the first sheet's XML holds (its highest row number, or its count of row
+    tags), counted in the raw XML without building a cell; stops once past ``limit``.
+
+    The dimension a file declares can be wrong or missing (openpyxl then scans the whole
+    sheet just to open it); this count is what would be read.
+    """
+    count = highest = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        path = _first_sheet(archive)
+        if path is None:
+            return 0
+        carry = b""
+        with archive.open(path) as part:
+            while chunk := part.read(1 << 20):
+                text = carry + chunk
+                # No tag is cut in two: XML attribute values hold no "<".
+                cut = text.rfind(b"<")
+                cut = len(text) if cut <= 0 else cut
+                done, carry = text[:cut], text[cut:]
+                count += len(_ROW_TAG.findall(done))
+                numbers = _ROW_NUMBER.findall(done)
+                if numbers:
+                    highest = max(highest, *(int(n) for n in numbers))
+                if max(count, highest) > limit:
+                    break
+            count += len(_ROW_TAG.findall(carry))
+    return max(count, highest)
+
+
 def _read_xlsx(data: bytes, name: str, limits: Limits) -> Table:
     import openpyxl
 
@@ -358,6 +414,12 @@ def _read_xlsx(data: bytes, name: str, limits: Limits) -> Table:
             )
         )
     _check_archive(data, name, limits)
+    try:
+        counted = _count_rows(data, limits.last_row)
+    except _XLSX_ERRORS as exc:
+        raise _damaged(name) from exc
+    if counted > limits.last_row:
+        raise limits.too_many_rows(name)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except _XLSX_ERRORS as exc:
@@ -398,7 +460,7 @@ def _read_xlsx(data: bytes, name: str, limits: Limits) -> Table:
         finally:
             book.close()
 
-    return _table(rows(), name, warnings, limits, expected=declared_rows)
+    return _table(rows(), name, warnings, limits, expected=counted or declared_rows)
 
 
 # -- both --------------------------------------------------------------------------------------
