@@ -22,7 +22,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from babel.numbers import format_decimal
 from flask import current_app, has_app_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "SpreadsheetError",
     "Table",
     "clean_cell",
+    "count_text",
     "normalise_header",
     "number_text",
     "read_table",
@@ -205,7 +208,7 @@ class Limits:
                 "(IMPORT_MAX_ROWS, or --max-rows). Split the file, or delete the empty rows "
                 "at its end.",
                 file=name,
-                max=f"{self.rows:,}",
+                max=count_text(self.rows),
             )
         )
 
@@ -215,10 +218,15 @@ class Limits:
                 "%(file)s: %(found)s columns; one import reads at most %(max)s columns "
                 "(IMPORT_MAX_COLUMNS). Delete the columns that are not needed.",
                 file=name,
-                found=f"{found:,}",
+                found=count_text(found),
                 max=self.columns,
             )
         )
+
+
+def count_text(value: float) -> str:
+    """``50.000`` in Indonesian, ``50,000`` in English (the reader's language)."""
+    return str(format_decimal(value, locale=str(get_locale() or "en")))
 
 
 def _read_bytes(source: str | Path | IO[bytes] | bytes) -> bytes:

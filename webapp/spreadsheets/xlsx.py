@@ -18,7 +18,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from .reading import Limits, SpreadsheetError, Table, table_of
+from .reading import Limits, SpreadsheetError, Table, count_text, table_of
 
 __all__ = ["read_xlsx"]
 
@@ -54,8 +54,8 @@ def _check_archive(data: bytes, name: str, limits: Limits) -> None:
                 "%(file)s: the .xlsx file unpacks to %(size)s MB, more than a sheet of "
                 "%(max)s rows needs; split the file, or save it again from Excel",
                 file=name,
-                size=f"{total / (1 << 20):,.0f}",
-                max=f"{limits.rows:,}",
+                size=count_text(round(total / (1 << 20))),
+                max=count_text(limits.rows),
             )
         )
 
