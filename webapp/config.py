@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "IMPORT_MAX_ROWS": 50_000,  # a spreadsheet import reads at most this many data rows
+    "IMPORT_MAX_COLUMNS": 100,  # ... and this many columns
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_LOGIN": "10 per minute;50 per hour",  # sign-in attempts per account (email)
     "RATELIMIT_LOGIN_IP": "60 per minute;300 per hour",  # ... and per address (one NAT: many)

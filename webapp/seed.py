@@ -32,6 +32,7 @@ from sqlalchemy import select
 
 from .models import Certificate, Listing, Pesantren, Product, db
 from .spreadsheets import ImportReport, SpreadsheetError, Table, import_table, read_table
+from .spreadsheets.reading import SheetRow
 
 __all__ = ["SEED_AS_OF", "SEED_FILES", "SeedError", "find_seed_path", "load_seed"]
 
@@ -131,27 +132,34 @@ def _present(kind: str) -> set[tuple[str, ...]]:
     return {tuple(r) for r in rows}
 
 
-def _missing_only(kind: str, table: Table) -> int:
-    """Keep the rows of ``table`` that the database lacks; returns how many were dropped."""
+def _missing_only(kind: str, table: Table, days: int) -> Callable[[], int]:
+    """Let through the rows of ``table`` that the database lacks, with their dates moved
+    ``days`` forward; returns how many it held back (once the rows are read)."""
     key = _keys(kind)
-    if key is None:
-        return 0
-    present = _present(kind)
-    before = len(table.rows)
-    table.rows = [row for row in table.rows if key(row.cells) not in present]
-    return before - len(table.rows)
+    present = _present(kind) if key is not None else set()
+    held: list[int] = [0]
+    rows = table.rows
+
+    def missing() -> Iterator[SheetRow]:
+        for row in rows:
+            if key is not None and key(row.cells) in present:
+                held[0] += 1
+                continue
+            _move_dates(row, days)
+            yield row
+
+    table.rows = missing()
+    return lambda: held[0]
 
 
-def _move_dates(table: Table, days: int) -> None:
+def _move_dates(row: SheetRow, days: int) -> None:
     """Move every ISO date of :data:`DATE_COLUMNS` ``days`` forward (blank stays blank)."""
     if days <= 0:
         return
-    for row in table.rows:
-        for column in DATE_COLUMNS:
-            text = row.cells.get(column, "").strip()
-            if text:
-                moved = dt.date.fromisoformat(text) + dt.timedelta(days=days)
-                row.cells[column] = moved.isoformat()
+    for column in DATE_COLUMNS:
+        text = row.cells.get(column, "").strip()
+        if text:
+            row.cells[column] = (dt.date.fromisoformat(text) + dt.timedelta(days=days)).isoformat()
 
 
 def load_seed(
@@ -177,13 +185,12 @@ def load_seed(
             except SpreadsheetError as exc:
                 raise SeedError(str(exc), reports) from exc
             report = ImportReport(kind=kind, filename=filename)
-            kept = _missing_only(kind, table)
-            _move_dates(table, shift)
-            with _bar(kind, len(table.rows), progress) as bar:
+            kept = _missing_only(kind, table, shift)
+            with _bar(kind, table.expected_rows or 0, progress) as bar:
                 update = getattr(bar, "update", None)
                 import_table(kind, table, report, commit=False, progress=update)
-            report.rows += kept
-            report.unchanged += kept  # there already: kept as users left it
+            report.rows += kept()
+            report.unchanged += kept()  # there already: kept as users left it
             reports[kind] = report
             if not report.ok:
                 shown = "; ".join(str(e) for e in report.errors[:10])

@@ -48,11 +48,11 @@ def _count(model, *where):
 def test_seed_command_loads_and_reports_and_a_rerun_changes_nothing(cli, small_seed):
     result = cli("seed", "--path", str(small_seed))
     assert result.exit_code == 0, result.output
-    assert "pesantren: 8 row(s): 8 were created" in result.output
+    assert "pesantren: 8 baris: 8 dibuat" in result.output
     listings = _count(Listing)
     assert listings > 0
     again = cli("seed", "--path", str(small_seed))
-    assert "pesantren: 8 row(s): 0 were created, 0 were updated, 8 unchanged" in again.output
+    assert "pesantren: 8 baris: 0 dibuat, 0 diperbarui, 8 tidak berubah" in again.output
     assert _count(Listing) == listings
 
 
@@ -71,8 +71,8 @@ def test_import_dry_run_then_import_then_export(cli, small_seed, tmp_path):
 
     dry = cli("import", "needs", str(path), "--dry-run")
     assert dry.exit_code == 0, dry.output
-    assert "would be" in dry.output
-    assert "row 2:" in dry.output
+    assert "akan dibuat" in dry.output
+    assert "baris 2:" in dry.output
     assert _count(Listing) == before
 
     real = cli("import", "needs", str(path))
@@ -97,8 +97,8 @@ def test_import_with_a_bad_row_exits_non_zero_and_names_row_and_column(cli, smal
     before = _count(Listing)
     result = cli("import", "offers", str(path))
     assert result.exit_code == 1
-    assert "row 2, column nspp" in result.output
-    assert "nothing was imported" in result.output
+    assert "baris 2, kolom nspp" in result.output
+    assert "tidak ada yang diimpor" in result.output
     assert _count(Listing) == before
 
 
@@ -277,4 +277,4 @@ def test_demo_again_after_an_import_keeps_the_imported_values(app, cli, small_se
     kept = db.session.get(Listing, offer.id)
     assert (float(kept.quantity), float(kept.price)) == (777.0, 12345.0)
     assert "offers: " in again.output
-    assert "0 were created, 0 were updated" in again.output
+    assert "0 dibuat, 0 diperbarui" in again.output  # the CLI speaks the default language

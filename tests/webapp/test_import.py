@@ -44,7 +44,7 @@ BAD_ROWS = [
     pytest.param(
         "pesantren", PESANTREN_HEADER,
         "512035780003,Pondok X,Kabupaten Atlantis,,-7.25,112.75,,100,,,,,",
-        "regency_code", "Kabupaten Atlantis", "unknown regency", id="unknown-regency",
+        "regency_code", "Kabupaten Atlantis", "kabupaten/kota Jawa Timur tidak dikenal", id="unknown-regency",
     ),
     pytest.param(
         "pesantren", PESANTREN_HEADER,
@@ -54,27 +54,27 @@ BAD_ROWS = [
     pytest.param(
         "pesantren", PESANTREN_HEADER,
         "512035780003,Pondok X,3578,,-4.10,112.75,,100,,,,,",
-        "latitude", "-4.10", "outside East Java", id="coordinates-outside-east-java",
+        "latitude", "-4.10", "lintang di luar Jawa Timur", id="coordinates-outside-east-java",
     ),
     pytest.param(
         "pesantren", PESANTREN_HEADER,
         "512035780003,Pondok X,3578,,-7.25,112.75,,100,,,pondok@,,",
-        "email", "pondok@", "not a valid email address", id="invalid-email",
+        "email", "pondok@", "bukan alamat email yang sah", id="invalid-email",
     ),
     pytest.param(
         "pesantren", PESANTREN_HEADER,
         "512035780003,Pondok X,3578,,-7.25,112.75,,100,,12345,,,",
-        "whatsapp", "12345", "phone number", id="invalid-whatsapp",
+        "whatsapp", "12345", "nomor telepon", id="invalid-whatsapp",
     ),
     pytest.param(
         "offers", LISTING_HEADER,
         f"{SUMENEP_NSPP},sepatu kulit,300,kg,,month,45000,,,,,,,",
-        "product", "sepatu kulit", "product not in the catalogue", id="unknown-product",
+        "product", "sepatu kulit", "produk tidak ada di katalog", id="unknown-product",
     ),
     pytest.param(
         "needs", LISTING_HEADER,
         f"{SUMENEP_NSPP},beras,300,kg,,month,,,,,,,,",
-        "product", "beras", "matches several products (beras-medium, beras-premium)", id="ambiguous-product",
+        "product", "beras", "cocok dengan beberapa produk (beras-medium, beras-premium)", id="ambiguous-product",
     ),
     pytest.param(
         "offers", LISTING_HEADER,
@@ -99,7 +99,7 @@ BAD_ROWS = [
     pytest.param(
         "offers", LISTING_HEADER,
         "512035119999,ikan-asin,300,kg,,month,45000,,,,,,,",
-        "nspp", "512035119999", "no pesantren with this NSPP", id="unknown-pesantren",
+        "nspp", "512035119999", "tidak ada pesantren dengan NSPP ini", id="unknown-pesantren",
     ),
     pytest.param(
         "offers", LISTING_HEADER,
@@ -129,7 +129,7 @@ BAD_ROWS = [
     pytest.param(
         "certificates", CERT_HEADER,
         f"{SUMENEP_NSPP},ikan-asin,halal,ID35290017058840424,2025-05-01,2024-05-01",
-        "expires_on", "2024-05-01", "expires before it was issued", id="certificate-expires-before-issue",
+        "expires_on", "2024-05-01", "kedaluwarsa sebelum diterbitkan", id="certificate-expires-before-issue",
     ),
     pytest.param(
         "certificates", CERT_HEADER,
@@ -139,12 +139,12 @@ BAD_ROWS = [
     pytest.param(
         "certificates", CERT_HEADER,
         f"{SUMENEP_NSPP},ikan-asin,ISO 9001,9001,2025-05-01,",
-        "kind", "ISO 9001", "unknown certificate kind", id="unknown-certificate-kind",
+        "kind", "ISO 9001", "jenis sertifikat tidak dikenal", id="unknown-certificate-kind",
     ),
     pytest.param(
         "certificates", CERT_HEADER,
         "512035299999,ikan-asin,halal,ID35290017058840424,2025-05-01,",
-        "nspp", "512035299999", "no pesantren with this NSPP", id="certificate-of-unknown-pesantren",
+        "nspp", "512035299999", "tidak ada pesantren dengan NSPP ini", id="certificate-of-unknown-pesantren",
     ),
 ]  # fmt: skip
 
@@ -171,7 +171,7 @@ def test_duplicate_nspp_within_a_file_names_both_rows(network, tmp_path):
     path = write(tmp_path, "p.csv", f"{PESANTREN_HEADER}\n{GOOD_PESANTREN}\n{GOOD_PESANTREN}\n")
     error = _only_error(import_file("pesantren", path))
     assert (error.row, error.column) == (3, "nspp")
-    assert "already on row 2" in error.reason
+    assert "sudah ada di baris 2" in error.reason
     assert snapshot() == before
 
 
@@ -181,7 +181,7 @@ def test_duplicate_listing_within_a_file_is_refused(network, tmp_path):
     )
     error = _only_error(import_file("offers", path))
     assert (error.row, error.column) == (3, "product")
-    assert "duplicate" in error.reason
+    assert "ganda" in error.reason
 
 
 def test_every_bad_row_is_reported_not_just_the_first(network, tmp_path):
@@ -195,19 +195,19 @@ def test_missing_required_column_is_reported_on_the_header_row(network, tmp_path
     path = write(tmp_path, "o.csv", "nspp,product,unit\n1,2,3\n")
     report = import_file("offers", path)
     assert {(e.row, e.column) for e in report.errors} == {(1, "quantity")}
-    assert "missing column quantity" in report.errors[0].reason
+    assert "kolom quantity tidak ada" in report.errors[0].reason
 
 
 @pytest.mark.parametrize(
     ("filename", "content", "reason"),
     [
-        ("pesantren.pdf", b"%PDF-1.4 ...", "unsupported file type (.pdf)"),
-        ("pesantren.csv", b"%PDF-1.4 \x00\x01 binary", "this is a PDF document, not a CSV file"),
-        ("pesantren.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "legacy Excel .xls"),
-        ("pesantren.xlsx", b"nspp,name\n1,2\n", "not an Excel .xlsx file"),
-        ("pesantren.xlsx", b"PK\x03\x04 truncated zip", "damaged"),
-        ("pesantren.csv", b"", "empty"),
-        ("pesantren.csv", b"nspp,name\n\x81\x8d\x8f bad bytes\n", "unknown text encoding"),
+        ("pesantren.pdf", b"%PDF-1.4 ...", "jenis berkas tidak didukung (.pdf)"),
+        ("pesantren.csv", b"%PDF-1.4 \x00\x01 binary", "ini dokumen PDF, bukan berkas CSV"),
+        ("pesantren.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "berkas Excel lama .xls"),
+        ("pesantren.xlsx", b"nspp,name\n1,2\n", "bukan berkas Excel .xlsx"),
+        ("pesantren.xlsx", b"PK\x03\x04 truncated zip", "rusak"),
+        ("pesantren.csv", b"", "berkas kosong"),
+        ("pesantren.csv", b"nspp,name\n\x81\x8d\x8f bad bytes\n", "pengodean teks tidak dikenal"),
     ],
 )
 def test_a_file_that_is_not_a_readable_spreadsheet_gets_a_clear_error(
@@ -336,7 +336,7 @@ def test_dry_run_counts_changes_and_writes_nothing(network, tmp_path):
     assert report.dry_run
     assert (report.created, report.updated, report.unchanged) == (1, 1, 0)
     assert [(c.action, c.row) for c in report.changes] == [("updated", 2), ("created", 3)]
-    assert report.changes[0].fields == ("quantity",)
+    assert [str(f) for f in report.changes[0].fields] == ["quantity: 300 → 350"]
     assert snapshot() == before
 
 
@@ -351,6 +351,25 @@ def test_reimporting_the_same_file_changes_nothing_and_an_edit_updates_in_place(
     assert import_file("offers", edited).updated == 1
     assert db.session.scalar(db.select(db.func.count()).select_from(Listing)) == 1
     assert db.session.scalar(db.select(Listing.price)) == Decimal("47500")
+
+
+def test_reasons_are_in_the_readers_language(network, tmp_path):
+    from flask_babel import force_locale
+
+    path = write(
+        tmp_path, "o.csv", "nspp,product,quantity,unit,price\n512035119999,ikan-asin,1,kg,1\n"
+    )
+    with force_locale("en"):
+        error = _only_error(import_file("offers", path))
+        assert str(error) == (
+            "row 2, column nspp ('512035119999'): no pesantren with this NSPP; "
+            "import the pesantren first"
+        )
+    error = _only_error(import_file("offers", path))
+    assert str(error) == (
+        "baris 2, kolom nspp ('512035119999'): tidak ada pesantren dengan NSPP ini; "
+        "impor pesantrennya terlebih dahulu"
+    )
 
 
 def test_text_longer_than_the_database_allows_is_reported(network, tmp_path):

@@ -63,7 +63,7 @@ def test_a_bad_seed_file_loads_nothing_and_names_the_row(app, tmp_path):
     fields[2] = "-5"  # quantity
     offers[1] = ",".join(fields)
     (folder / "offers.csv").write_text("\n".join(offers) + "\n", encoding="utf-8")
-    with pytest.raises(SeedError, match=r"offers.csv: row 2, column quantity \('-5'\)"):
+    with pytest.raises(SeedError, match=r"offers.csv: baris 2, kolom quantity \('-5'\)"):
         load_seed(folder)
     assert set(_counts().values()) == {0}
 

@@ -1,7 +1,17 @@
-"""The columns of each import/export kind, and the header aliases users write.
+"""The columns of each import/export kind, the header aliases users write, and what a
+blank cell means: the one column reference (``docs/spreadsheets.md`` documents it).
 
 The seed CSVs use exactly these column names; spreadsheets from facilitators may use
 Indonesian headers in any case and spacing ("Kabupaten/Kota", "Harga Maksimal", "Satuan").
+
+An import updates only what the file says:
+
+- a column **absent** from the file leaves that field of an existing record as it is (a new
+  record gets the field's default);
+- an **empty cell** in a present column either ``clears`` the field (no email, no note, no
+  minimum lot, no ceiling price) or ``keeps`` it (:attr:`Column.blank`): the columns whose
+  field has no "nothing" to clear to (language, period, status ...) keep their value;
+- a required column must be present and its cells filled.
 """
 
 from __future__ import annotations
@@ -10,7 +20,17 @@ from dataclasses import dataclass
 
 from .reading import normalise_header
 
-__all__ = ["KINDS", "USER_KINDS", "Column", "columns", "header_map", "required_columns"]
+__all__ = [
+    "CLEARS",
+    "KEEPS",
+    "KINDS",
+    "USER_KINDS",
+    "Column",
+    "column",
+    "columns",
+    "header_map",
+    "required_columns",
+]
 
 #: Every kind the import service knows, in the order the seed loads them.
 KINDS = ("regencies", "products", "pesantren", "certificates", "offers", "needs")
@@ -18,11 +38,17 @@ KINDS = ("regencies", "products", "pesantren", "certificates", "offers", "needs"
 USER_KINDS = ("pesantren", "offers", "needs", "certificates")
 
 
+#: What an empty cell in a present column does to an existing record's field.
+CLEARS, KEEPS = "clears", "keeps"
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
     required: bool = False
     aliases: tuple[str, ...] = ()
+    #: An empty cell ``clears`` the field (to its empty value) or ``keeps`` what is stored.
+    blank: str = CLEARS
 
 
 _NSPP = Column(
@@ -40,7 +66,7 @@ _LISTING = (
         False,
         ("isi", "isi_per_satuan", "ukuran_satuan", "isi_kg", "berat_per_satuan", "kg_per_karung"),
     ),
-    Column("period", False, ("periode", "per")),
+    Column("period", False, ("periode", "per"), KEEPS),
     Column(
         "price",
         False,
@@ -74,11 +100,12 @@ _LISTING = (
     ),
     Column("available_from", False, ("tersedia_dari", "mulai", "tersedia_mulai", "dari_tanggal")),
     Column("available_until", False, ("tersedia_sampai", "sampai", "hingga", "sampai_tanggal")),
-    Column("status", False, ("status_listing",)),
+    Column("status", False, ("status_listing",), KEEPS),
     Column(
         "last_confirmed",
         False,
         ("terakhir_dikonfirmasi", "dikonfirmasi", "tanggal_konfirmasi", "last_confirmed_at"),
+        KEEPS,
     ),
     Column("note", False, ("catatan", "keterangan", "notes", "ket")),
 )
@@ -139,8 +166,8 @@ _COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("address", False, ("alamat",)),
         Column("latitude", True, ("lat", "lintang")),
         Column("longitude", True, ("lon", "lng", "long", "bujur")),
-        Column("region_types", False, ("jenis_wilayah", "tipe_wilayah")),
-        Column("santri_count", False, ("jumlah_santri", "santri")),
+        Column("region_types", False, ("jenis_wilayah", "tipe_wilayah"), KEEPS),
+        Column("santri_count", False, ("jumlah_santri", "santri"), KEEPS),
         Column(
             "contact_name",
             False,
@@ -152,8 +179,8 @@ _COLUMNS: dict[str, tuple[Column, ...]] = {
             ("wa", "no_wa", "nomor_wa", "nomor_whatsapp", "no_whatsapp", "telepon", "hp", "no_hp"),
         ),
         Column("email", False, ("surel", "e_mail", "alamat_email")),
-        Column("language", False, ("bahasa",)),
-        Column("curation_status", False, ("status_kurasi", "kurasi")),
+        Column("language", False, ("bahasa",), KEEPS),
+        Column("curation_status", False, ("status_kurasi", "kurasi"), KEEPS),
     ),
     "offers": _LISTING,
     "needs": _LISTING,
@@ -182,6 +209,11 @@ _COLUMNS: dict[str, tuple[Column, ...]] = {
 def columns(kind: str) -> tuple[Column, ...]:
     """The columns of ``kind`` in export order."""
     return _COLUMNS[kind]
+
+
+def column(kind: str, name: str) -> Column:
+    """The column ``name`` of ``kind``."""
+    return next(c for c in _COLUMNS[kind] if c.name == name)
 
 
 def required_columns(kind: str) -> list[str]:

@@ -9,10 +9,12 @@ from functools import cached_property
 from typing import Any
 
 import pandas as pd
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Pesantren, Product, Regency
+from ..models import Certificate, Listing, Pesantren, Product, Regency
+from .columns import CLEARS, column, columns
 
 __all__ = ["ImportContext", "catalogue_frame"]
 
@@ -49,10 +51,45 @@ def _name_key(text: str) -> str:
 
 @dataclass
 class ImportContext:
-    """Read-only lookups over the database, built lazily once per import."""
+    """Read-only lookups over the database, built lazily once per import.
+
+    ``kind`` is what is imported and ``present`` the columns the file has (canonical names).
+    """
 
     session: Session
+    kind: str = ""
+    present: frozenset[str] = frozenset()
     _resolutions: dict[str, Any] = field(default_factory=dict)
+
+    def given(self, name: str, text: str) -> bool:
+        """Whether a row's cell sets the field: the column is in the file, and the cell is
+        filled or its blank clears (see :mod:`.columns`)."""
+        if name not in self.present:
+            return False
+        return bool(text) or column(self.kind, name).blank == CLEARS
+
+    def given_columns(self, cells: dict[str, str]) -> frozenset[str]:
+        """The columns of ``kind`` that one row's ``cells`` set."""
+        return frozenset(
+            c.name for c in columns(self.kind) if self.given(c.name, cells.get(c.name, ""))
+        )
+
+    @cached_property
+    def existing(self) -> dict[tuple[Any, ...], Any]:
+        """The records of ``kind`` already stored, by their upsert key."""
+        session, kind = self.session, self.kind
+        if kind == "regencies":
+            return {(r.code,): r for r in session.scalars(select(Regency))}
+        if kind == "products":
+            return {(p.slug,): p for p in session.scalars(select(Product))}
+        if kind == "pesantren":
+            return {(p.nspp,): p for p in session.scalars(select(Pesantren)) if p.nspp}
+        if kind in ("offers", "needs"):
+            listing_kind = "offer" if kind == "offers" else "need"
+            query = select(Listing).where(Listing.kind == listing_kind)
+            return {(r.pesantren_id, r.product_id): r for r in session.scalars(query)}
+        query = select(Certificate)
+        return {(c.pesantren_id, c.product_id, c.kind, c.number): c for c in session.scalars(query)}
 
     @cached_property
     def regencies(self) -> dict[str, Regency]:
@@ -85,14 +122,20 @@ class ImportContext:
             return codes[0], ""
         if len(codes) > 1:
             names = ", ".join(self.regencies[c].name for c in codes)
-            return None, f"ambiguous regency: {names}; write Kabupaten or Kota, or the BPS code"
+            return None, _(
+                "ambiguous regency: %(names)s; write Kabupaten or Kota, or the BPS code",
+                names=names,
+            )
         close = difflib.get_close_matches(
             _name_key(value), list(self._regency_names), n=1, cutoff=0.75
         )
-        hint = ""
         if close:
-            hint = f"; did you mean {self.regencies[self._regency_names[close[0]][0]].name}?"
-        return None, "unknown regency (kabupaten/kota) of East Java" + hint
+            meant = self.regencies[self._regency_names[close[0]][0]].name
+            return None, _(
+                "unknown regency (kabupaten/kota) of East Java; did you mean %(name)s?",
+                name=meant,
+            )
+        return None, _("unknown regency (kabupaten/kota) of East Java")
 
     @cached_property
     def products(self) -> dict[str, Product]:
@@ -124,12 +167,16 @@ class ImportContext:
             return self.products[resolution.product], ""
         slugs = [slug for slug, _score in resolution.candidates][:5]
         if resolution.method == "ambiguous":
-            return (
-                None,
-                f"matches several products ({', '.join(slugs)}); write the exact name or slug",
+            return None, _(
+                "matches several products (%(products)s); write the exact name or slug",
+                products=", ".join(slugs),
             )
-        hint = f"; did you mean {', '.join(slugs[:3])}?" if slugs else ""
-        return None, "product not in the catalogue" + hint
+        if slugs:
+            return None, _(
+                "product not in the catalogue; did you mean %(products)s?",
+                products=", ".join(slugs[:3]),
+            )
+        return None, _("product not in the catalogue")
 
     @cached_property
     def pesantren_ids(self) -> dict[str, int]:

@@ -16,20 +16,28 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from babel.numbers import format_decimal
+from flask import current_app, has_app_context
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
 __all__ = [
     "FORMULA_PREFIXES",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "Limits",
     "SUPPORTED_SUFFIXES",
     "SheetRow",
     "SpreadsheetError",
     "Table",
     "clean_cell",
+    "count_text",
     "normalise_header",
     "number_text",
     "read_table",
@@ -38,6 +46,10 @@ __all__ = [
 SUPPORTED_SUFFIXES = (".csv", ".xlsx")
 #: A cell starting with one of these is run as a formula by Excel / LibreOffice / Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Data rows one import reads at most (config ``IMPORT_MAX_ROWS``, CLI ``--max-rows``).
+MAX_ROWS = 50_000
+#: Columns one import reads at most (config ``IMPORT_MAX_COLUMNS``); our widest kind has 18.
+MAX_COLUMNS = 100
 
 
 class SpreadsheetError(ValueError):
@@ -54,11 +66,19 @@ class SheetRow:
 
 @dataclass
 class Table:
-    """What a spreadsheet holds: the header as written, data rows, and reading warnings."""
+    """A spreadsheet being read: the header as written, then its data rows as they are read.
+
+    ``rows`` is an iterator, read once; it raises :class:`SpreadsheetError` when the file goes
+    over the limits or turns out damaged half way. ``rows_read`` counts the spreadsheet rows
+    read so far (header and blank rows too); ``expected_rows`` is what the file announces
+    (an upper bound, for a progress bar), or None.
+    """
 
     header: list[str]
-    rows: list[SheetRow]
+    rows: Iterator[SheetRow]
     warnings: list[str] = field(default_factory=list)
+    expected_rows: int | None = None
+    rows_read: int = 0
 
 
 def normalise_header(text: str) -> str:
@@ -114,25 +134,99 @@ def number_text(value: float | int | Decimal) -> str:
     return text + "0" if len(text.split(".")[1]) == 3 else text
 
 
-def read_table(source: str | Path | IO[bytes] | bytes, filename: str | None = None) -> Table:
-    """Read a ``.csv`` or ``.xlsx`` file (a path, an open binary stream or bytes).
+def read_table(
+    source: str | Path | IO[bytes] | bytes,
+    filename: str | None = None,
+    *,
+    max_rows: int | None = None,
+    max_columns: int | None = None,
+) -> Table:
+    """Open a ``.csv`` or ``.xlsx`` file (a path, an open binary stream or bytes).
 
-    ``filename`` decides the format when ``source`` is a stream or bytes (an upload).
+    ``filename`` decides the format when ``source`` is a stream or bytes (an upload). The
+    header is read now; the data rows are read as :attr:`Table.rows` is iterated, at most
+    ``max_rows`` of them (default: the app's ``IMPORT_MAX_ROWS``, else :data:`MAX_ROWS`) and
+    ``max_columns`` wide. A file over a limit raises :class:`SpreadsheetError`: an ``.xlsx``
+    that declares (or unpacks to) more than the limits allow is refused before any row is read.
     """
+    limits = Limits.of(max_rows, max_columns)
     name = filename or (str(source) if isinstance(source, str | Path) else "")
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        shown = suffix or "no extension"
+        shown = suffix or _("no extension")
         raise SpreadsheetError(
-            f"{Path(name).name or 'the file'}: unsupported file type ({shown}); "
-            "save it as .xlsx (Excel) or .csv"
+            _(
+                "%(file)s: unsupported file type (%(suffix)s); save it as .xlsx (Excel) or .csv",
+                file=Path(name).name or _("the file"),
+                suffix=shown,
+            )
         )
     data = _read_bytes(source)
     if not data.strip():
-        raise SpreadsheetError(f"{Path(name).name}: the file is empty")
+        raise SpreadsheetError(_("%(file)s: the file is empty", file=Path(name).name))
     if suffix == ".xlsx":
-        return _read_xlsx(data, Path(name).name)
-    return _read_csv(data, Path(name).name)
+        from .xlsx import read_xlsx  # needs this module's Table; openpyxl only when used
+
+        return read_xlsx(data, Path(name).name, limits)
+    return _read_csv(data, Path(name).name, limits)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one import reads: data rows, columns, and what an ``.xlsx`` may unpack to."""
+
+    rows: int
+    columns: int
+
+    @classmethod
+    def of(cls, rows: int | None, columns: int | None) -> Limits:
+        config: dict[str, Any] = current_app.config if has_app_context() else {}
+        return cls(
+            int(rows if rows is not None else config.get("IMPORT_MAX_ROWS", MAX_ROWS)),
+            int(columns if columns is not None else config.get("IMPORT_MAX_COLUMNS", MAX_COLUMNS)),
+        )
+
+    @property
+    def last_row(self) -> int:
+        """The last spreadsheet row number read (the header is row 1)."""
+        return self.rows + 1
+
+    @property
+    def sheet_bytes(self) -> int:
+        # A real row of our widest kind is well under 1 KB of sheet XML.
+        return max(16 << 20, 2048 * self.last_row)
+
+    @property
+    def shared_string_bytes(self) -> int:
+        # openpyxl holds every shared string in memory: the one part that must stay small.
+        return max(8 << 20, 1024 * self.last_row)
+
+    def too_many_rows(self, name: str) -> SpreadsheetError:
+        return SpreadsheetError(
+            _(
+                "%(file)s: more than %(max)s rows; one import reads at most %(max)s rows "
+                "(IMPORT_MAX_ROWS, or --max-rows). Split the file, or delete the empty rows "
+                "at its end.",
+                file=name,
+                max=count_text(self.rows),
+            )
+        )
+
+    def too_many_columns(self, name: str, found: int) -> SpreadsheetError:
+        return SpreadsheetError(
+            _(
+                "%(file)s: %(found)s columns; one import reads at most %(max)s columns "
+                "(IMPORT_MAX_COLUMNS). Delete the columns that are not needed.",
+                file=name,
+                found=count_text(found),
+                max=self.columns,
+            )
+        )
+
+
+def count_text(value: float) -> str:
+    """``50.000`` in Indonesian, ``50,000`` in English (the reader's language)."""
+    return str(format_decimal(value, locale=str(get_locale() or "en")))
 
 
 def _read_bytes(source: str | Path | IO[bytes] | bytes) -> bytes:
@@ -142,31 +236,37 @@ def _read_bytes(source: str | Path | IO[bytes] | bytes) -> bytes:
         try:
             return Path(source).read_bytes()
         except OSError as exc:
-            raise SpreadsheetError(f"cannot read {source}: {exc.strerror or exc}") from exc
+            raise SpreadsheetError(
+                _("cannot read %(file)s: %(reason)s", file=source, reason=exc.strerror or exc)
+            ) from exc
     data = source.read()
     return data.encode() if isinstance(data, str) else bytes(data)
 
 
 # -- CSV ---------------------------------------------------------------------------------------
 
-_BINARY_SIGNATURES = {
-    b"PK\x03\x04": "a ZIP archive (an .xlsx renamed to .csv?)",
-    b"\xd0\xcf\x11\xe0": "a legacy Excel .xls file (save it as .xlsx)",
-    b"%PDF": "a PDF document",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-}
+
+def _binary_signatures() -> dict[bytes, str]:
+    return {
+        b"PK\x03\x04": _("a ZIP archive (an .xlsx renamed to .csv?)"),
+        b"\xd0\xcf\x11\xe0": _("a legacy Excel .xls file (save it as .xlsx)"),
+        b"%PDF": _("a PDF document"),
+        b"\x89PNG": _("a PNG image"),
+        b"\xff\xd8\xff": _("a JPEG image"),
+    }
 
 
 def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
-    for signature, what in _BINARY_SIGNATURES.items():
+    for signature, what in _binary_signatures().items():
         if data.startswith(signature):
-            raise SpreadsheetError(f"{name}: this is {what}, not a CSV file")
+            raise SpreadsheetError(
+                _("%(file)s: this is %(what)s, not a CSV file", file=name, what=what)
+            )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), []
     if b"\x00" in data[:4096]:
         raise SpreadsheetError(
-            f"{name}: not a text file (binary content); save it as .csv or .xlsx"
+            _("%(file)s: not a text file (binary content); save it as .csv or .xlsx", file=name)
         )
     try:
         return data.decode("utf-8-sig"), []
@@ -176,12 +276,20 @@ def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise SpreadsheetError(
-            f"{name}: unknown text encoding (byte 0x{data[utf8_error.start]:02x} at position "
-            f"{utf8_error.start} is not UTF-8 nor Windows-1252); save the file as 'CSV UTF-8'"
+            _(
+                "%(file)s: unknown text encoding (byte 0x%(byte)s at position %(position)s is "
+                "not UTF-8 nor Windows-1252); save the file as 'CSV UTF-8'",
+                file=name,
+                byte=f"{data[utf8_error.start]:02x}",
+                position=utf8_error.start,
+            )
         ) from exc
     return text, [
-        f"{name} is not UTF-8; it was read as Windows-1252 (Excel's CSV). "
-        "Check accented letters, or save it as 'CSV UTF-8'."
+        _(
+            "%(file)s is not UTF-8; it was read as Windows-1252 (Excel's CSV). Check accented "
+            "letters, or save it as 'CSV UTF-8'.",
+            file=name,
+        )
     ]
 
 
@@ -192,66 +300,82 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(data: bytes, name: str) -> Table:
+def _read_csv(data: bytes, name: str, limits: Limits) -> Table:
     text, warnings = _decode(data, name)
+    del data
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line))
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise SpreadsheetError(f"{name}: not a readable CSV file ({exc})") from exc
-    return _table(((i, row) for i, row in enumerate(rows, start=1)), name, warnings)
 
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        try:
+            yield from enumerate(reader, start=1)
+        except csv.Error as exc:
+            raise SpreadsheetError(
+                _("%(file)s: not a readable CSV file (%(reason)s)", file=name, reason=str(exc))
+            ) from exc
 
-# -- XLSX --------------------------------------------------------------------------------------
-
-
-def _read_xlsx(data: bytes, name: str) -> Table:
-    import openpyxl
-
-    if not data.startswith(b"PK"):
-        raise SpreadsheetError(
-            f"{name}: not an Excel .xlsx file (the file is damaged or of another type)"
-        )
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise SpreadsheetError(f"{name}: the .xlsx file is damaged and cannot be read") from exc
-    try:
-        sheet = book.worksheets[0]
-        rows = [(i, list(row)) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise SpreadsheetError(f"{name}: the .xlsx file is damaged and cannot be read") from exc
-    finally:
-        book.close()
-    warnings = []
-    if len(book.sheetnames) > 1:
-        warnings.append(f"{name}: only the first sheet ({book.sheetnames[0]!r}) was read")
-    return _table(iter(rows), name, warnings)
+    # Lines are an upper bound of rows (a quoted cell may hold a line break).
+    return table_of(rows(), name, warnings, limits, expected=text.count("\n"))
 
 
 # -- both --------------------------------------------------------------------------------------
 
 
-def _table(rows: Iterable[tuple[int, list[Any]]], name: str, warnings: list[str]) -> Table:
+def table_of(
+    rows: Iterator[tuple[int, list[Any]]],
+    name: str,
+    warnings: list[str],
+    limits: Limits,
+    expected: int | None = None,
+) -> Table:
+    """Read up to the header now; the data rows when the table's rows are iterated."""
+    table = Table(header=[], rows=iter(()), warnings=warnings, expected_rows=None)
     header: list[str] | None = None
-    out: list[SheetRow] = []
     for number, raw in rows:
-        cells = [clean_cell(v) for v in raw]
+        table.rows_read = number
+        if number > limits.last_row:
+            raise limits.too_many_rows(name)
+        if len(raw) > limits.columns and any(
+            v is not None and v != "" for v in raw[limits.columns :]
+        ):
+            raise limits.too_many_columns(name, len(raw))
+        cells = [clean_cell(v) for v in raw[: limits.columns]]
+        if any(cells):
+            if number != 1:
+                warnings.append(
+                    _("%(file)s: the header is on row %(row)s, not row 1", file=name, row=number)
+                )
+            header = cells
+            break
+    if header is None:
+        raise SpreadsheetError(_("%(file)s: the file has no header row", file=name))
+    table.header = header
+    if expected is not None:
+        table.expected_rows = max(0, expected - table.rows_read)
+    table.rows = _data_rows(table, rows, name, limits)
+    return table
+
+
+def _data_rows(
+    table: Table, rows: Iterator[tuple[int, list[Any]]], name: str, limits: Limits
+) -> Iterator[SheetRow]:
+    header = table.header
+    width = len(header)
+    for number, raw in rows:
+        table.rows_read = number
+        if number > limits.last_row:
+            raise limits.too_many_rows(name)
+        cells = [clean_cell(v) for v in raw[: limits.columns]]
         if not any(cells):
             continue
-        if header is None:
-            if number != 1:
-                warnings.append(f"{name}: the header is on row {number}, not row 1")
-            header = cells
-            continue
-        if len(cells) > len(header) and any(cells[len(header) :]):
-            warnings.append(f"{name} row {number}: values beyond the last named column ignored")
-        out.append(
-            SheetRow(
-                number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
+        if len(cells) > width and any(cells[width:]):
+            table.warnings.append(
+                _(
+                    "%(file)s row %(row)s: values beyond the last named column ignored",
+                    file=name,
+                    row=number,
+                )
             )
+        yield SheetRow(
+            number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
         )
-    if header is None:
-        raise SpreadsheetError(f"{name}: the file has no header row")
-    return Table(header=header, rows=out, warnings=warnings)

@@ -1,7 +1,9 @@
 """Row validation: each kind turns spreadsheet rows into records ready to upsert.
 
 Every problem becomes a :class:`RowError` naming the row (as numbered in the spreadsheet),
-the column, the value and the reason; a row with errors yields no record.
+the column, the value and the reason (in the reader's language); a row with errors yields no
+record. A record says which columns its row sets (:attr:`Record.given`): the upsert changes
+only those fields of an existing record.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
+
+from flask_babel import gettext as _
 
 from matcher.identifiers import check_identifier, check_nspp
 from matcher.vocabulary import SHELF_LIFE_CLASSES
@@ -36,6 +40,8 @@ class Record:
     label: str
     values: dict[str, Any]
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The columns the row sets (present in the file; filled, or blank where blank clears).
+    given: frozenset[str] = frozenset()
 
 
 class _Row:
@@ -59,7 +65,7 @@ class _Row:
         text = self.text(column)
         if not text:
             if required:
-                self.fail(column, "required, but empty")
+                self.fail(column, _("required, but empty"))
             return default
         try:
             return parse(text)
@@ -88,9 +94,17 @@ def validate_rows(
             continue
         if record.key in seen:
             column = _KEY_COLUMN[kind]
-            row.fail(column, f"duplicate: {record.label} is already on row {seen[record.key]}")
+            row.fail(
+                column,
+                _(
+                    "duplicate: %(record)s is already on row %(row)s",
+                    record=record.label,
+                    row=seen[record.key],
+                ),
+            )
             continue
         seen[record.key] = sheet_row.number
+        record.given = ctx.given_columns(sheet_row.cells)
         records.append(record)
     return records
 
@@ -98,14 +112,21 @@ def validate_rows(
 def _nspp(row: _Row, regency_code: str | None = None) -> str | None:
     text = row.text("nspp")
     if not text:
-        row.fail("nspp", "required, but empty")
+        row.fail("nspp", _("required, but empty"))
         return None
     check = check_nspp(text, regency_code)
     if not check.ok:
-        row.fail("nspp", f"invalid NSPP: {check.error}")
+        row.fail("nspp", _("invalid NSPP: %(reason)s", reason=check.error))
         return None
     if check.warning:
-        row.report.warnings.append(f"row {row.row.number}, column nspp ({text}): {check.warning}")
+        row.report.warnings.append(
+            _(
+                "row %(row)s, column nspp (%(value)s): %(warning)s",
+                row=row.row.number,
+                value=text,
+                warning=check.warning,
+            )
+        )
     return check.value
 
 
@@ -115,7 +136,7 @@ def _known_pesantren(row: _Row, ctx: ImportContext) -> tuple[str, int] | None:
         return None
     pid = ctx.pesantren_ids.get(nspp)
     if pid is None:
-        row.fail("nspp", "no pesantren with this NSPP; import the pesantren first")
+        row.fail("nspp", _("no pesantren with this NSPP; import the pesantren first"))
         return None
     return nspp, pid
 
@@ -123,7 +144,7 @@ def _known_pesantren(row: _Row, ctx: ImportContext) -> tuple[str, int] | None:
 def _product(row: _Row, ctx: ImportContext) -> Any:
     text = row.text("product")
     if not text:
-        row.fail("product", "required, but empty")
+        row.fail("product", _("required, but empty"))
         return None
     product, reason = ctx.resolve_product(text)
     if product is None:
@@ -138,7 +159,7 @@ def _choice(
         key = text.strip().lower().replace(" ", "_").replace("-", "_")
         key = (aliases or {}).get(key, key)
         if key not in allowed:
-            raise v.CellError(f"must be one of {', '.join(allowed)}")
+            raise v.CellError(_("must be one of %(values)s", values=", ".join(allowed)))
         return key
 
     return parse
@@ -151,7 +172,7 @@ def _pesantren(row: _Row, ctx: ImportContext) -> Record | None:
     regency_code: str | None = None
     regency_text = row.text("regency_code")
     if not regency_text:
-        row.fail("regency_code", "required, but empty")
+        row.fail("regency_code", _("required, but empty"))
     else:
         regency_code, reason = ctx.regency_code(regency_text)
         if regency_code is None:
@@ -205,12 +226,30 @@ def _validate_listing(kind: str, row: _Row, ctx: ImportContext) -> Record | None
     on one row; each problem names its column. Numbers read the Indonesian way."""
     owner = _known_pesantren(row, ctx)
     product = _product(row, ctx)
-    certs = row.get("required_certs", _cert_list, default=[])
-    status = row.get("status", _choice(LISTING_STATUSES, _STATUS_ALIASES), default="active")
+    # What the file does not set comes from the stored listing, so the rules see the listing
+    # as it will be (an offer keeps its price when the file has no price column).
+    old = None if owner is None or product is None else ctx.existing.get((owner[1], product.id))
+
+    def stored(name: str) -> bool:
+        return old is not None and not ctx.given(name, row.text(name))
+
+    certs = (
+        old.required_cert_list
+        if old is not None and stored("required_certs")
+        else row.get("required_certs", _cert_list, default=[])
+    )
+    status = (
+        old.status
+        if old is not None and stored("status")
+        else row.get("status", _choice(LISTING_STATUSES, _STATUS_ALIASES), default="active")
+    )
     last_confirmed = row.get("last_confirmed", v.parse_date)
     if future := check_past_date(last_confirmed):
         row.fail("last_confirmed", future)
-    cells = ListingInput(kind=kind, **{name: row.text(name) for name in FIELDS})
+    cells = ListingInput(
+        kind=kind,
+        **{name: getattr(old, name) if stored(name) else row.text(name) for name in FIELDS},
+    )
     verdict = check_listing(cells, product, reading="id")
     for problem in verdict.problems:
         row.fail(problem.field, problem.message)
@@ -224,7 +263,11 @@ def _validate_listing(kind: str, row: _Row, ctx: ImportContext) -> Record | None
         "pesantren_id": owner[1],
         "product_id": product.id,
     }
-    label = f"{kind} of {product.slug} by NSPP {owner[0]}"
+    label = (
+        _("offer of %(product)s by NSPP %(nspp)s", product=product.slug, nspp=owner[0])
+        if kind == "offer"
+        else _("need of %(product)s by NSPP %(nspp)s", product=product.slug, nspp=owner[0])
+    )
     return Record(
         row.row.number, (owner[1], product.id), label, values, {"last_confirmed": last_confirmed}
     )
@@ -244,18 +287,31 @@ def _certificate(row: _Row, ctx: ImportContext) -> Record | None:
     kind = row.get("kind", v.parse_cert_kind, required=True)
     number = row.text("number")
     if not number:
-        row.fail("number", "required, but empty")
+        row.fail("number", _("required, but empty"))
     elif kind is not None:
         check = check_identifier(kind, number)
         if not check.ok:
-            row.fail("number", f"invalid {kind} number: {check.error}")
+            row.fail(
+                "number", _("invalid %(kind)s number: %(reason)s", kind=kind, reason=check.error)
+            )
         number = check.value
     issued = row.get("issued_on", v.parse_date, required=True)
     if future := check_past_date(issued):
         row.fail("issued_on", future)
     expires = row.get("expires_on", v.parse_date)
+    if (
+        owner is not None
+        and product is not None
+        and not ctx.given("expires_on", row.text("expires_on"))
+    ):
+        old = ctx.existing.get((owner[1], product.id, kind, number))
+        expires = old.expires_on if old is not None else None
     if issued and expires and expires < issued:
-        row.fail("expires_on", f"expires before it was issued ({issued.isoformat()})")
+        row.fail(
+            "expires_on",
+            _("expires before it was issued (%(date)s)", date=issued.isoformat()),
+            row.text("expires_on") or expires.isoformat(),
+        )
     if row.failed or owner is None or product is None:
         return None
     values = {
@@ -267,9 +323,14 @@ def _certificate(row: _Row, ctx: ImportContext) -> Record | None:
         "expires_on": expires,
     }
     key = (owner[1], product.id, kind, number)
-    return Record(
-        row.row.number, key, f"{kind} {number} for {product.slug} of NSPP {owner[0]}", values
+    label = _(
+        "%(kind)s %(number)s for %(product)s of NSPP %(nspp)s",
+        kind=kind,
+        number=number,
+        product=product.slug,
+        nspp=owner[0],
     )
+    return Record(row.row.number, key, label, values)
 
 
 # -- catalogue (seed) ----------------------------------------------------------------------------
@@ -278,7 +339,7 @@ def _certificate(row: _Row, ctx: ImportContext) -> Record | None:
 def _regency(row: _Row, ctx: ImportContext) -> Record | None:
     code = row.text("code").replace(".", "")
     if not (code.isdigit() and len(code) == 4 and code.startswith("35")):
-        row.fail("code", "a BPS regency code of East Java has 4 digits and starts with 35")
+        row.fail("code", _("a BPS regency code of East Java has 4 digits and starts with 35"))
     values = {
         "code": code,
         "name": row.get("name", str, required=True),
@@ -306,7 +367,7 @@ def _yes_no(text: str) -> bool:
         return True
     if key in ("no", "tidak", "n", "false", "0"):
         return False
-    raise v.CellError("must be yes or no")
+    raise v.CellError(_("must be yes or no"))
 
 
 def _split(text: str, seps: str) -> list[str]:
@@ -320,7 +381,7 @@ def _product_row(row: _Row, ctx: ImportContext) -> Record | None:
 
     slug = row.text("slug").lower()
     if not slug or not all(c.isalnum() or c == "-" for c in slug):
-        row.fail("slug", "a slug is lower-case letters, digits and hyphens")
+        row.fail("slug", _("a slug is lower-case letters, digits and hyphens"))
     base_unit = None
     try:
         base_unit = normalise_unit(row.text("base_unit"))
@@ -329,7 +390,7 @@ def _product_row(row: _Row, ctx: ImportContext) -> Record | None:
     price_min = row.get("price_min", v.parse_decimal, required=True)
     price_max = row.get("price_max", v.parse_decimal, required=True)
     if price_min is not None and price_max is not None and price_max < price_min:
-        row.fail("price_max", "below price_min")
+        row.fail("price_max", _("below price_min"))
     values = {
         "slug": slug,
         "name_id": row.get("name_id", str, required=True),

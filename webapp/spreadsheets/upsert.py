@@ -11,11 +11,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Certificate, Listing, Pesantren, Product, ProductAlias, Regency, utcnow
-from .report import Change, ImportReport
+from .columns import columns
+from .context import ImportContext
+from .report import Change, FieldChange, ImportReport, shown
 from .rows import Record
 
 __all__ = ["check_lengths", "upsert"]
@@ -32,21 +35,6 @@ def _same(old: Any, new: Any) -> bool:
     if isinstance(old, Decimal | int) and isinstance(new, Decimal | int):
         return Decimal(old) == Decimal(new)
     return bool(old == new)
-
-
-def _existing(session: Session, kind: str) -> dict[tuple[Any, ...], Any]:
-    if kind == "regencies":
-        return {(r.code,): r for r in session.scalars(select(Regency))}
-    if kind == "products":
-        return {(p.slug,): p for p in session.scalars(select(Product))}
-    if kind == "pesantren":
-        return {(p.nspp,): p for p in session.scalars(select(Pesantren)) if p.nspp}
-    if kind in ("offers", "needs"):
-        listing_kind = "offer" if kind == "offers" else "need"
-        query = select(Listing).where(Listing.kind == listing_kind)
-        return {(r.pesantren_id, r.product_id): r for r in session.scalars(query)}
-    query = select(Certificate)
-    return {(c.pesantren_id, c.product_id, c.kind, c.number): c for c in session.scalars(query)}
 
 
 _MODELS: dict[str, Callable[..., Any]] = {
@@ -71,14 +59,23 @@ def check_lengths(kind: str, records: list[Record], report: ImportReport) -> Non
         for name, value in record.values.items():
             limit = limits.get(name)
             if limit is not None and isinstance(value, str) and len(value) > limit:
-                report.error(record.row, name, value, f"too long: at most {limit} characters")
+                report.error(
+                    record.row, name, value, _("too long: at most %(n)s characters", n=limit)
+                )
 
 
-def upsert(session: Session, kind: str, records: list[Record], report: ImportReport) -> None:
-    """Create or update one row per record (nothing is written on a dry run)."""
-    existing = _existing(session, kind)
+def upsert(
+    session: Session, kind: str, records: list[Record], report: ImportReport, ctx: ImportContext
+) -> None:
+    """Create or update one row per record (nothing is written on a dry run).
+
+    A new record gets every value (defaults where the file says nothing); an existing one
+    changes only in the columns its row sets (:attr:`Record.given`), and each change is
+    reported old → new.
+    """
+    existing = ctx.existing
     dry = report.dry_run
-    created: list[tuple[Record, Any]] = []
+    names = {c.name for c in columns(kind)}
     for record in records:
         obj = existing.get(record.key)
         if obj is None:
@@ -88,45 +85,65 @@ def upsert(session: Session, kind: str, records: list[Record], report: ImportRep
                 new = _MODELS[kind](**record.values)
                 _set_extra(kind, new, record, created=True)
                 session.add(new)
-                created.append((record, new))
             continue
-        changed = [k for k, value in record.values.items() if not _same(getattr(obj, k), value)]
-        changed += _extra_changes(kind, obj, record)
-        if not changed:
+        # Values that are not columns (the owner's and product's ids) come from the key.
+        wanted = {
+            k: value
+            for k, value in record.values.items()
+            if (k in record.given or k not in names) and not _same(getattr(obj, k), value)
+        }
+        fields = [FieldChange(k, shown(getattr(obj, k)), shown(v)) for k, v in wanted.items()]
+        fields += _extra_changes(kind, obj, record)
+        if not fields:
             report.unchanged += 1
             continue
         report.updated += 1
-        report.changes.append(Change("updated", record.row, record.label, tuple(changed)))
+        report.changes.append(Change("updated", record.row, record.label, tuple(fields)))
         if not dry:
-            for k in changed:
-                if k in record.values:
-                    setattr(obj, k, record.values[k])
+            for k, value in wanted.items():
+                setattr(obj, k, value)
             _set_extra(kind, obj, record, created=False)
     if kind == "products" and not dry:
         session.flush()
         _set_substitutes(session, records)
 
 
-def _extra_changes(kind: str, obj: Any, record: Record) -> list[str]:
-    if kind == "pesantren" and obj.region_types != record.extra["region_types"]:
-        return ["region_types"]
+def _extra_changes(kind: str, obj: Any, record: Record) -> list[FieldChange]:
+    given = record.given
+    out: list[FieldChange] = []
+    if (
+        kind == "pesantren"
+        and "region_types" in given
+        and obj.region_types != record.extra["region_types"]
+    ):
+        out.append(
+            FieldChange(
+                "region_types", shown(obj.region_types), shown(record.extra["region_types"])
+            )
+        )
     if kind in ("offers", "needs"):
         confirmed: dt.date | None = record.extra["last_confirmed"]
         if confirmed is not None and obj.last_confirmed_at.date() != confirmed:
-            return ["last_confirmed"]
+            out.append(
+                FieldChange("last_confirmed", shown(obj.last_confirmed_at), shown(confirmed))
+            )
     if kind == "products":
-        out = []
-        if sorted(obj.aliases) != sorted(record.extra["aliases"]):
-            out.append("aliases")
-        if sorted(s.slug for s in obj.substitutes) != sorted(record.extra["substitutes"]):
-            out.append("substitutes")
-        return out
-    return []
+        if "aliases" in given and sorted(obj.aliases) != sorted(record.extra["aliases"]):
+            out.append(FieldChange("aliases", shown(obj.aliases), shown(record.extra["aliases"])))
+        old = sorted(s.slug for s in obj.substitutes)
+        if "substitutes" in given and old != sorted(record.extra["substitutes"]):
+            out.append(
+                FieldChange("substitutes", shown(old), shown(sorted(record.extra["substitutes"])))
+            )
+    return out
 
 
 def _set_extra(kind: str, obj: Any, record: Record, *, created: bool) -> None:
+    def sets(name: str) -> bool:
+        return created or name in record.given
+
     if kind == "pesantren":
-        if created or obj.region_types != record.extra["region_types"]:
+        if sets("region_types") and (created or obj.region_types != record.extra["region_types"]):
             obj.region_types = record.extra["region_types"]
     elif kind in ("offers", "needs"):
         confirmed: dt.date | None = record.extra["last_confirmed"]
@@ -137,7 +154,7 @@ def _set_extra(kind: str, obj: Any, record: Record, *, created: bool) -> None:
             obj.last_confirmed_at = utcnow()
     elif kind == "products":
         wanted = record.extra["aliases"]
-        if created or sorted(obj.aliases) != sorted(wanted):
+        if sets("aliases") and (created or sorted(obj.aliases) != sorted(wanted)):
             obj.alias_rows = [ProductAlias(alias=a) for a in wanted]
 
 
@@ -145,6 +162,8 @@ def _set_substitutes(session: Session, records: list[Record]) -> None:
     by_slug = {p.slug: p for p in session.scalars(select(Product))}
     for record in records:
         product = by_slug[record.key[0]]
+        if "substitutes" not in record.given:
+            continue  # no substitutes column: a stored product keeps its own
         wanted = record.extra["substitutes"]
         if sorted(s.slug for s in product.substitutes) != sorted(wanted):
             product.substitutes = [by_slug[s] for s in wanted]

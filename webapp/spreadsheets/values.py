@@ -1,7 +1,7 @@
 """Cell parsers: each turns spreadsheet text into a typed value or raises :class:`CellError`.
 
-The messages are the *reason* part of a row error; the row, column and value are added by
-the caller. They are plain English source strings (translated where they are shown).
+The messages are the *reason* part of a row error, in the reader's language; the row,
+column and value are added by the caller.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 from matcher.vocabulary import CERT_KINDS, EAST_JAVA_BOUNDS, REGION_TYPES
 
@@ -46,20 +47,20 @@ def parse_decimal(text: str, *, positive: bool = False, allow_zero: bool = True)
     try:
         number = read_number(text, "id")
     except NotANumber as exc:
-        raise CellError("not a number") from exc
+        raise CellError(_("not a number")) from exc
     if number is None:
-        raise CellError("not a number")
+        raise CellError(_("not a number"))
     if number < 0:
-        raise CellError("must not be negative")
+        raise CellError(_("must not be negative"))
     if (positive or not allow_zero) and number == 0:
-        raise CellError("must be greater than zero")
+        raise CellError(_("must be greater than zero"))
     return number
 
 
 def parse_int(text: str) -> int:
     number = parse_decimal(text)
     if number != number.to_integral_value():
-        raise CellError("must be a whole number")
+        raise CellError(_("must be a whole number"))
     return int(number)
 
 
@@ -74,13 +75,18 @@ def parse_coordinate(text: str, axis: str) -> float:
     try:
         value = float(digits)
     except ValueError as exc:
-        raise CellError("not a coordinate in decimal degrees (e.g. -7.8707)") from exc
+        raise CellError(_("not a coordinate in decimal degrees (e.g. -7.8707)")) from exc
     value = -value if negative else value
     lat_min, lat_max, lon_min, lon_max = EAST_JAVA_BOUNDS
     low, high = (lat_min, lat_max) if axis == "lat" else (lon_min, lon_max)
     if not low <= value <= high:
-        return_text = "latitude" if axis == "lat" else "longitude"
-        raise CellError(f"{return_text} outside East Java (expected {low} to {high})")
+        if axis == "lat":
+            raise CellError(
+                _("latitude outside East Java (expected %(low)s to %(high)s)", low=low, high=high)
+            )
+        raise CellError(
+            _("longitude outside East Java (expected %(low)s to %(high)s)", low=low, high=high)
+        )
     return value
 
 
@@ -95,10 +101,10 @@ def parse_date(text: str) -> dt.date:
         value = read_date(text)
     except NotADate as exc:
         if exc.impossible:
-            raise CellError("no such date") from exc
-        raise CellError("not a date (use YYYY-MM-DD, e.g. 2025-08-17)") from exc
+            raise CellError(_("no such date")) from exc
+        raise CellError(_("not a date (use YYYY-MM-DD, e.g. 2025-08-17)")) from exc
     if value is None:
-        raise CellError("not a date (use YYYY-MM-DD, e.g. 2025-08-17)")
+        raise CellError(_("not a date (use YYYY-MM-DD, e.g. 2025-08-17)"))
     return value
 
 
@@ -126,7 +132,9 @@ _CERT_KINDS = {
 def parse_cert_kind(text: str) -> str:
     kind = _CERT_KINDS.get(_key(text))
     if kind is None or kind not in CERT_KINDS:
-        raise CellError(f"unknown certificate kind; use one of {', '.join(CERT_KINDS)}")
+        raise CellError(
+            _("unknown certificate kind; use one of %(kinds)s", kinds=", ".join(CERT_KINDS))
+        )
     return kind
 
 
@@ -136,14 +144,20 @@ def parse_language(text: str) -> str:
         return "id"
     if key in ("en", "eng", "english", "inggris", "bahasa_inggris"):
         return "en"
-    raise CellError("unknown language; use id (Bahasa Indonesia) or en (English)")
+    raise CellError(_("unknown language; use id (Bahasa Indonesia) or en (English)"))
 
 
 def parse_region_types(text: str) -> list[str]:
     values = [_key(v) for v in re.split(r"[;,|]", text) if v.strip()]
     unknown = [v for v in values if v not in REGION_TYPES]
     if unknown:
-        raise CellError(f"unknown region type {unknown[0]!r}; use {', '.join(REGION_TYPES)}")
+        raise CellError(
+            _(
+                "unknown region type %(type)s; use %(types)s",
+                type=repr(unknown[0]),
+                types=", ".join(REGION_TYPES),
+            )
+        )
     return list(dict.fromkeys(values))
 
 
@@ -156,9 +170,9 @@ def parse_whatsapp(text: str) -> str:
     try:
         number = phonenumbers.parse(text, "ID")
     except phonenumbers.NumberParseException as exc:
-        raise CellError("not a phone number") from exc
+        raise CellError(_("not a phone number")) from exc
     if not phonenumbers.is_valid_number(number):
-        raise CellError("not a valid phone number (e.g. 0812-3456-7890 or +62 812 3456 7890)")
+        raise CellError(_("not a valid phone number (e.g. 0812-3456-7890 or +62 812 3456 7890)"))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
 
 
@@ -166,7 +180,7 @@ def parse_email(text: str) -> str:
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise CellError(f"not a valid email address ({exc})") from exc
+        raise CellError(_("not a valid email address (%(reason)s)", reason=str(exc))) from exc
     return str(result.normalized)
 
 

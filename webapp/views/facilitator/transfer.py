@@ -29,6 +29,8 @@ __all__ = ["upload_dir"]
 SUFFIXES = (".csv", ".xlsx")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 MAX_AGE_S = 24 * 3600
+#: Changed rows the preview page lists (each with every field that changes).
+MAX_SHOWN_CHANGES = 500
 
 
 def upload_dir() -> Path:
@@ -98,6 +100,7 @@ def upload() -> Any:
         report=report,
         token=token,
         kind=kind,
+        max_shown=MAX_SHOWN_CHANGES,
     )
 
 
@@ -142,6 +145,7 @@ def confirm() -> Any:
         report=report,
         token="",
         kind=meta["kind"],
+        max_shown=MAX_SHOWN_CHANGES,
     )
 
 
