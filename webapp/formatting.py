@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from flask import Flask
 from flask_babel import format_date, format_decimal, get_locale
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(day, "day")
     app.add_template_filter(editable, "editable")
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "id")
+    app.jinja_env.globals["language_url"] = language_url
 
 
 def editable(value: float | Decimal | None) -> str:
@@ -42,3 +44,11 @@ def editable(value: float | Decimal | None) -> str:
     if value is None:
         return ""
     return format_decimal(Decimal(str(value)), format="#,##0.###")
+
+
+def language_url(language: str) -> str:
+    """This page, with its query, in ``language``: ``/cari?q=ikan+asin&lang=en``."""
+    from flask import request
+
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return request.path + "?" + urlencode([*args, ("lang", language)])

@@ -146,8 +146,8 @@ def _week() -> tuple[str, ReportWeek]:
     label = request.args.get("week", "")
     try:
         week = parse_week(label) if label else previous_week(utcnow())
-    except WeekError as exc:
-        abort(400, str(exc))
+    except WeekError:
+        abort(400, _("%(week)s is not a week: use YYYY-Www, e.g. 2026-W48.") % {"week": label})
     return week.label, week
 
 
