@@ -43,6 +43,7 @@ __all__ = [
     "DECLINE_LABELS",
     "DeclineForm",
     "ForgotPasswordForm",
+    "Form",
     "LanguageForm",
     "ListingForm",
     "LoginForm",
@@ -99,23 +100,46 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class _BabelTranslations:
+    """WTForms' own messages through Flask-Babel's merged catalogues (the ``wtforms`` area),
+    so "This field is required." reads in the reader's language."""
+
+    def gettext(self, string: str) -> str:
+        from flask_babel import get_translations
+
+        return str(get_translations().ugettext(string))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        from flask_babel import get_translations
+
+        return str(get_translations().ungettext(singular, plural, n))
+
+
+class Form(FlaskForm):
+    """The base of every form in the app: WTForms' messages in the reader's language."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> _BabelTranslations:
+            return _BabelTranslations()
+
+
 def _no_control_characters(form: FlaskForm, field: StringField) -> None:
     if field.data and any(ord(c) < 32 and c not in "\r\n\t" for c in field.data):
         raise ValidationError(_l("Remove the control characters from this text."))
 
 
-class PostForm(FlaskForm):
+class PostForm(Form):
     """A form with nothing but its CSRF token: one-click POST actions (pause, confirm ...)."""
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     next = HiddenField()
     submit = SubmitField(_l("Sign in"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     new = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(max=200), PasswordPolicy()]
@@ -127,12 +151,12 @@ class PasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     submit = SubmitField(_l("Send me a link"))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     """Set a password from an emailed link (no current password: the link stands for it)."""
 
     new = PasswordField(
@@ -145,7 +169,7 @@ class NewPasswordForm(FlaskForm):
     submit = SubmitField(_l("Set the password"))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = SelectField(
         _l("Language"),
         choices=language_choices(),
@@ -157,7 +181,7 @@ class LanguageForm(FlaskForm):
             raise ValidationError(_l("Choose a language from the list."))
 
 
-class ListingForm(FlaskForm):
+class ListingForm(Form):
     """An offer or a need. Numbers are text, read in the reader's language (``1.250,5`` in
     Indonesian, ``1,250.5`` in English); the rules are :func:`webapp.listings.check_listing`."""
 
@@ -204,7 +228,7 @@ class ListingForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """Supplier search (GET, so no CSRF token: it changes nothing)."""
 
     class Meta:
@@ -241,11 +265,11 @@ class SearchForm(FlaskForm):
     )
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     submit = SubmitField(_l("Accept"))
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = SelectField(
         _l("Reason"),
         choices=labelled(DECLINE_REASONS, DECLINE_LABELS),
@@ -254,7 +278,7 @@ class DeclineForm(FlaskForm):
     submit = SubmitField(_l("Decline"))
 
 
-class CompleteDealForm(FlaskForm):
+class CompleteDealForm(Form):
     """Mark a confirmed deal completed. The delivered quantity of each leg comes as
     ``delivered_<leg id>`` (base unit per month; empty: as agreed), checked by
     :func:`webapp.proposals.complete`."""
@@ -263,7 +287,7 @@ class CompleteDealForm(FlaskForm):
     submit = SubmitField(_l("Mark completed"))
 
 
-class CancelDealForm(FlaskForm):
+class CancelDealForm(Form):
     version = HiddenField()
     reason = TextAreaField(
         _l("Why is the deal cancelled?"),

@@ -76,3 +76,31 @@ def test_the_language_switch_keeps_the_page_and_its_query(client):
     assert 'href="/katalog?q=ikan+asin&amp;quantity=300&amp;lang=en"' in page
     page = _page(client.get("/katalog?q=ikan&lang=en"))
     assert 'href="/katalog?q=ikan&amp;lang=id"' in page
+
+
+def test_form_library_messages_are_in_indonesian(client):
+    page = _page(client.post("/masuk", data={"email": "", "password": ""}))
+    assert "Isian ini wajib diisi." in page
+    assert "This field is required." not in page
+    page = _page(client.post("/masuk?lang=en", data={"email": "", "password": ""}))
+    assert "This field is required." in page
+
+
+def test_every_form_derives_from_the_one_base_that_translates_the_form_library(app):
+    from flask_wtf import FlaskForm
+
+    from webapp.forms import Form
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = [c for c in subclasses(FlaskForm) if c.__module__.startswith("webapp.")]
+    assert len(ours) > 10  # the app (with every view) is loaded
+    assert [c.__name__ for c in ours if not issubclass(c, Form)] == []
+
+
+def test_the_sign_in_prompt_is_in_indonesian(client):
+    response = client.get("/akun", follow_redirects=True)
+    assert "Masuk dulu untuk membuka halaman ini." in _page(response)

@@ -14,7 +14,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from wtforms import (
@@ -31,7 +30,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from matcher.identifiers import check_nspp
 from matcher.vocabulary import EAST_JAVA_BOUNDS, REGION_TYPES
 
-from ...forms import MultiCheckboxField, labelled, language_choices
+from ...forms import Form, MultiCheckboxField, labelled, language_choices
 from ...models import CURATION_STATUSES, LANGUAGES, Pesantren, Regency, User, db
 from ...password_links import ACTIVATE, send_link
 from . import bp
@@ -52,7 +51,7 @@ def normalise_whatsapp(text: str) -> str:
     return digits
 
 
-class PesantrenForm(FlaskForm):
+class PesantrenForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
     nspp = StringField(_l("NSPP (12 digits)"), validators=[DataRequired(), Length(max=20)])
     regency_code = SelectField(_l("Kabupaten / kota"), validators=[DataRequired()])
@@ -189,7 +188,7 @@ def _creatable_roles() -> list[str]:
     return ["officer", "facilitator", "admin"] if current_user.role == "admin" else ["officer"]
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(Form):
     """What a facilitator may change on an account (the email is the sign-in: it stays)."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
