@@ -17,6 +17,16 @@ def rupiah(value: float | Decimal | None) -> str:
     return "Rp " + format_decimal(round(float(value)), format="#,##0")
 
 
+def signed_rupiah(value: float | Decimal | None) -> str:
+    """A balance: ``+Rp 5.000``, ``−Rp 5.000``, and ``Rp 0`` with no sign when it rounds to
+    zero (``−Rp 0`` reads as a debt that is not there)."""
+    if value is None:
+        return "–"
+    whole = round(float(value))
+    sign = "+" if whole > 0 else ("−" if whole < 0 else "")
+    return sign + rupiah(abs(whole))
+
+
 def quantity(value: float | Decimal | None, digits: int = 1) -> str:
     if value is None:
         return "–"
@@ -30,6 +40,7 @@ def day(value: dt.date | dt.datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(rupiah, "rupiah")
+    app.add_template_filter(signed_rupiah, "signed_rupiah")
     app.add_template_filter(quantity, "qty")
     app.add_template_filter(day, "day")
     app.add_template_filter(editable, "editable")

@@ -270,12 +270,29 @@ class AcceptForm(Form):
 
 
 class DeclineForm(Form):
+    """No reason is chosen beforehand (a hurried decline must not record "price"); the rule
+    that "other" needs a note is :func:`webapp.proposals.decline_problem`."""
+
     reason = SelectField(
         _l("Reason"),
-        choices=labelled(DECLINE_REASONS, DECLINE_LABELS),
-        validators=[DataRequired()],
+        choices=[SelectChoice("", _l("Choose a reason"))]
+        + labelled(DECLINE_REASONS, DECLINE_LABELS),
+        default="",
+        validators=[DataRequired(message=_l("Choose a reason."))],
+    )
+    note = TextAreaField(
+        _l("In a few words (required for “Other”)"),
+        validators=[Length(max=MAX_NOTE_LENGTH), _no_control_characters],
     )
     submit = SubmitField(_l("Decline"))
+
+    def validate_note(self, field: TextAreaField) -> None:
+        from .proposals import decline_problem
+
+        if self.reason.data in DECLINE_REASONS:
+            problem = decline_problem(self.reason.data, field.data)
+            if problem:
+                raise ValidationError(problem)
 
 
 class CompleteDealForm(Form):

@@ -153,11 +153,30 @@ def accept(
     return p
 
 
+#: The decline reason that says nothing by itself: it needs a note.
+OTHER_REASON = "other"
+
+
+def decline_problem(reason: str | None, note: str | None = "") -> str | None:
+    """Why a decline with ``reason`` and ``note`` cannot be recorded (None: it can). The one
+    rule for the web form, the answer link and the API: a reason from the list, and "other"
+    says in a few words what it is."""
+    if reason not in DECLINE_REASONS:
+        return _(
+            "Unknown decline reason %(reason)r; choose one of %(choices)s.",
+            reason=reason,
+            choices=", ".join(DECLINE_REASONS),
+        )
+    if reason == OTHER_REASON and not (note or "").strip():
+        return _("You chose “Other”: say in a few words why you decline.")
+    return None
+
+
 def decline(
     p: Proposal,
     pesantren_id: int,
     user: User | None = None,
-    reason: str = "other",
+    reason: str = "",
     note: str = "",
     *,
     expected_version: int | None = None,
@@ -169,14 +188,9 @@ def decline(
         party = _party(p, pesantren_id, user)
         _require_state(p, ANSWERABLE_STATES, _("decline"))
         _require_open(p)
-        if reason not in DECLINE_REASONS:
-            raise ProposalError(
-                _(
-                    "Unknown decline reason %(reason)r; choose one of %(choices)s.",
-                    reason=reason,
-                    choices=", ".join(DECLINE_REASONS),
-                )
-            )
+        problem = decline_problem(reason, note)
+        if problem:
+            raise ProposalError(problem)
         note = _check_note(note)
         _respond(party, "declined", user, reason=reason)
         text = f"{reason}: {note}" if note else reason

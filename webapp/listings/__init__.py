@@ -19,6 +19,7 @@ from .rules import (
     Verdict,
     allowed_units,
     check_listing,
+    check_unit,
     stated_size,
 )
 from .store import duplicate_of, referenced
@@ -36,6 +37,7 @@ __all__ = [
     "Verdict",
     "allowed_units",
     "check_listing",
+    "check_unit",
     "duplicate_of",
     "language_of",
     "read_date",

@@ -33,7 +33,7 @@ from ..extensions import limiter
 from ..forms import ForgotPasswordForm, LanguageForm, LoginForm, NewPasswordForm, PasswordForm
 from ..models import User, db, utcnow
 from ..password_links import ACTIVATE, RESET, read_token, reset_hours, send_reset_link
-from ..passwords import MIN_PASSWORD_LENGTH, authenticate
+from ..passwords import MIN_PASSWORD_LENGTH, AccountInactive, authenticate
 
 __all__ = ["CONTENT_SECURITY_POLICY", "bp", "home_url"]
 
@@ -95,7 +95,14 @@ def login() -> str | BaseResponse:
         return redirect(home_url(current_user))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = authenticate(form.email.data or "", form.password.data or "")
+        try:
+            user = authenticate(form.email.data or "", form.password.data or "")
+        except AccountInactive:
+            flash(
+                _("This account has been deactivated. Ask your facilitator to turn it on again."),
+                "error",
+            )
+            return render_template("auth/login.html", form=form), 200
         if user is None:
             flash(_("Wrong email or password."), "error")
             return render_template("auth/login.html", form=form), 200

@@ -204,7 +204,13 @@ def _answer(proposal_id: int, action: str) -> str | Response:
         if action == "accept":
             service.accept(proposal, user.pesantren_id, user=user)
         else:
-            service.decline(proposal, user.pesantren_id, user=user, reason=form.reason.data)
+            service.decline(
+                proposal,
+                user.pesantren_id,
+                user=user,
+                reason=form.reason.data,
+                note=form.note.data or "",
+            )
     except service.ConflictError as error:
         db.session.rollback()
         flash(
