@@ -37,6 +37,7 @@ from .passwords import PasswordPolicy
 
 __all__ = [
     "AcceptForm",
+    "CATEGORY_LABELS",
     "CERT_LABELS",
     "CancelDealForm",
     "CompleteDealForm",
@@ -53,6 +54,7 @@ __all__ = [
     "PasswordForm",
     "PostForm",
     "REGION_LABELS",
+    "STATE_LABELS",
     "SearchForm",
 ]
 
@@ -68,6 +70,31 @@ REGION_LABELS = {
     "lowland_farming": _l("Lowland farming"),
     "urban": _l("Urban"),
     "island": _l("Island"),
+}
+#: Proposal states (:data:`webapp.models.PROPOSAL_STATES`) as a reader says them.
+STATE_LABELS = {
+    "draft": _l("draft"),
+    "published": _l("awaiting answers"),
+    "accepted_by_some": _l("accepted by some"),
+    "confirmed": _l("confirmed"),
+    "completed": _l("completed"),
+    "declined": _l("declined"),
+    "expired": _l("expired"),
+    "cancelled": _l("cancelled"),
+}
+#: Product categories (``Product.category``, from the catalogue's spreadsheet).
+CATEGORY_LABELS = {
+    "agri inputs": _l("farm inputs"),
+    "agricultural produce": _l("agricultural produce"),
+    "beverages": _l("beverages"),
+    "crafts": _l("crafts"),
+    "fashion & textile": _l("fashion & textiles"),
+    "fish & seafood": _l("fish & seafood"),
+    "household": _l("household goods"),
+    "processed food": _l("processed food"),
+    "services": _l("services"),
+    "staples & groceries": _l("staples & groceries"),
+    "stationery": _l("stationery"),
 }
 PERIOD_LABELS = {
     "day": _l("per day"),

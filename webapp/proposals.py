@@ -41,6 +41,7 @@ from sqlalchemy.orm import object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from .decisions import record_caps, record_veto
+from .formatting import state_label
 from .market_io import DbSession, listing_capacities, reserved_quantities
 from .models import (
     ANSWERABLE_STATES,
@@ -476,7 +477,8 @@ def _require_state(p: Proposal, allowed: tuple[str, ...], action: str) -> None:
                 "Cannot %(action)s proposal %(id)s: it is %(state)s.",
                 action=action,
                 id=p.id,
-                state=p.state,
+                # like _(): the reader's word in a request, the code in the CLI and logs
+                state=state_label(p.state) if has_request_context() else p.state,
             )
         )
 
