@@ -94,8 +94,9 @@ def handle_http_error(error: HTTPException) -> Any:
         return http_error(error)
     title, message = PAGES.get(status, PAGES[500] if status >= 500 else PAGES[400])
     # A view that says what was wrong (``abort(400, description=...)``, translated there)
-    # is more use than the general text; Werkzeug's own English default is not shown.
-    described = error.description != type(error).description and status < 500
+    # is more use than the general text; Werkzeug's own English default is not shown, nor
+    # Flask-Limiter's ("10 per 1 minute", its description of a 429).
+    described = status == 400 and error.description != type(error).description
     return render_error(status, title, message, detail=error.description if described else None)
 
 

@@ -35,13 +35,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from flask import has_request_context
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from .decisions import record_caps, record_veto
-from .formatting import state_label
+from .formatting import quantity, state_label
 from .market_io import DbSession, listing_capacities, reserved_quantities
 from .models import (
     ANSWERABLE_STATES,
@@ -340,8 +340,8 @@ def reduce(
                 raise ProposalError(
                     _(
                         "Leg %(leg)s: the quantity must be more than 0 and at most %(max)s.",
-                        leg=leg_id,
-                        max=f"{float(leg.quantity):g}",
+                        leg=leg_name(leg),
+                        max=_amount(leg.quantity),
                     )
                 )
             ratios[leg_id] = new / float(leg.quantity)
@@ -356,7 +356,7 @@ def reduce(
         for leg in p.legs:
             quantity = _q(float(leg.quantity) * scale[leg.id])
             if quantity <= 0:
-                raise ProposalError(_("Leg %(leg)s would become empty.", leg=leg.id))
+                raise ProposalError(_("Leg %(leg)s would become empty.", leg=leg_name(leg)))
             leg.quantity = quantity
             leg.value_idr = (quantity * leg.unit_price).quantize(_IDR, ROUND_HALF_UP)
         p.value_idr = sum((leg.value_idr for leg in p.legs), Decimal(0))
@@ -507,6 +507,17 @@ def _required_reason(reason: str) -> str:
     return _check_note(reason)
 
 
+def leg_name(leg: ProposalLeg) -> str:
+    """A leg as its parties know it: ``Ikan asin, Pondok A → Pondok B`` (its id means
+    nothing to them)."""
+    language = str(get_locale() or "id") if has_request_context() else "en"
+    return f"{leg.product.name(language)}, {leg.giver.name} → {leg.receiver.name}"
+
+
+def _amount(value: float | Decimal) -> str:
+    return quantity(float(value)) if has_request_context() else f"{float(value):g}"
+
+
 def _check_note(note: str) -> str:
     note = (note or "").strip()
     if len(note) > MAX_NOTE_LENGTH:
@@ -537,8 +548,8 @@ def _delivered(p: Proposal, delivered: Mapping[int, float | Decimal]) -> dict[in
                 _(
                     "Leg %(leg)s: the delivered quantity must be more than 0 and at most "
                     "the agreed %(max)s.",
-                    leg=leg_id,
-                    max=f"{float(leg.quantity):g}",
+                    leg=leg_name(leg),
+                    max=_amount(leg.quantity),
                 ),
                 leg_id,
             )

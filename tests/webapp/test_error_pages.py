@@ -104,3 +104,18 @@ def test_every_form_derives_from_the_one_base_that_translates_the_form_library(a
 def test_the_sign_in_prompt_is_in_indonesian(client):
     response = client.get("/akun", follow_redirects=True)
     assert "Masuk dulu untuk membuka halaman ini." in _page(response)
+
+
+def test_too_many_attempts_get_the_page_in_indonesian(app_config):
+    from tests.webapp.app_helpers import other_app
+
+    with other_app(app_config, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="1 per minute") as (
+        _,
+        client,
+    ):
+        for _attempt in range(2):
+            response = client.post("/masuk", data={"email": "a@example.org", "password": "x"})
+        assert response.status_code == 429
+        page = _page(response)
+        assert "Terlalu banyak percobaan" in page
+        assert "per 1 minute" not in page
