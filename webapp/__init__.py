@@ -110,9 +110,10 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
-    from . import formatting
+    from . import errors, formatting
 
     formatting.init_app(app)
+    errors.init_app(app)
 
 
 def configure_input_guards(app: Flask) -> None:
@@ -121,9 +122,21 @@ def configure_input_guards(app: Flask) -> None:
 
     @app.before_request
     def reject_nul_bytes() -> None:
+        from flask_babel import gettext
+
+        api = request.path.startswith("/api/")  # the API speaks English (its contract)
         for where, values in (("query", request.args), ("form", request.form)):
             for key, value in values.items(multi=True):
                 if "\x00" in key or "\x00" in value:
-                    abort(400, description=f"The {where} parameter {key!r} contains a NUL byte.")
+                    if api:
+                        abort(
+                            400, description=f"The {where} parameter {key!r} contains a NUL byte."
+                        )
+                    message = (
+                        gettext("The address parameter %(name)s contains a NUL byte.")
+                        if where == "query"
+                        else gettext("The form field %(name)s contains a NUL byte.")
+                    )
+                    abort(400, description=message % {"name": repr(key)})
         if request.is_json and "\\u0000" in request.get_data(as_text=True).lower():
             abort(400, description="The JSON body contains a NUL character (\\u0000).")

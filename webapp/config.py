@@ -19,6 +19,8 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:5000",
     "BABEL_DEFAULT_LOCALE": "id",
     "LANGUAGES": ["id", "en"],
+    # Every time shown is Western Indonesian Time: East Java's clock (no daylight saving).
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,  # set OPOP_SESSION_COOKIE_SECURE=true behind HTTPS

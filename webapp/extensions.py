@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, has_request_context, request
 from flask_babel import Babel
+from flask_babel import lazy_gettext as _l
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -20,6 +21,11 @@ compress = Compress()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"
+# Flask-Login's own "Please log in to access this page." is English only: ours is a lazy
+# string, made text in the reader's language when it is flashed (a lazy string cannot be
+# stored in the session).
+login_manager.login_message = _l("Sign in to open this page.")
+login_manager.localize_callback = str
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

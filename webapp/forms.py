@@ -38,12 +38,14 @@ from .plausible import has_control_characters
 
 __all__ = [
     "AcceptForm",
+    "CATEGORY_LABELS",
     "CERT_LABELS",
     "CancelDealForm",
     "CompleteDealForm",
     "DECLINE_LABELS",
     "DeclineForm",
     "ForgotPasswordForm",
+    "Form",
     "LanguageForm",
     "ListingForm",
     "LoginForm",
@@ -53,6 +55,7 @@ __all__ = [
     "PasswordForm",
     "PostForm",
     "REGION_LABELS",
+    "STATE_LABELS",
     "SearchForm",
 ]
 
@@ -68,6 +71,31 @@ REGION_LABELS = {
     "lowland_farming": _l("Lowland farming"),
     "urban": _l("Urban"),
     "island": _l("Island"),
+}
+#: Proposal states (:data:`webapp.models.PROPOSAL_STATES`) as a reader says them.
+STATE_LABELS = {
+    "draft": _l("draft"),
+    "published": _l("awaiting answers"),
+    "accepted_by_some": _l("accepted by some"),
+    "confirmed": _l("confirmed"),
+    "completed": _l("completed"),
+    "declined": _l("declined"),
+    "expired": _l("expired"),
+    "cancelled": _l("cancelled"),
+}
+#: Product categories (``Product.category``, from the catalogue's spreadsheet).
+CATEGORY_LABELS = {
+    "agri inputs": _l("farm inputs"),
+    "agricultural produce": _l("agricultural produce"),
+    "beverages": _l("beverages"),
+    "crafts": _l("crafts"),
+    "fashion & textile": _l("fashion & textiles"),
+    "fish & seafood": _l("fish & seafood"),
+    "household": _l("household goods"),
+    "processed food": _l("processed food"),
+    "services": _l("services"),
+    "staples & groceries": _l("staples & groceries"),
+    "stationery": _l("stationery"),
 }
 PERIOD_LABELS = {
     "day": _l("per day"),
@@ -100,23 +128,46 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class _BabelTranslations:
+    """WTForms' own messages through Flask-Babel's merged catalogues (the ``wtforms`` area),
+    so "This field is required." reads in the reader's language."""
+
+    def gettext(self, string: str) -> str:
+        from flask_babel import get_translations
+
+        return str(get_translations().ugettext(string))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        from flask_babel import get_translations
+
+        return str(get_translations().ungettext(singular, plural, n))
+
+
+class Form(FlaskForm):
+    """The base of every form in the app: WTForms' messages in the reader's language."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> _BabelTranslations:
+            return _BabelTranslations()
+
+
 def _no_control_characters(form: FlaskForm, field: StringField) -> None:
     if field.data and has_control_characters(field.data, multiline=True):
         raise ValidationError(_l("Remove the control characters from this text."))
 
 
-class PostForm(FlaskForm):
+class PostForm(Form):
     """A form with nothing but its CSRF token: one-click POST actions (pause, confirm ...)."""
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     next = HiddenField()
     submit = SubmitField(_l("Sign in"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     new = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(max=200), PasswordPolicy()]
@@ -128,12 +179,12 @@ class PasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     submit = SubmitField(_l("Send me a link"))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     """Set a password from an emailed link (no current password: the link stands for it)."""
 
     new = PasswordField(
@@ -146,7 +197,7 @@ class NewPasswordForm(FlaskForm):
     submit = SubmitField(_l("Set the password"))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = SelectField(
         _l("Language"),
         choices=language_choices(),
@@ -158,7 +209,7 @@ class LanguageForm(FlaskForm):
             raise ValidationError(_l("Choose a language from the list."))
 
 
-class ListingForm(FlaskForm):
+class ListingForm(Form):
     """An offer or a need. Numbers are text, read in the reader's language (``1.250,5`` in
     Indonesian, ``1,250.5`` in English); the rules are :func:`webapp.listings.check_listing`."""
 
@@ -205,7 +256,7 @@ class ListingForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """Supplier search (GET, so no CSRF token: it changes nothing)."""
 
     class Meta:
@@ -242,26 +293,43 @@ class SearchForm(FlaskForm):
     )
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     submit = SubmitField(_l("Accept"))
 
 
-class SendLinkForm(FlaskForm):
+class SendLinkForm(Form):
     """Email a party its answer link (the view link's page): only the CSRF token."""
 
     submit = SubmitField(_l("Email the answer link to my pesantren"))
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
+    """No reason is chosen beforehand (a hurried decline must not record "price"); the rule
+    that "other" needs a note is :func:`webapp.proposals.decline_problem`."""
+
     reason = SelectField(
         _l("Reason"),
-        choices=labelled(DECLINE_REASONS, DECLINE_LABELS),
-        validators=[DataRequired()],
+        choices=[SelectChoice("", _l("Choose a reason"))]
+        + labelled(DECLINE_REASONS, DECLINE_LABELS),
+        default="",
+        validators=[DataRequired(message=_l("Choose a reason."))],
+    )
+    note = TextAreaField(
+        _l("In a few words (required for “Other”)"),
+        validators=[Length(max=MAX_NOTE_LENGTH), _no_control_characters],
     )
     submit = SubmitField(_l("Decline"))
 
+    def validate_note(self, field: TextAreaField) -> None:
+        from .proposals import decline_problem
 
-class CompleteDealForm(FlaskForm):
+        if self.reason.data in DECLINE_REASONS:
+            problem = decline_problem(self.reason.data, field.data)
+            if problem:
+                raise ValidationError(problem)
+
+
+class CompleteDealForm(Form):
     """Mark a confirmed deal completed. The delivered quantity of each leg comes as
     ``delivered_<leg id>`` (base unit per month; empty: as agreed), checked by
     :func:`webapp.proposals.complete`."""
@@ -270,7 +338,7 @@ class CompleteDealForm(FlaskForm):
     submit = SubmitField(_l("Mark completed"))
 
 
-class CancelDealForm(FlaskForm):
+class CancelDealForm(Form):
     version = HiddenField()
     reason = TextAreaField(
         _l("Why is the deal cancelled?"),

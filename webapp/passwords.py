@@ -23,7 +23,13 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from .models import User, db, users
 
-__all__ = ["MIN_PASSWORD_LENGTH", "PasswordPolicy", "authenticate", "password_problem"]
+__all__ = [
+    "AccountInactive",
+    "MIN_PASSWORD_LENGTH",
+    "PasswordPolicy",
+    "authenticate",
+    "password_problem",
+]
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -57,13 +63,23 @@ def _dummy_hash() -> str:
     return users.generate_password_hash("no account has this password")
 
 
+class AccountInactive(Exception):
+    """The email and password are right, but a facilitator deactivated the account."""
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active account with this email and password, or None; as slow either way."""
+    """The active account with this email and password, or None; as slow either way.
+
+    Raises :class:`AccountInactive` for a deactivated account, after the password matched
+    (so a wrong password never tells whether the account exists)."""
     email = email.strip().lower()
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if user is None:
         users.check_password_hash(_dummy_hash(), password)
         return None
-    if not user.check_password(password) or not user.active:
+    if not user.check_password(password):
         return None
+    if not user.active:
+        # Only someone who knows the password learns that the account exists and is off.
+        raise AccountInactive(user.email)
     return user

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from babel.dates import format_time
-from flask_babel import force_locale, format_date, get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -22,12 +21,11 @@ from matcher.units import UnitError, to_base
 
 from .answer_links import answer_url, response_deadline, view_url
 from .contact import mailto_link, wa_number, whatsapp_link
+from .formatting import moment, rupiah
 from .formatting import quantity as fmt_qty
-from .formatting import rupiah
 from .models import Listing, Pesantren, Proposal, ProposalLeg
 from .proposals import ANSWERABLE_STATES
 from .report.labels import KIND_LABELS
-from .report.weeks import WIB
 
 __all__ = [
     "NEXT_STEPS",
@@ -76,8 +74,7 @@ def deadline_text(proposal: Proposal) -> str | None:
     deadline = response_deadline(proposal)
     if deadline is None:
         return None
-    local = deadline.astimezone(WIB)
-    return f"{format_date(local.date(), 'medium')} {format_time(local.time(), 'short', locale=str(get_locale()))} WIB"
+    return moment(deadline)
 
 
 @dataclass(frozen=True)

@@ -35,12 +35,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from flask import has_request_context
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from .decisions import record_caps, record_veto
+from .formatting import quantity, state_label
 from .market_io import DbSession, listing_capacities, reserved_quantities
 from .models import (
     ANSWERABLE_STATES,
@@ -154,11 +155,30 @@ def accept(
     return p
 
 
+#: The decline reason that says nothing by itself: it needs a note.
+OTHER_REASON = "other"
+
+
+def decline_problem(reason: str | None, note: str | None = "") -> str | None:
+    """Why a decline with ``reason`` and ``note`` cannot be recorded (None: it can). The one
+    rule for the web form, the answer link and the API: a reason from the list, and "other"
+    says in a few words what it is."""
+    if reason not in DECLINE_REASONS:
+        return _(
+            "Unknown decline reason %(reason)r; choose one of %(choices)s.",
+            reason=reason,
+            choices=", ".join(DECLINE_REASONS),
+        )
+    if reason == OTHER_REASON and not (note or "").strip():
+        return _("You chose “Other”: say in a few words why you decline.")
+    return None
+
+
 def decline(
     p: Proposal,
     pesantren_id: int,
     user: User | None = None,
-    reason: str = "other",
+    reason: str = "",
     note: str = "",
     *,
     expected_version: int | None = None,
@@ -170,14 +190,9 @@ def decline(
         party = _party(p, pesantren_id, user)
         _require_state(p, ANSWERABLE_STATES, _("decline"))
         _require_open(p)
-        if reason not in DECLINE_REASONS:
-            raise ProposalError(
-                _(
-                    "Unknown decline reason %(reason)r; choose one of %(choices)s.",
-                    reason=reason,
-                    choices=", ".join(DECLINE_REASONS),
-                )
-            )
+        problem = decline_problem(reason, note)
+        if problem:
+            raise ProposalError(problem)
         note = _check_note(note)
         _respond(party, "declined", user, reason=reason)
         text = f"{reason}: {note}" if note else reason
@@ -326,8 +341,8 @@ def reduce(
                 raise ProposalError(
                     _(
                         "Leg %(leg)s: the quantity must be more than 0 and at most %(max)s.",
-                        leg=leg_id,
-                        max=f"{float(leg.quantity):g}",
+                        leg=leg_name(leg),
+                        max=_amount(leg.quantity),
                     )
                 )
             ratios[leg_id] = new / float(leg.quantity)
@@ -342,7 +357,7 @@ def reduce(
         for leg in p.legs:
             quantity = _q(float(leg.quantity) * scale[leg.id])
             if quantity <= 0:
-                raise ProposalError(_("Leg %(leg)s would become empty.", leg=leg.id))
+                raise ProposalError(_("Leg %(leg)s would become empty.", leg=leg_name(leg)))
             leg.quantity = quantity
             leg.value_idr = (quantity * leg.unit_price).quantize(_IDR, ROUND_HALF_UP)
         p.value_idr = sum((leg.value_idr for leg in p.legs), Decimal(0))
@@ -463,7 +478,8 @@ def _require_state(p: Proposal, allowed: tuple[str, ...], action: str) -> None:
                 "Cannot %(action)s proposal %(id)s: it is %(state)s.",
                 action=action,
                 id=p.id,
-                state=p.state,
+                # like _(): the reader's word in a request, the code in the CLI and logs
+                state=state_label(p.state) if has_request_context() else p.state,
             )
         )
 
@@ -492,6 +508,17 @@ def required_reason(reason: str) -> str:
     if not reason:
         raise ProposalError(_("Give a reason."))
     return _check_note(reason)
+
+
+def leg_name(leg: ProposalLeg) -> str:
+    """A leg as its parties know it: ``Ikan asin, Pondok A → Pondok B`` (its id means
+    nothing to them)."""
+    language = str(get_locale() or "id") if has_request_context() else "en"
+    return f"{leg.product.name(language)}, {leg.giver.name} → {leg.receiver.name}"
+
+
+def _amount(value: float | Decimal) -> str:
+    return quantity(float(value)) if has_request_context() else f"{float(value):g}"
 
 
 def _check_note(note: str) -> str:
@@ -524,8 +551,8 @@ def _delivered(p: Proposal, delivered: Mapping[int, float | Decimal]) -> dict[in
                 _(
                     "Leg %(leg)s: the delivered quantity must be more than 0 and at most "
                     "the agreed %(max)s.",
-                    leg=leg_id,
-                    max=f"{float(leg.quantity):g}",
+                    leg=leg_name(leg),
+                    max=_amount(leg.quantity),
                 ),
                 leg_id,
             )

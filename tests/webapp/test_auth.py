@@ -53,11 +53,22 @@ def test_wrong_password_is_refused_without_saying_which_part_was_wrong(client, o
     assert client.get("/saya").status_code == 302  # still a visitor
 
 
-def test_inactive_account_cannot_sign_in(client, officer):
+def test_inactive_account_cannot_sign_in_and_is_told_why(client, officer):
     officer.active = False
     db.session.commit()
-    client.post("/masuk", data={"email": "ahmad@example.org", "password": "sandi-rahasia-1"})
+    response = client.post(
+        "/masuk", data={"email": "ahmad@example.org", "password": "sandi-rahasia-1"}
+    )
+    assert "Akun ini telah dinonaktifkan." in response.get_data(as_text=True)
     assert client.get("/saya").status_code == 302
+
+
+def test_an_inactive_account_with_a_wrong_password_says_only_wrong_password(client, officer):
+    officer.active = False
+    db.session.commit()
+    page = client.post("/masuk", data={"email": "ahmad@example.org", "password": "salah"})
+    assert "Email atau kata sandi salah." in page.get_data(as_text=True)
+    assert "dinonaktifkan" not in page.get_data(as_text=True)
 
 
 def test_passwords_are_stored_hashed(officer):

@@ -96,7 +96,8 @@ def test_a_bad_delivered_quantity_is_shown_at_its_leg_and_changes_nothing(
     error = re.search(rf'id="delivered_{leg.id}-error">([^<]*)<', page)
     assert error is not None
     assert message in error.group(1)
-    assert str(leg.id) in error.group(1)
+    # the leg is named by its product and parties (its id means nothing to the reader)
+    assert f"{leg.product.name_id}, {leg.giver.name} → {leg.receiver.name}" in error.group(1)
     assert f'value="{value}"' in page  # what was typed stays in the field
     assert fingerprint() == before
 

@@ -4,6 +4,7 @@ deal still holds, the track record it builds, and the overdue flag."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -79,7 +80,8 @@ def test_a_delivered_quantity_outside_0_to_agreed_is_refused_naming_the_leg(
 ) -> None:
     pair = make_pair("confirmed")
     leg = legs_by_listing(pair)[pair.fish.id]
-    with pytest.raises(DeliveryError, match=f"Leg {leg.id}: the delivered quantity") as error:
+    named = f"Leg {leg.product.name_en}, {leg.giver.name} → {leg.receiver.name}: the delivered"
+    with pytest.raises(DeliveryError, match=re.escape(named)) as error:
         proposals.complete(pair.proposal, pair.officer_coast, {leg.id: quantity})
     assert error.value.leg_id == leg.id
     assert_unchanged(pair.proposal, "confirmed", 4)

@@ -123,3 +123,24 @@ def test_signed_in_user_gets_the_language_of_their_account(client, login):
     user = f.make_user("facilitator", language="en")
     login(user)
     assert "My account" in client.get("/akun").get_data(as_text=True)
+
+
+def _covered(path: Path) -> bool:
+    for area in EXTRACTING:
+        for line in (TRANSLATIONS / area / "sources.txt").read_text().split():
+            source = ROOT / line
+            if path == source or source in path.parents:
+                return True
+    return False
+
+
+def test_every_file_with_translatable_strings_belongs_to_an_area():
+    """A file no area extracts from is never checked: its strings could stay English."""
+    marker = re.compile(r"""(?<![\w.])(?:_|_l|gettext|lazy_gettext|ngettext)\(\s*['"]""")
+    files = [*(ROOT / "webapp").rglob("*.py"), *(ROOT / "webapp" / "templates").rglob("*.html")]
+    orphans = sorted(
+        str(p.relative_to(ROOT))
+        for p in files
+        if "migrations" not in p.parts and marker.search(p.read_text()) and not _covered(p)
+    )
+    assert not orphans, f"add to an area's sources.txt: {orphans}"

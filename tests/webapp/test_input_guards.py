@@ -9,7 +9,7 @@ from webapp.models import Pesantren, db
 def test_a_nul_byte_in_a_page_parameter_gets_a_clear_400(client):
     response = client.get("/pesantren?regency=35%0079")
     assert response.status_code == 400
-    assert "NUL byte" in response.get_data(as_text=True)
+    assert "Parameter alamat &#39;regency&#39; berisi byte NUL." in response.get_data(as_text=True)
 
 
 def test_a_nul_byte_in_an_api_parameter_gets_the_api_error_format(client):

@@ -255,6 +255,10 @@ def test_comparing_rounds_says_what_changed_and_why(app: Flask) -> None:
     codes = {r["code"] for r in new.reasons}
     assert {"listing_new", "released_by_decline"} <= codes
     assert all(r["id"] and r["en"] for r in new.reasons)
+    # a reader knows a listing by its product and pesantren, not by its internal id
+    texts = " ".join(r["id"] + " " + r["en"] for r in new.reasons)
+    assert "listing " not in texts
+    assert new_need.pesantren.name in texts
     changed = diff.changed[0]
     assert (changed.before_value, changed.after_value) == (2_000_000.0, 1_000_000.0)
 

@@ -7,6 +7,8 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from markupsafe import Markup
 
 from .svg import esc, fmt, svg_document, tag
@@ -21,10 +23,12 @@ def render_bars(
     *,
     series: tuple[str, str],
     title: str,
-    value_format: str = "{:,.0f}",
+    value_format: str | Callable[[float], str] = "{:,.0f}",
     width: float = 760.0,
 ) -> Markup:
-    """``rows`` are (category label, first value, second value)."""
+    """``rows`` are (category label, first value, second value); ``value_format`` is a
+    format string or a function (the app passes one that writes the reader's language)."""
+    show = value_format if callable(value_format) else value_format.format
     label_w, bar_h, gap, top = 190.0, 11.0, 10.0, 34.0
     height = top + len(rows) * (2 * bar_h + gap) + 10
     peak = max([max(a, b) for _, a, b in rows] + [1e-9])
@@ -75,7 +79,7 @@ def render_bars(
                         "fill": COLOURS[i],
                         "class": f"bar s{i}",
                     },
-                    f"<title>{esc(label)}: {esc(value_format.format(value))}</title>",
+                    f"<title>{esc(label)}: {esc(show(value))}</title>",
                 )
             )
             parts.append(
@@ -87,7 +91,7 @@ def render_bars(
                         "font_size": 10,
                         "fill": "#455a64",
                     },
-                    esc(value_format.format(value)),
+                    esc(show(value)),
                 )
             )
             y += bar_h

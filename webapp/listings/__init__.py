@@ -20,6 +20,7 @@ from .rules import (
     Verdict,
     allowed_units,
     check_listing,
+    check_unit,
     stated_size,
     unusable_listings,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "Verdict",
     "allowed_units",
     "check_listing",
+    "check_unit",
     "duplicate_of",
     "language_of",
     "read_date",

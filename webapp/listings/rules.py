@@ -66,6 +66,7 @@ __all__ = [
     "Verdict",
     "allowed_units",
     "check_listing",
+    "check_unit",
     "stated_size",
     "unusable_listings",
 ]
@@ -154,6 +155,29 @@ class ListingInput:
 def allowed_units(product: ProductLike) -> list[str]:
     """The unit codes a listing of ``product`` may use, base unit first."""
     return list(units_for(product.base_unit, product.alt_units or ""))
+
+
+def check_unit(
+    product: ProductLike | None, text: str, language: str
+) -> tuple[str | None, str | None]:
+    """The unit code ``text`` names for a listing of ``product``, or the reason it cannot be
+    used (in the current language): unknown, or not one of the product's units. The message
+    names the unit as typed ("gelas", not the "pcs" it stands for) and the units to use."""
+    try:
+        unit = normalise_unit(text)
+    except (UnitError, ValueError):
+        return None, _("Unknown unit “%(unit)s”.", unit=text)
+    if product is None:
+        return unit, None
+    allowed = allowed_units(product)
+    if unit not in allowed:
+        return None, _(
+            "%(product)s is not measured in %(unit)s. Use one of: %(units)s.",
+            product=product.name(language),
+            unit=text,
+            units=", ".join(allowed),
+        )
+    return unit, None
 
 
 def stated_size(product: ProductLike, unit: str) -> Decimal | None:
@@ -320,25 +344,9 @@ class _Check:
         if not text:
             self.fail("unit", _("Choose a unit."))
             return None
-        try:
-            unit = normalise_unit(text)
-        except (UnitError, ValueError):
-            self.fail("unit", _("Unknown unit “%(unit)s”.", unit=text))
-            return None
-        if self.product is None:
-            return unit
-        allowed = allowed_units(self.product)
-        if unit not in allowed:
-            self.fail(
-                "unit",
-                _(
-                    "%(product)s is not measured in %(unit)s. Use one of: %(units)s.",
-                    product=self.product.name(self.speaking),
-                    unit=unit,
-                    units=", ".join(allowed),
-                ),
-            )
-            return None
+        unit, problem = check_unit(self.product, text, self.speaking)
+        if problem:
+            self.fail("unit", problem)
         return unit
 
     def period(self) -> str | None:

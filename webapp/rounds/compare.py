@@ -14,6 +14,7 @@ from ..models import (
     Listing,
     MatchRound,
     PairingDecision,
+    Pesantren,
     Product,
     Proposal,
     ProposalLeg,
@@ -79,16 +80,40 @@ def compare_rounds(a: MatchRound, b: MatchRound, *, tolerance: float = 0.005) ->
     listings = {
         row.id: row
         for row in session.execute(
-            select(Listing.id, Listing.status, Listing.created_at, Listing.updated_at).where(
-                Listing.id.in_(listing_ids)
+            select(
+                Listing.id,
+                Listing.kind,
+                Listing.status,
+                Listing.created_at,
+                Listing.updated_at,
+                Listing.product_id,
+                Pesantren.name,
             )
+            .join(Pesantren, Pesantren.id == Listing.pesantren_id)
+            .where(Listing.id.in_(listing_ids))
         )
     }
     released = {lid for p in before.values() if p.state == "declined" for lid in _listings(p)}
     pairings = {pair for group in (before, after) for p in group.values() for pair in _pairs(p)}
     decided = _decisions_by_pair(session, pairings, until=b.created_at)
     since = a.created_at
-    products = dict(session.execute(select(Product.id, Product.slug)).all())
+    catalogue = {
+        pid: (slug, name_id, name_en)
+        for pid, slug, name_id, name_en in session.execute(
+            select(Product.id, Product.slug, Product.name_id, Product.name_en)
+        )
+    }
+    products = {pid: slug for pid, (slug, _, _) in catalogue.items()}
+
+    def named(lid: int) -> tuple[str, str]:
+        """A listing as a reader knows it (its internal id means nothing to them)."""
+        row = listings.get(lid)
+        if row is None:
+            return f"listing {lid}", f"listing {lid}"
+        _slug, name_id, name_en = catalogue.get(row.product_id, ("", "?", "?"))
+        if row.kind == "offer":
+            return f"penawaran {name_id} dari {row.name}", f"{row.name}'s offer of {name_en}"
+        return f"kebutuhan {name_id} dari {row.name}", f"{row.name}'s need for {name_en}"
 
     def reasons_for(old: _Brief | None, new: _Brief | None) -> list[dict[str, str]]:
         out: list[dict[str, str]] = []
@@ -141,27 +166,27 @@ def compare_rounds(a: MatchRound, b: MatchRound, *, tolerance: float = 0.005) ->
             )
         for lid in sorted({*_listings(old), *_listings(new)}):
             row = listings.get(lid)
+            in_id, in_en = named(lid)
             if row is None or row.status != "active":
                 out.append(
                     _reason(
                         "listing_inactive",
-                        f"listing {lid} tidak aktif lagi",
-                        f"listing {lid} is no longer active",
+                        f"{in_id} tidak aktif lagi",
+                        f"{in_en} is no longer active",
                     )
                 )
             elif row.created_at > since:
-                out.append(_reason("listing_new", f"listing {lid} baru", f"listing {lid} is new"))
+                out.append(_reason("listing_new", f"{in_id} baru", f"{in_en} is new"))
             elif row.updated_at > since:
-                out.append(
-                    _reason("listing_changed", f"listing {lid} diubah", f"listing {lid} changed")
-                )
+                out.append(_reason("listing_changed", f"{in_id} diubah", f"{in_en} changed"))
         if new is not None and (old is None or old.state != "declined"):
             for lid in sorted(_listings(new) & released):
+                in_id, in_en = named(lid)
                 out.append(
                     _reason(
                         "released_by_decline",
-                        f"penolakan di putaran {a.id} membebaskan kuantitas listing {lid}",
-                        f"a decline in round {a.id} released quantity of listing {lid}",
+                        f"penolakan di putaran {a.id} membebaskan kuantitas {in_id}",
+                        f"a decline in round {a.id} released quantity of {in_en}",
                     )
                 )
         if not out:

@@ -187,6 +187,7 @@ def _answer(token: str, action: str) -> ResponseReturnValue:
                 pesantren_id,
                 None,
                 reason=str(form.reason.data),
+                note=form.note.data or "",
                 expected_version=version,
                 channel="link",
             )

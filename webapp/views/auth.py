@@ -25,15 +25,15 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf.csrf import CSRFError
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response as BaseResponse
 
+from ..errors import render_error
 from ..extensions import limiter
 from ..forms import ForgotPasswordForm, LanguageForm, LoginForm, NewPasswordForm, PasswordForm
 from ..models import User, db, utcnow
 from ..password_links import ACTIVATE, RESET, read_token, reset_hours, send_reset_link
-from ..passwords import MIN_PASSWORD_LENGTH, authenticate
+from ..passwords import MIN_PASSWORD_LENGTH, AccountInactive, authenticate
 
 __all__ = ["CONTENT_SECURITY_POLICY", "bp", "home_url"]
 
@@ -95,7 +95,14 @@ def login() -> str | BaseResponse:
         return redirect(home_url(current_user))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = authenticate(form.email.data or "", form.password.data or "")
+        try:
+            user = authenticate(form.email.data or "", form.password.data or "")
+        except AccountInactive:
+            flash(
+                _("This account has been deactivated. Ask your facilitator to turn it on again."),
+                "error",
+            )
+            return render_template("auth/login.html", form=form), 200
         if user is None:
             flash(_("Wrong email or password."), "error")
             return render_template("auth/login.html", form=form), 200
@@ -151,12 +158,12 @@ def _set_password_from_link(token: str, purpose: str) -> str | BaseResponse | tu
     user = read_token(token, purpose)
     if user is None:
         message = _("This link has expired or was already used. Ask for a new one.")
-        return render_template(
-            "auth/error.html",
-            title=_("Link no longer valid"),
-            message=message,
+        return render_error(
+            400,
+            _("Link no longer valid"),
+            message,
             retry_url=url_for("auth.forgot_password"),
-        ), 400
+        )
     form = NewPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.new.data or "")
@@ -241,23 +248,3 @@ def security_headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     return response
-
-
-def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
-
-
-@bp.app_errorhandler(429)
-def too_many_requests(error: Exception) -> tuple[str | dict[str, str], int]:
-    message = _("Too many attempts. Wait a minute and try again.")
-    if _wants_json():
-        return {"error": "too_many_requests", "message": message}, 429
-    return render_template("auth/error.html", title=_("Too many attempts"), message=message), 429
-
-
-@bp.app_errorhandler(CSRFError)
-def csrf_failed(error: CSRFError) -> tuple[str, int]:
-    message = _(
-        "This form has expired or was not sent from this site. Reload the page and try again."
-    )
-    return render_template("auth/error.html", title=_("Form not accepted"), message=message), 400

@@ -23,13 +23,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, SubmitField
 
 from ..extensions import csrf
-from ..forms import language_choices
+from ..forms import Form, language_choices
 from ..models import Listing, ReportLog, db, utcnow
 from ..report import (
     SnapshotCache,
@@ -60,7 +59,7 @@ PREVIEW_CSP = (
 )
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     report_frequency = RadioField(
         _l("Weekly report email"),
         choices=[SelectChoice("weekly", _l("Every Monday")), SelectChoice("none", _l("Never"))],
@@ -146,8 +145,8 @@ def _week() -> tuple[str, ReportWeek]:
     label = request.args.get("week", "")
     try:
         week = parse_week(label) if label else previous_week(utcnow())
-    except WeekError as exc:
-        abort(400, str(exc))
+    except WeekError:
+        abort(400, _("%(week)s is not a week: use YYYY-Www, e.g. 2026-W48.") % {"week": label})
     return week.label, week
 
 

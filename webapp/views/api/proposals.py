@@ -109,6 +109,13 @@ def _answer(proposal_id: int, action: str) -> Any:
                         }
                     ],
                 )
+            problem = service.decline_problem(reason, note)
+            if problem:
+                raise ApiError(
+                    422,
+                    "The decline has invalid fields.",
+                    details=[{"field": "note", "message": problem}],
+                )
             service.decline(
                 proposal,
                 user.pesantren_id,

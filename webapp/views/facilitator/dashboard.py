@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from ...charts import render_bars, render_graph, render_map
 from ...deals import completion_weeks, overdue_deals
+from ...formatting import category, quantity
 from ...market_io import build_market
 from ...models import db
 from . import bp, network
@@ -54,10 +55,10 @@ def dashboard() -> str:
         graph_svg=render_graph(graph, legend=legend, title=_("Trade graph")),
         graph_size=(graph.number_of_nodes(), graph.number_of_edges()),
         bars_svg=render_bars(
-            [(name, supply / 1e6, demand / 1e6) for name, supply, demand in totals],
+            [(category(name), supply / 1e6, demand / 1e6) for name, supply, demand in totals],
             series=(_("Supply"), _("Demand")),
             title=_("Supply and demand by product category (million rupiah per month)"),
-            value_format="{:,.1f}",
+            value_format=lambda value: quantity(value, 1),
         ),
         gaps=gaps,
         region_labels=REGION_LABELS,

@@ -14,7 +14,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from wtforms import (
@@ -31,7 +30,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from matcher.identifiers import check_nspp, normalise_identifier
 from matcher.vocabulary import EAST_JAVA_BOUNDS, REGION_TYPES
 
-from ...forms import MultiCheckboxField, labelled, language_choices
+from ...forms import Form, MultiCheckboxField, labelled, language_choices
 from ...models import CURATION_STATUSES, LANGUAGES, Pesantren, Regency, User, db
 from ...password_links import ACTIVATE, send_link
 from ...plausible import check_pesantren
@@ -53,7 +52,7 @@ def normalise_whatsapp(text: str) -> str:
     return digits
 
 
-class PesantrenForm(FlaskForm):
+class PesantrenForm(Form):
     """A pesantren record; the limits on its values are :mod:`webapp.plausible`'s, shared
     with the spreadsheet import (see :meth:`validate`)."""
 
@@ -203,7 +202,7 @@ def _creatable_roles() -> list[str]:
     return ["officer", "facilitator", "admin"] if current_user.role == "admin" else ["officer"]
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(Form):
     """What a facilitator may change on an account (the email is the sign-in: it stays)."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])

@@ -21,6 +21,7 @@ from ...models import (
     Listing,
     MatchRound,
     Pesantren,
+    Product,
     Proposal,
     User,
     db,
@@ -206,4 +207,22 @@ def compare() -> Any:
     names = dict(
         db.session.execute(select(Pesantren.id, Pesantren.name).where(Pesantren.id.in_(ids))).all()
     )
-    return render_template("facilitator/compare.html", a=a, b=b, comparison=comparison, names=names)
+    slugs = {
+        slug
+        for group in (comparison.new, comparison.gone, comparison.changed, comparison.carried)
+        for c in group
+        for slug in c.products
+    }
+    language = str(get_locale() or "id")
+    products = {
+        p.slug: p.name(language)
+        for p in db.session.scalars(select(Product).where(Product.slug.in_(slugs)))
+    }
+    return render_template(
+        "facilitator/compare.html",
+        a=a,
+        b=b,
+        comparison=comparison,
+        names=names,
+        products=products,
+    )

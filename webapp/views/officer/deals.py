@@ -97,7 +97,9 @@ def _version(raw: str | None) -> int | None:
 
 def _parse_delivered(proposal: Proposal) -> tuple[dict[int, Decimal], dict[int, str], list[str]]:
     """``delivered_<leg id>`` fields → (values, errors by leg, errors for unknown legs)."""
-    legs = {leg.id for leg in proposal.legs}
+    from ...proposals import leg_name
+
+    legs = {leg.id: leg for leg in proposal.legs}
     values: dict[int, Decimal] = {}
     errors: dict[int, str] = {}
     unknown: list[str] = []
@@ -117,7 +119,9 @@ def _parse_delivered(proposal: Proposal) -> tuple[dict[int, Decimal], dict[int, 
         try:
             values[leg_id] = Decimal(text)
         except InvalidOperation:
-            errors[leg_id] = _("Leg %(leg)s: '%(value)s' is not a number.", leg=leg_id, value=raw)
+            errors[leg_id] = _(
+                "Leg %(leg)s: '%(value)s' is not a number.", leg=leg_name(legs[leg_id]), value=raw
+            )
     return values, errors, unknown
 
 

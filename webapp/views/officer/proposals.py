@@ -12,13 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from ...formatting import moment
 from ...forms import DECLINE_LABELS, AcceptForm, DeclineForm
 from ...models import Proposal, ProposalEvent, ProposalParty, db
 from ...security import is_network_user, roles_required
@@ -149,7 +149,7 @@ def _render_detail(
         decline_labels=DECLINE_LABELS,
         reasons=localised(proposal.reasons or {}, locale()) or [],
         localised=localised,
-        when=lambda moment: format_datetime(moment, "short"),
+        when=moment,
         **_contact_context(proposal),
         **deal_context(proposal, **deal),
     ), status  # type: ignore[return-value]
@@ -205,7 +205,13 @@ def _answer(proposal_id: int, action: str) -> str | Response:
         if action == "accept":
             service.accept(proposal, user.pesantren_id, user=user)
         else:
-            service.decline(proposal, user.pesantren_id, user=user, reason=form.reason.data)
+            service.decline(
+                proposal,
+                user.pesantren_id,
+                user=user,
+                reason=form.reason.data,
+                note=form.note.data or "",
+            )
     except service.ConflictError as error:
         db.session.rollback()
         flash(

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from ...contact import mailto_link, whatsapp_link
 from ...forms import CERT_LABELS, REGION_LABELS, SearchForm
-from ...listings import NotANumber, allowed_units, read_number
+from ...listings import NotANumber, allowed_units, check_unit, read_number
 from ...models import Pesantren, Product, db
 from . import bp
 from .common import locale, localised
@@ -113,7 +113,7 @@ def _search(form: SearchForm) -> dict[str, Any]:
 
 
 def _base_quantity(form: SearchForm, product: Product) -> float | None:
-    from matcher.units import UnitError, normalise_unit, to_base
+    from matcher.units import UnitError, to_base
 
     text = (form.quantity.data or "").strip()
     try:
@@ -128,19 +128,15 @@ def _base_quantity(form: SearchForm, product: Product) -> float | None:
         form.quantity.errors = [_("The quantity must be more than zero.")]
         return None
     unit_text = (form.unit.data or "").strip() or product.base_unit
+    unit, problem = check_unit(product, unit_text, locale())
+    if unit is None:
+        form.unit.errors = [problem or ""]
+        return None
     try:
-        unit = normalise_unit(unit_text)
-        if unit not in allowed_units(product):
-            raise UnitError(unit_text)
         return float(to_base(quantity, unit, product.base_unit))
     except (UnitError, ValueError):
         form.unit.errors = [
-            _(
-                "%(product)s is not measured in %(unit)s. Use one of: %(units)s.",
-                product=product.name(locale()),
-                unit=unit_text,
-                units=", ".join(allowed_units(product)),
-            )
+            _("%(unit)s cannot be converted to %(base)s.", unit=unit_text, base=product.base_unit)
         ]
         return None
 
