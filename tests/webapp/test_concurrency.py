@@ -19,7 +19,7 @@ from flask import Flask
 from sqlalchemy import func, select, text
 
 from tests.factories import make_listing, make_pesantren, make_product
-from tests.webapp.test_market_io import add_plan
+from tests.webapp.plan_helpers import add_plan
 from tests.webapp.test_proposals import make_pair
 from webapp import proposals
 from webapp.models import Proposal, ProposalEvent, db

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 
 from tests.factories import make_listing, make_pesantren, make_product, make_user
-from tests.webapp.test_market_io import add_plan
+from tests.webapp.plan_helpers import add_plan
 from tests.webapp.test_proposals import assert_unchanged, events, fresh, make_pair
 from webapp import proposals
 from webapp.deals import overdue_deals

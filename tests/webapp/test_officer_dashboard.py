@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.webapp.officer_data import build_network
+from tests.webapp.plan_helpers import add_plan
 from webapp.models import db, utcnow
 
 
@@ -122,3 +123,17 @@ def test_the_cut_off_follows_the_one_setting(app, client, login):
     login(net.officer_b)
     page = client.get("/saya").get_data(as_text=True)
     assert "belum dikonfirmasi selama 10 hari" in page
+
+
+def test_a_need_wholly_in_proposals_under_way_says_so(app, client, login):
+    net = build_network()
+    # Sumenep's salted fish covers all 300 kg of Batu's need in a confirmed trade
+    add_plan("trade", [(net.offer_b, net.need_a, 300)], state="confirmed")
+    db.session.commit()
+    login(net.officer_a)
+    page = client.get("/saya").get_data(as_text=True)
+    needs = page[page.index('id="needs"') : page.index('id="offers"')]
+    assert "Seluruhnya sudah ada dalam usulan yang sedang berjalan." in needs
+    assert "Pencocokan sedang tidak tersedia" not in page  # the rest of the box still works
+    offers = page[page.index('id="offers"') :]
+    assert "Pondok Bahari Sumenep" in offers

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from tests.factories import make_listing, make_pesantren, make_product, make_user
-from tests.webapp.test_market_io import add_plan
+from tests.webapp.plan_helpers import add_plan
 from webapp import proposals
 from webapp.market_io import build_market
 from webapp.models import Listing, Pesantren, Proposal, ProposalEvent, User, db

@@ -7,8 +7,8 @@ from decimal import Decimal
 from flask import Flask
 
 from tests.factories import make_listing, make_pesantren
+from tests.webapp.plan_helpers import add_plan
 from tests.webapp.report_helpers import WEEK, build_week, pinned_snapshot
-from tests.webapp.test_market_io import add_plan
 from webapp.models import Pesantren, db
 from webapp.report import SnapshotCache, collect_report, parse_week, recipients, render_report
 from webapp.report.officer import MAX_LINES

@@ -378,7 +378,7 @@ def test_a_declined_barter_is_not_proposed_again_by_the_next_round(app: Flask) -
 def test_a_declined_ring_excludes_only_the_legs_of_the_pesantren_that_declined(
     app: Flask,
 ) -> None:
-    from tests.webapp.test_market_io import add_plan
+    from tests.webapp.plan_helpers import add_plan
 
     a, b, c = (make_pesantren(code) for code in ("3529", "3579", "3511"))
     a_gives = make_listing(a, "offer", "ikan-asin", quantity=Decimal("100"))
