@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -25,3 +26,10 @@ def other_app(app_config: dict[str, Any], **overrides: Any) -> Iterator[tuple[Fl
 
 def _fresh_g(sender: Any, **extra: Any) -> None:
     g.__dict__.clear()  # as the conftest's app does: no user or locale cached between requests
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token a page's form carries."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert match, "no CSRF token on the page"
+    return match.group(1)

@@ -353,3 +353,16 @@ MATRIX: list[Route] = [
         label="(A not a party)",
     ),
 ]
+
+
+def all_routes() -> list[Route]:
+    """This table plus the rows of every ``authz_<area>.py`` module beside it."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    routes = list(MATRIX)
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if module.name.startswith("authz_"):
+            routes.extend(importlib.import_module(f"tests.webapp.{module.name}").MATRIX)
+    return routes

@@ -15,6 +15,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
+import pytest
 from aiosmtpd.controller import Controller
 
 from tests.factories import make_listing, make_pesantren, make_product, make_user
@@ -403,3 +404,19 @@ def start_dropping_smtp() -> SmtpServer:
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     return SmtpServer(handler, controller, port)
+
+
+MAIL_FROM = "OPOP Match <laporan@opop-match.test>"
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], smtp: Any) -> dict[str, Any]:
+    app_config.update(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=smtp.port,
+        SMTP_SECURITY="none",
+        MAIL_FROM=MAIL_FROM,
+        REPORT_NOW=NOW.isoformat(),
+        BASE_URL="https://opop.example.id",
+    )
+    return app_config

@@ -13,7 +13,7 @@ from matcher.config import EngineConfig
 from matcher.market import Market
 from matcher.results import Leg, Plan
 from tests.factories import make_listing, make_pesantren
-from tests.webapp.test_proposals import make_pair
+from tests.webapp.proposal_helpers import make_pair
 from webapp.models import Listing, db
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from tests.factories import make_user
 from tests.webapp.answer_data import build_deal
-from tests.webapp.test_concurrency import (
+from tests.webapp.concurrency_helpers import (
     PauseFirstCall,
     _postgres_only,  # noqa: F401  (autouse: these tests need two real connections)
     confirmations,

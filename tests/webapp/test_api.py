@@ -9,32 +9,15 @@ import re
 import pytest
 from sqlalchemy import select
 
+from tests.webapp.api_helpers import API, assert_error, bearer  # noqa: F401
 from tests.webapp.facilitator_data import build_network, stored_round
 from webapp import rounds as round_service
 from webapp.models import ApiToken, Listing, ProposalEvent, db
-from webapp.views.api.auth import issue_token
-
-API = "/api/v1"
 
 
 @pytest.fixture
 def net(app):
     return build_network()
-
-
-def bearer(user) -> dict[str, str]:
-    _, clear = issue_token(user, "test")
-    db.session.commit()
-    return {"Authorization": f"Bearer {clear}"}
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert isinstance(body["error"], dict), body
-    assert body["error"]["code"] == code
-    assert body["error"]["message"]
-    return body["error"]
 
 
 # -- tokens ------------------------------------------------------------------------------

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_user
+from tests.webapp.api_helpers import API, assert_error, bearer
 from tests.webapp.authz import build_world
-from tests.webapp.test_api import API, assert_error, bearer
-from tests.webapp.test_deals import deal_fingerprint as fingerprint
+from tests.webapp.proposal_helpers import deal_fingerprint as fingerprint
 from webapp import proposals
 from webapp.models import Proposal, db
 

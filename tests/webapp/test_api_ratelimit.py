@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.webapp.api_helpers import API, assert_error, bearer
 from tests.webapp.facilitator_data import build_network
-from tests.webapp.test_api import API, assert_error, bearer
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests import factories as f
+from tests.webapp.app_helpers import csrf_token as _csrf
 from tests.webapp.app_helpers import other_app
 from tests.webapp.authz import build_world, fingerprint
 from webapp.models import Listing, Proposal, User, db
@@ -17,12 +18,6 @@ def officer(app):
     user = f.make_user("officer", email="ahmad@example.org", password="sandi-rahasia-1")
     db.session.commit()
     return user
-
-
-def _csrf(page: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-    assert match, "no CSRF token on the page"
-    return match.group(1)
 
 
 def test_officer_signs_in_and_lands_on_the_dashboard(client, officer):

@@ -3,26 +3,12 @@ nothing. The table lives in ``tests/webapp/authz.py`` (plus any ``authz_<area>.p
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from pathlib import Path
-
 import pytest
 
 from tests.webapp import authz
-from tests.webapp.authz import ROLES, Route, build_world, fingerprint
+from tests.webapp.authz import ROLES, build_world, fingerprint
 
-
-def _collect() -> list[Route]:
-    routes = list(authz.MATRIX)
-    here = Path(__file__).parent
-    for module in pkgutil.iter_modules([str(here)]):
-        if module.name.startswith("authz_"):
-            routes.extend(importlib.import_module(f"tests.webapp.{module.name}").MATRIX)
-    return routes
-
-
-MATRIX = _collect()
+MATRIX = authz.all_routes()
 CASES = [
     pytest.param(route, role, id=f"{route.id} as {role}") for route in MATRIX for role in ROLES
 ]

@@ -9,103 +9,27 @@ before the first is let go.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select, text
 
 from tests.factories import make_listing, make_pesantren, make_product
+from tests.webapp.concurrency_helpers import (  # noqa: F401
+    PauseFirstCall,
+    _postgres_only,
+    confirmations,
+    reload,
+    run_in_thread,
+    wait_until_a_transaction_waits_for_a_lock,
+)
 from tests.webapp.plan_helpers import add_plan
-from tests.webapp.test_proposals import make_pair
+from tests.webapp.proposal_helpers import make_pair
 from webapp import proposals
-from webapp.models import Proposal, ProposalEvent, db
+from webapp.models import Proposal, db
 from webapp.proposals import ConflictError
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only(is_postgres: bool) -> None:
-    if not is_postgres:
-        pytest.skip(
-            "needs two concurrent connections with row locks: run with "
-            "OPOP_TEST_DATABASE_URL=postgresql://... (SQLite serialises writers anyway)"
-        )
-
-
-def run_in_thread(
-    app: Flask, proposal_id: int, action: Callable[[Proposal], Any]
-) -> tuple[threading.Thread, dict[str, Any]]:
-    """Run ``action(proposal)`` in a new thread with its own app context and session."""
-    outcome: dict[str, Any] = {}
-
-    def work() -> None:
-        with app.app_context():
-            try:
-                p = db.session.get(Proposal, proposal_id)
-                action(p)
-                outcome["state"] = p.state
-            except Exception as exc:  # handed back to the test
-                outcome["error"] = exc
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    return thread, outcome
-
-
-def wait_until_a_transaction_waits_for_a_lock(timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with db.engine.connect() as conn:
-            waiting = conn.scalar(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                )
-            )
-        if waiting:
-            return
-        time.sleep(0.02)
-    raise AssertionError("the second transaction never waited for the first one's lock")
-
-
-class PauseFirstCall:
-    """Wraps a function so its first call blocks (inside the caller's transaction) until released."""
-
-    def __init__(self, fn: Callable[..., Any]) -> None:
-        self.fn = fn
-        self.entered = threading.Event()
-        self.release = threading.Event()
-        self.calls = 0
-        self.lock = threading.Lock()
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        with self.lock:
-            self.calls += 1
-            first = self.calls == 1
-        if first:
-            self.entered.set()
-            assert self.release.wait(60), "test never released the paused transaction"
-        return self.fn(*args, **kwargs)
-
-
-def reload(proposal_id: int) -> Proposal:
-    db.session.expire_all()
-    p = db.session.get(Proposal, proposal_id)
-    assert p is not None
-    return p
-
-
-def confirmations(proposal_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(ProposalEvent.id)).where(
-            ProposalEvent.proposal_id == proposal_id, ProposalEvent.to_state == "confirmed"
-        )
-    )
 
 
 def test_both_sides_accepting_a_barter_pair_at_once_confirm_it_exactly_once(

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.webapp.test_concurrency import _postgres_only, reload, run_in_thread  # noqa: F401
-from tests.webapp.test_proposals import make_pair
+from tests.webapp.concurrency_helpers import _postgres_only, reload, run_in_thread  # noqa: F401
+from tests.webapp.proposal_helpers import make_pair
 from webapp import proposals
 from webapp.models import Proposal, ProposalEvent, db
 from webapp.proposals import ProposalError

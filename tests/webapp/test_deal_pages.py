@@ -7,9 +7,10 @@ import re
 
 import pytest
 
+from tests.webapp.app_helpers import csrf_token as _csrf
+from tests.webapp.app_helpers import other_app
 from tests.webapp.authz import build_world
-from tests.webapp.test_auth import _csrf, other_app
-from tests.webapp.test_deals import deal_fingerprint as fingerprint
+from tests.webapp.proposal_helpers import deal_fingerprint as fingerprint
 from webapp import proposals
 from webapp.models import Proposal, db
 

@@ -12,26 +12,18 @@ from flask import Flask
 
 from tests.factories import make_listing, make_pesantren, make_product, make_user
 from tests.webapp.plan_helpers import add_plan
-from tests.webapp.test_proposals import assert_unchanged, events, fresh, make_pair
+from tests.webapp.proposal_helpers import (
+    assert_unchanged,
+    deal_fingerprint,  # noqa: F401
+    events,
+    fresh,
+    make_pair,
+)
 from webapp import proposals
 from webapp.deals import overdue_deals
 from webapp.market_io import build_market, remaining_quantities, snapshot_market
 from webapp.models import ProposalEvent, db, utcnow
 from webapp.proposals import DeliveryError, ProposalError
-
-
-def deal_fingerprint() -> list:
-    """:func:`tests.webapp.authz.fingerprint` plus what ending a deal writes: the legs'
-    delivered quantities and the recorded events."""
-    from tests.webapp.authz import fingerprint
-    from webapp.models import ProposalLeg
-
-    legs = sorted(
-        (leg.id, str(leg.quantity), str(leg.delivered_quantity))
-        for leg in db.session.scalars(db.select(ProposalLeg))
-    )
-    n_events = db.session.query(ProposalEvent).count()
-    return [*fingerprint(), legs, n_events]
 
 
 def legs_by_listing(pair):

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.webapp.report_helpers import WEEK, build_week, parts
-from tests.webapp.test_report_weekly import app_config  # noqa: F401 - fixture
+from tests.webapp.report_helpers import (
+    WEEK,
+    app_config,  # noqa: F401 - fixture
+    build_week,
+    parts,
+)
 from webapp.models import ProposalEvent, db
 
 

@@ -16,8 +16,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.webapp.report_helpers import (
+    MAIL_FROM,
     NOW,
     WEEK,
+    app_config,  # noqa: F401 - the fixture: SMTP on loopback, a fixed report time
     at,
     build_week,
     parts,
@@ -26,21 +28,6 @@ from tests.webapp.report_helpers import (
 )
 from webapp.answer_links import answer_url
 from webapp.models import Listing, ReportLog, db
-
-MAIL_FROM = "OPOP Match <laporan@opop-match.test>"
-
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], smtp: Any) -> dict[str, Any]:
-    app_config.update(
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=smtp.port,
-        SMTP_SECURITY="none",
-        MAIL_FROM=MAIL_FROM,
-        REPORT_NOW=NOW.isoformat(),
-        BASE_URL="https://opop.example.id",
-    )
-    return app_config
 
 
 def _inbox(smtp: Any) -> dict[str, list[Any]]:

@@ -10,8 +10,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from tests.webapp.concurrency_helpers import (
+    PauseFirstCall,
+    wait_until_a_transaction_waits_for_a_lock,
+)
 from tests.webapp.facilitator_data import build_network, stored_round
-from tests.webapp.test_concurrency import PauseFirstCall, wait_until_a_transaction_waits_for_a_lock
 from webapp import rounds
 from webapp.models import MatchRound, User, db
 from webapp.rounds import bulk

@@ -259,7 +259,7 @@ def test_facilitators_see_and_lift_vetoes_and_caps_and_officers_cannot(
 
 def test_the_api_lists_and_lifts_vetoes_and_caps_for_facilitators_only(app: Flask, client) -> None:
     from tests.factories import make_user
-    from tests.webapp.test_api import API, bearer
+    from tests.webapp.api_helpers import API, bearer
 
     facilitator = make_user("facilitator", name="Fatimah")
     pair = _market()
