@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from urllib.parse import urlencode
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import format_date, format_decimal, get_locale
 
 
@@ -33,6 +34,13 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(day, "day")
     app.add_template_filter(editable, "editable")
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "id")
+    app.jinja_env.globals["lang_url"] = lang_url
+
+
+def lang_url(code: str) -> str:
+    """This page in another language, its query (filters, page) kept."""
+    args = {k: v for k, v in request.args.lists() if k != "lang"}
+    return "?" + urlencode({**args, "lang": [code]}, doseq=True)
 
 
 def editable(value: float | Decimal | None) -> str:

@@ -29,6 +29,6 @@ def _network_only() -> object:
 
 
 def init_app(app: Flask) -> None:
-    from . import dashboard, decisions, manage, rounds, sheets, transfer  # noqa: F401 - registers the routes
+    from . import dashboard, decisions, gaps, manage, rounds, sheets, transfer  # noqa: F401 - registers the routes
 
     app.register_blueprint(bp)
