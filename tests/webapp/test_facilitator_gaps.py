@@ -47,7 +47,7 @@ def _rows(html: str) -> list[list[str]]:
     """The cells of the page's table body, as text."""
     body = html.split("<tbody>")[1].split("</tbody>")[0]
     return [
-        [_text(cell) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        [_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
         for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
     ]
 
