@@ -193,3 +193,29 @@ def test_the_progress_page_refreshes_itself_without_javascript(browser, network)
         db.session.remove()
     page.wait_for_selector("text=stopped by the test", timeout=15_000)
     page.context.close()
+
+
+def test_the_gap_page_fits_a_phone_and_drills_down_a_page_at_a_time(browser, network):
+    page = _signed_in(browser, network)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/fasilitator/kesenjangan?by=kabupaten&lang=en", timeout=120_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    groups = page.locator("table.gap-summary tbody tr")
+    assert 1 < groups.count() <= 50
+    _shoot(page, "network-gaps-by-kabupaten-390")
+    first = page.locator("table.gap-summary tbody tr a").first
+    name = first.inner_text()
+    first.click()
+    page.wait_for_load_state()
+    assert f"Kabupaten / kota: {name}" in page.locator("p.crumbs").inner_text()
+    rows = page.locator("table.gaps tbody tr")
+    assert 0 < rows.count() <= 50
+    assert set(page.locator("table.gaps tbody td:nth-child(3)").all_inner_texts()) == {name}
+    if page.locator("a[rel=next]").count():
+        page.locator("a[rel=next]").click()
+        page.wait_for_load_state()
+        assert "page=2" in page.url
+        assert "kabupaten=" in page.url
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    _shoot(page, "network-gaps-drill-down-390")
+    page.context.close()

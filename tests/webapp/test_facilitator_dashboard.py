@@ -65,12 +65,13 @@ def test_graph_marks_the_three_way_barter(client, login, net):
 def test_gaps_list_unmet_demand_with_nearest_possible_producers(client, login, net):
     stored_round(net)
     login(net.facilitator)
-    page = client.get("/fasilitator/kesenjangan").get_data(as_text=True)
+    page = client.get("/fasilitator/kesenjangan?product=susu-sapi").get_data(as_text=True)
     # Nobody offers milk: Tuban's need is a gap, highland pesantren could start producing it.
     assert "Susu sapi" in page
     assert "Kabupaten Tuban" in page
     assert "Pondok Apel Batu*" in page or "Pondok Kopi Ijen*" in page
     # Batu asked for 120 kg salted fish, the pair plans 100: 20 kg remain, Sumenep supplies.
+    page = client.get("/fasilitator/kesenjangan?kabupaten=3579").get_data(as_text=True)
     assert "Pondok Bahari Sumenep (" in page
 
 

@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     from . import (  # noqa: F401 - registers the routes
         dashboard,
         decisions,
+        gaps,
         manage,
         review,
         rounds,

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from typing import Any
-
-from flask import Response, abort, render_template, request
+from flask import Response, render_template, request
 from flask_babel import gettext as _
 
 from ...charts import render_bars, render_graph, render_map
@@ -87,57 +83,6 @@ def map_svg() -> Response:
 def graph_svg() -> Response:
     svg = render_graph(network.trade_graph(), legend=_legend(), title=_("Trade graph"))
     return Response(str(svg), mimetype="image/svg+xml")
-
-
-@bp.get("/kesenjangan")
-def gaps() -> str:
-    return render_template(
-        "facilitator/gaps.html", gaps=network.market_gaps(), region_labels=REGION_LABELS
-    )
-
-
-def _neutralise(value: Any) -> Any:
-    """Cells a spreadsheet would run as a formula are written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-@bp.get("/kesenjangan.<fmt>")
-def gaps_export(fmt: str) -> Response:
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
-    frame = network.market_gaps()
-    header = list(frame.columns)
-    rows = [[_neutralise(v) for v in row] for row in frame.itertuples(index=False)]
-    name = "kesenjangan-pasar"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        return Response(
-            buffer.getvalue().encode("utf-8-sig"),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "gaps"
-    sheet.append(header)
-    for row in rows:
-        sheet.append(
-            [float(v) if hasattr(v, "__float__") and not isinstance(v, str) else v for v in row]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return Response(
-        out.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-    )
 
 
 @bp.app_template_filter("region_label")
