@@ -13,14 +13,13 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select, text
 
-from matcher.results import Leg, Plan
 from tests.factories import make_listing, make_pesantren, make_user
 from tests.webapp.listing_entry_points import via_api, via_import
 from tests.webapp.officer_data import build_network
+from tests.webapp.plan_helpers import add_plan
 from tests.webapp.spreadsheet_helpers import SUMENEP_NSPP, make_network, snapshot, write
 from webapp import rounds
-from webapp.models import Listing, MatchRound, Pesantren, Proposal, ProposalLeg, db
-from webapp.rounds.store import store_plans
+from webapp.models import Listing, Pesantren, ProposalLeg, db
 from webapp.spreadsheets import import_file
 from webapp.views.api.auth import issue_token
 
@@ -191,28 +190,7 @@ def test_the_api_refuses_a_minimum_lot_above_the_quantity(client, net):
 
 
 def _confirmed_trade(offer: Listing, need: Listing, quantity: float) -> None:
-    plan = Plan(
-        kind="trade",
-        score=0.8,
-        legs=(
-            Leg(
-                giver_id=offer.pesantren_id,
-                receiver_id=need.pesantren_id,
-                offer_id=offer.id,
-                need_id=need.id,
-                product=offer.product.slug,
-                quantity=quantity,
-                unit_price=float(offer.price),
-                distance_km=10.0,
-                score=0.8,
-            ),
-        ),
-    )
-    round_ = MatchRound(status="draft", as_of=dt.date.today())
-    db.session.add(round_)
-    db.session.flush()
-    (proposal_id,), _ = store_plans(db.session, round_, [plan])
-    db.session.get(Proposal, proposal_id).state = "confirmed"
+    add_plan("trade", [(offer, need, quantity)], state="confirmed")
     db.session.commit()
 
 

@@ -207,9 +207,16 @@ def test_the_match_sheet_says_who_meets_whom_with_what_in_the_regency(
     text = pdf_text(pdf)
     assert "Sumenep" in text
     # Sumenep's salted fish goes to Batu (the barter) and to Surabaya (the trade).
-    assert "Pondok Bahari Sumenep gives 100 kg Salted fish to Pondok Apel Batu" in text
-    assert "Pondok Bahari Sumenep gives 150 kg Salted fish to Pondok Kota Surabaya" in text
-    assert "Pondok Apel Batu gives 50 kg Apple chips to Pondok Bahari Sumenep" in text
+    assert (
+        "Pondok Bahari Sumenep supplies 100 kg per month of Salted fish to Pondok Apel Batu" in text
+    )
+    assert (
+        "Pondok Bahari Sumenep supplies 150 kg per month of Salted fish to Pondok Kota Surabaya"
+        in text
+    )
+    assert (
+        "Pondok Apel Batu supplies 50 kg per month of Apple chips to Pondok Bahari Sumenep" in text
+    )
     assert "Pondok Kopi Ijen" not in text  # the coffee ring does not touch Sumenep
     png_pages(pdf, tmp_path, "temu")
 
@@ -221,7 +228,7 @@ def test_the_match_sheet_is_in_indonesian_by_default(client, login, published):
         f"/fasilitator/putaran/{match_round.id}/lembar-temu.pdf?kabupaten=3511"
     ).get_data()
     text = pdf_text(pdf)
-    assert "Pondok Kopi Ijen memberi 40 kg Kopi bubuk kepada Pondok Terasi Tuban" in text
+    assert "Pondok Kopi Ijen memasok 40 kg per bulan Kopi bubuk kepada Pondok Terasi Tuban" in text
 
 
 def test_the_latest_match_sheet_comes_from_the_latest_published_round(client, login, published):
@@ -266,5 +273,8 @@ def test_the_match_sheet_keeps_standing_proposals_of_earlier_rounds(client, logi
     response = client.get("/fasilitator/lembar-temu.pdf?kabupaten=3529&lang=en")
     text = pdf_text(response.get_data())
     assert f"Round {second.id}" in text
-    assert "Pondok Bahari Sumenep gives 150 kg Salted fish to Pondok Kota Surabaya" in text
+    assert (
+        "Pondok Bahari Sumenep supplies 150 kg per month of Salted fish to Pondok Kota Surabaya"
+        in text
+    )
     assert f"from round {first.id}" in text

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..formatting import day, quantity, rupiah
+from ..formatting import day, rupiah
 from ..models import (
     ANSWERABLE_STATES,
     MatchRound,
@@ -26,6 +26,7 @@ from ..models import (
     Regency,
     db,
 )
+from ..proposal_contact import leg_text
 from ..report.labels import KIND_LABELS, STATE_LABELS
 from .pdf import Sheet, made_on
 
@@ -121,7 +122,7 @@ def _group(sheet: Sheet, meetings: Sequence[Meeting], language: str, round_id: i
         rows.append(
             [
                 "\n".join(_who(o) for o in m.others),
-                "\n".join(_leg(leg, language) for leg in p.legs),
+                "\n".join(leg_text(leg, language, None) for leg in p.legs),
                 f"{kind} · {state} · #{p.id}",
                 rupiah(p.value_idr),
             ]
@@ -141,14 +142,3 @@ def _who(pesantren: Pesantren) -> str:
     if pesantren.whatsapp:
         line += "\nWA +" + pesantren.whatsapp.replace("+", "")
     return line
-
-
-def _leg(leg: ProposalLeg, language: str) -> str:
-    return _(
-        "%(giver)s gives %(quantity)s %(unit)s %(product)s to %(receiver)s",
-        giver=leg.giver.name,
-        quantity=quantity(leg.quantity),
-        unit=leg.product.base_unit,
-        product=leg.product.name(language),
-        receiver=leg.receiver.name,
-    )
