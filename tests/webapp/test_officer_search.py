@@ -102,3 +102,33 @@ def test_visitors_cannot_search(client, net):
     response = client.get("/cari", query_string={"q": "gereh"})
     assert response.status_code == 302
     assert "/masuk" in response.headers["Location"]
+
+
+def test_substitutes_are_shown_as_substitutes_under_their_own_heading(client, login, net):
+    from decimal import Decimal
+
+    from tests import factories as f
+    from webapp.models import db
+
+    # Tuban's salted fish is declared a substitute for pindang; nobody offers pindang itself
+    pindang = f.make_product("ikan-pindang", name_id="Ikan pindang", name_en="Boiled fish")
+    pindang.substitutes = [net.offer_c.product]
+    db.session.commit()
+    login(net.officer_a)
+    page = client.get("/cari?q=ikan+pindang&lang=en").get_data(as_text=True)
+    suppliers = page[page.index('id="suppliers"') : page.index('id="substitutes"')]
+    assert '<span class="count">0</span>' in suppliers
+    assert "Nobody offers Boiled fish itself under these conditions" in suppliers
+    assert "Pondok Nelayan Tuban" not in suppliers  # never under the exact product's heading
+    substitutes = page[page.index('id="substitutes"') :]
+    assert "Substitutes for Boiled fish" in substitutes
+    assert "Pondok Nelayan Tuban" in substitutes
+    assert "substitute for Boiled fish" in substitutes
+
+    # once somebody offers pindang itself, it comes first, the substitutes after
+    f.make_listing(net.b, "offer", pindang, quantity=Decimal("50"), price=Decimal("30000"))
+    db.session.commit()
+    page = client.get("/cari?q=ikan+pindang&lang=en").get_data(as_text=True)
+    suppliers = page[page.index('id="suppliers"') : page.index('id="substitutes"')]
+    assert "Pondok Bahari Sumenep" in suppliers
+    assert "Pondok Nelayan Tuban" in page[page.index('id="substitutes"') :]
