@@ -71,6 +71,7 @@ import numpy.typing as npt
 import pandas as pd
 from ortools.graph.python import min_cost_flow
 
+from matcher.arraytypes import IntArray
 from matcher.config import EngineConfig
 from matcher.frames import (
     SOLVER_COLUMNS,
@@ -111,8 +112,6 @@ FLOOR_PASSES = 6
 #: Candidate columns this solver reads (shared with the other solver).
 ALLOCATION_COLUMNS: tuple[str, ...] = SOLVER_COLUMNS
 _INT64_BUDGET = 2.0**62  # |cost| × total flow stays below this
-
-IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
+from matcher.arraytypes import FloatArray, IntArray
 from matcher.config import EngineConfig
 from matcher.geo import unit_xyz
 from matcher.market import Market
@@ -20,9 +20,6 @@ from matcher.scoring import CERT_BITS, cert_mask_of, region_code
 from matcher.surplus import buyer_values
 
 __all__ = ["NS_PER_DAY", "OPEN_END", "OPEN_START", "MarketArrays", "market_arrays"]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)

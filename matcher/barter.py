@@ -79,6 +79,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from matcher.arraytypes import FloatArray, IntArray
 from matcher.config import EngineConfig
 from matcher.cycles import MIP_REL_GAP, rank_cycles
 from matcher.frames import (
@@ -118,9 +119,6 @@ FLOOR_PASSES = 1
 
 #: Variables are in thousands of rupiah, which keeps HiGHS's coefficients near 1.
 _SCALE = 1000.0
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)

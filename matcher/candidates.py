@@ -34,6 +34,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from matcher.arrays import OPEN_END, OPEN_START, MarketArrays, market_arrays
+from matcher.arraytypes import FloatArray, IntArray
 from matcher.config import EngineConfig
 from matcher.frames import SOLVER_COLUMNS
 from matcher.geo import great_circle_km, pair_km
@@ -56,8 +57,6 @@ __all__ = [
     "pair_components",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 #: Contract columns, before the ``s_<component>`` columns (one per weight).
 CANDIDATE_COLUMNS: tuple[str, ...] = (

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from matcher.arraytypes import FloatArray, IntArray
 from matcher.results import Leg
 
 __all__ = [
@@ -20,9 +21,6 @@ __all__ = [
     "require_columns",
     "solver_legs",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 
 #: Candidate columns the barter and allocation solvers read.

@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from matcher.arraytypes import FloatArray
+
 __all__ = ["EARTH_RADIUS_KM", "great_circle_km", "haversine_km", "pair_km", "unit_xyz"]
 
 EARTH_RADIUS_KM = 6371.0088
-
-FloatArray = npt.NDArray[np.float64]
 
 
 def haversine_km(

@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
+
+from matcher.arraytypes import FloatArray
 
 __all__ = ["AUTO_CBC_MAX_VARIABLES", "MIP_REL_GAP", "SOLVERS", "MipOutcome", "solve_binary"]
 
@@ -46,8 +47,6 @@ SOLVERS: tuple[str, ...] = ("auto", "highs", "cbc", "scip", "cp_sat")
 #: OR-Tools builds its model in Python, row by row, which took over 400 s for the 540,000
 #: variables of the 300-pair kidney pool at L = 4, where HiGHS takes the arrays whole.
 AUTO_CBC_MAX_VARIABLES = 50_000
-
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)

@@ -41,12 +41,10 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from matcher.arraytypes import FloatArray, IntArray
 from matcher.mip import solve_binary
 
 __all__ = ["PiefResult", "pief_packing"]
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)

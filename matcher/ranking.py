@@ -10,10 +10,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["grouped_order", "kth_largest", "positions", "stable_order", "top_k", "top_mask"]
+from matcher.arraytypes import FloatArray, IntArray
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+__all__ = ["grouped_order", "kth_largest", "positions", "stable_order", "top_k", "top_mask"]
 
 
 def grouped_order(group: IntArray, value: FloatArray, tie: IntArray) -> IntArray:

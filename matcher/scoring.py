@@ -48,6 +48,7 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
+from matcher.arraytypes import FloatArray, IntArray
 from matcher.config import DEFAULT_REGION_SCORE, EngineConfig
 from matcher.market import CERT_KINDS, REGION_TYPES
 
@@ -63,8 +64,6 @@ __all__ = [
     "region_matrix",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 #: Every component the engine knows; ``EngineConfig.weights`` may use any subset.

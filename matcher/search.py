@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from matcher.arrays import MarketArrays, market_arrays
+from matcher.arraytypes import FloatArray, IntArray
 from matcher.config import EngineConfig
 from matcher.explain import explain_candidate
 from matcher.geo import EARTH_RADIUS_KM, unit_xyz
@@ -41,8 +41,6 @@ from matcher.scoring import CERT_BITS, combine, component_scores, mask_to_kinds
 
 __all__ = ["SEARCH_COLUMNS", "SupplierIndex", "SupplierQuery", "find_suppliers"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 #: Columns of a search result, before the ``s_<component>`` columns and the reasons.
 SEARCH_COLUMNS: tuple[str, ...] = (
