@@ -23,26 +23,38 @@ def _postgres_only(is_postgres: bool) -> None:
         )
 
 
-def run_in_thread(
-    app: Flask, proposal_id: int, action: Callable[[Proposal], Any]
+def in_thread(
+    app: Flask, work: Callable[[], Any], key: str = "result"
 ) -> tuple[threading.Thread, dict[str, Any]]:
-    """Run ``action(proposal)`` in a new thread with its own app context and session."""
+    """Run ``work()`` in a new thread with its own app context and session; its result (or
+    the exception it raised) lands in the returned dict as ``key`` (or ``error``)."""
     outcome: dict[str, Any] = {}
 
-    def work() -> None:
+    def run() -> None:
         with app.app_context():
             try:
-                p = db.session.get(Proposal, proposal_id)
-                action(p)
-                outcome["state"] = p.state
+                outcome[key] = work()
             except Exception as exc:  # handed back to the test
                 outcome["error"] = exc
             finally:
                 db.session.remove()
 
-    thread = threading.Thread(target=work)
+    thread = threading.Thread(target=run)
     thread.start()
     return thread, outcome
+
+
+def run_in_thread(
+    app: Flask, proposal_id: int, action: Callable[[Proposal], Any]
+) -> tuple[threading.Thread, dict[str, Any]]:
+    """Run ``action(proposal)`` in a new thread; the proposal's state after it is ``state``."""
+
+    def work() -> str:
+        p = db.session.get(Proposal, proposal_id)
+        action(p)
+        return str(p.state)
+
+    return in_thread(app, work, key="state")
 
 
 def wait_until_a_transaction_waits_for_a_lock(timeout: float = 30.0) -> None:

@@ -4,43 +4,16 @@ the veto left, and a bulk action that comes second is refused."""
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
-import pytest
-from flask import Flask
-
 from tests.webapp.concurrency_helpers import (
     PauseFirstCall,
+    _postgres_only,  # noqa: F401  (autouse: these tests need two real connections)
+    in_thread,
     wait_until_a_transaction_waits_for_a_lock,
 )
 from tests.webapp.facilitator_data import build_network, stored_round
 from webapp import rounds
 from webapp.models import MatchRound, User, db
 from webapp.rounds import bulk
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only(is_postgres: bool) -> None:
-    if not is_postgres:
-        pytest.skip("needs two concurrent connections with row locks: run on PostgreSQL")
-
-
-def _in_thread(app: Flask, work: Any) -> tuple[threading.Thread, dict[str, Any]]:
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        with app.app_context():
-            try:
-                outcome["result"] = work()
-            except Exception as exc:  # handed back to the test
-                outcome["error"] = exc
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
 
 
 def test_a_publish_waits_for_a_bulk_veto_and_sends_only_what_it_left(app, monkeypatch):
@@ -61,9 +34,9 @@ def test_a_publish_waits_for_a_bulk_veto_and_sends_only_what_it_left(app, monkey
             "x",
         )
 
-    vetoing, vetoed = _in_thread(app, veto)
+    vetoing, vetoed = in_thread(app, veto)
     assert paused.entered.wait(30)
-    publishing, published = _in_thread(
+    publishing, published = in_thread(
         app, lambda: rounds.publish_round(db.session.get(MatchRound, round_id)).status
     )
     wait_until_a_transaction_waits_for_a_lock()
@@ -88,11 +61,11 @@ def test_a_bulk_keep_that_waits_for_a_publish_is_refused(app, monkeypatch):
     monkeypatch.setattr(publish_module, "_expire_overdue", paused)
     db.session.remove()
 
-    publishing, published = _in_thread(
+    publishing, published = in_thread(
         app, lambda: rounds.publish_round(db.session.get(MatchRound, round_id)).status
     )
     assert paused.entered.wait(30)
-    keeping, kept = _in_thread(
+    keeping, kept = in_thread(
         app,
         lambda: bulk.bulk_review(
             db.session.get(MatchRound, round_id), db.session.get(User, user_id), "keep", ids
