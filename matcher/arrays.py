@@ -91,6 +91,7 @@ def market_arrays(market: Market, config: EngineConfig | None = None) -> MarketA
     pes = market.pesantren.sort_values("pesantren_id", kind="stable")
     pes_id = pes["pesantren_id"].to_numpy(dtype=np.int64)
     lat = np.radians(pes["lat"].to_numpy(dtype=float))
+    lon = np.radians(pes["lon"].to_numpy(dtype=float))
     region_codes = {v: region_code(v) for v in pes["region_types"].unique()}
 
     as_of_ns = np.datetime64(market.as_of, "ns").astype(np.int64)
@@ -116,9 +117,9 @@ def market_arrays(market: Market, config: EngineConfig | None = None) -> MarketA
         related=related,
         pes_id=pes_id,
         pes_lat=lat,
-        pes_lon=np.radians(pes["lon"].to_numpy(dtype=float)),
+        pes_lon=lon,
         pes_cos=np.cos(lat),
-        pes_xyz=unit_xyz(lat, np.radians(pes["lon"].to_numpy(dtype=float))),
+        pes_xyz=unit_xyz(lat, lon),
         pes_region=pes["region_types"].map(region_codes).to_numpy(dtype=np.int64),
         pes_track=pes["track_record"].to_numpy(dtype=float),
         o_id=offers["listing_id"].to_numpy(dtype=np.int64),
@@ -162,8 +163,9 @@ def _codes(values: pd.Series, pos: dict[str, int]) -> IntArray:
 
 
 def _ns(values: pd.Series, fill: int) -> IntArray:
-    raw = values.to_numpy(dtype="datetime64[ns]").view(np.int64).copy()
-    raw[np.isnat(values.to_numpy(dtype="datetime64[ns]"))] = fill
+    stamps = values.to_numpy(dtype="datetime64[ns]")
+    raw = stamps.view(np.int64).copy()
+    raw[np.isnat(stamps)] = fill
     return raw
 
 
