@@ -166,4 +166,4 @@ def language_url(language: str) -> str:
     from flask import request
 
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
-    return request.path + "?" + urlencode([*args, ("lang", language)])
+    return request.script_root + request.path + "?" + urlencode([*args, ("lang", language)])

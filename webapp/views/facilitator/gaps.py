@@ -36,7 +36,7 @@ GROUP_HEADINGS = {
     "region_type": _l("Region type"),
 }
 #: Drill-down parameter → the column it filters.
-FILTERS = {"product": "product", "kabupaten": "regency_code", "region_type": "region_type"}
+FILTERS = {by: column for by, (column, _name) in GROUPINGS.items()}
 GROUPS_PER_PAGE = 50
 ROWS_PER_PAGE = 50
 

@@ -24,7 +24,16 @@ from matcher.vocabulary import REGION_TYPES
 
 from ... import proposals as proposal_service
 from ... import rounds as round_service
-from ...models import PROPOSAL_KINDS, MatchRound, Proposal, ProposalLeg, Regency, db
+from ...models import (
+    PROPOSAL_KINDS,
+    Listing,
+    MatchRound,
+    Pesantren,
+    Proposal,
+    ProposalLeg,
+    Regency,
+    db,
+)
 from ...rounds import bulk as bulk_service
 from ...rounds import confirm
 from ...rounds.review import (
@@ -41,7 +50,7 @@ from ...rounds.review import (
 from ..officer.common import locale
 from ..officer.engine import resolve_product
 from . import bp
-from .rounds import _counts, _skipped
+from .rounds import _counts
 
 __all__ = ["PAGE_SIZE"]
 
@@ -103,6 +112,56 @@ def round_detail(round_id: int) -> str:
         others=others,
         skipped=_skipped(match_round),
     )
+
+
+def _skipped(match_round: MatchRound) -> list[dict[str, Any]]:
+    """What the round left out of its market (the summary's ``skipped_listings``), each with
+    the listing or pesantren it names and why, in the reader's language."""
+    entries = list((match_round.summary or {}).get("skipped_listings") or [])
+    listing_ids = [int(e["listing_id"]) for e in entries if e.get("listing_id") is not None]
+    listings = {
+        li.id: li
+        for li in db.session.scalars(
+            select(Listing)
+            .where(Listing.id.in_(listing_ids))
+            .options(joinedload(Listing.pesantren))
+        )
+    }
+    pesantren_ids = [int(e["pesantren_id"]) for e in entries if e.get("pesantren_id") is not None]
+    pesantren = {
+        p.id: p
+        for p in db.session.scalars(select(Pesantren).where(Pesantren.id.in_(pesantren_ids)))
+    }
+    limits = {
+        "quantity": _("its quantity is beyond the listing limits"),
+        "price": _("its price (or its value, quantity × price) is beyond the listing limits"),
+        "min_lot": _("its minimum lot is negative or above its quantity"),
+    }
+    shown: list[dict[str, Any]] = []
+    for entry in entries:
+        code = entry.get("code")
+        if code == "limit":
+            why = limits.get(str(entry.get("field")), _("a value is beyond the listing limits"))
+        elif code == "unit":
+            why = _("its unit cannot be converted to the product's base unit")
+        elif code == "no_price":
+            why = _("an offer without a price")
+        elif code == "outside":
+            why = _("its coordinates lie outside East Java")
+        else:
+            why = str(entry.get("reason", ""))
+        listing = listings.get(int(entry.get("listing_id") or 0))
+        shown.append(
+            {
+                "listing_id": entry.get("listing_id"),
+                "listing": listing,
+                "pesantren": listing.pesantren
+                if listing is not None
+                else pesantren.get(int(entry.get("pesantren_id") or 0)),
+                "why": why,
+            }
+        )
+    return shown
 
 
 @bp.post("/putaran/<int:round_id>/massal")

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -18,7 +17,6 @@ from ...engine_settings import engine_config
 from ...listings import NotANumber, read_number
 from ...models import (
     PROPOSAL_KINDS,
-    Listing,
     MatchRound,
     Pesantren,
     Product,
@@ -26,6 +24,7 @@ from ...models import (
     User,
     db,
 )
+from ..officer.common import locale
 from . import bp
 
 __all__ = ["start_round"]
@@ -79,51 +78,6 @@ def run_round() -> Any:
     return redirect(url_for(".round_detail", round_id=match_round.id))
 
 
-def _skipped(match_round: MatchRound) -> list[dict[str, Any]]:
-    """What the round left out of its market (the summary's ``skipped_listings``), each with
-    the listing or pesantren it names and why, in the reader's language."""
-    entries = list((match_round.summary or {}).get("skipped_listings") or [])
-    listing_ids = [int(e["listing_id"]) for e in entries if e.get("listing_id") is not None]
-    listings = {
-        li.id: li for li in db.session.scalars(select(Listing).where(Listing.id.in_(listing_ids)))
-    }
-    pesantren_ids = [int(e["pesantren_id"]) for e in entries if e.get("pesantren_id") is not None]
-    pesantren = {
-        p.id: p
-        for p in db.session.scalars(select(Pesantren).where(Pesantren.id.in_(pesantren_ids)))
-    }
-    limits = {
-        "quantity": _("its quantity is beyond the listing limits"),
-        "price": _("its price (or its value, quantity × price) is beyond the listing limits"),
-        "min_lot": _("its minimum lot is negative or above its quantity"),
-    }
-    shown: list[dict[str, Any]] = []
-    for entry in entries:
-        code = entry.get("code")
-        if code == "limit":
-            why = limits.get(str(entry.get("field")), _("a value is beyond the listing limits"))
-        elif code == "unit":
-            why = _("its unit cannot be converted to the product's base unit")
-        elif code == "no_price":
-            why = _("an offer without a price")
-        elif code == "outside":
-            why = _("its coordinates lie outside East Java")
-        else:
-            why = str(entry.get("reason", ""))
-        listing = listings.get(int(entry.get("listing_id") or 0))
-        shown.append(
-            {
-                "listing_id": entry.get("listing_id"),
-                "listing": listing,
-                "pesantren": listing.pesantren
-                if listing is not None
-                else pesantren.get(int(entry.get("pesantren_id") or 0)),
-                "why": why,
-            }
-        )
-    return shown
-
-
 def _back(proposal: Proposal) -> Any:
     target = request.form.get("next", "")
     if not target.startswith("/fasilitator/"):
@@ -160,7 +114,7 @@ def reduce(proposal_id: int) -> Any:
     for leg in proposal.legs:
         raw = request.form.get(f"qty_{leg.id}", "").strip()
         try:
-            value = read_number(raw, str(get_locale() or "id"))
+            value = read_number(raw, locale())
         except NotANumber:
             flash(_("Leg %(leg)s: '%(value)s' is not a number.", leg=leg.id, value=raw), "error")
             return _back(proposal)
@@ -213,7 +167,7 @@ def compare() -> Any:
         for c in group
         for slug in c.products
     }
-    language = str(get_locale() or "id")
+    language = locale()
     products = {
         p.slug: p.name(language)
         for p in db.session.scalars(select(Product).where(Product.slug.in_(slugs)))

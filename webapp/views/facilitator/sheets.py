@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...models import MatchRound, Regency, db
 from ...sheets import match_sheet, meetings_for
+from ..officer.common import locale
 from ..public import pdf_response
 from . import bp
 
@@ -51,6 +51,6 @@ def _sheet(match_round: MatchRound) -> Any:
         match_round,
         regency,
         meetings_for(match_round, regency.code),
-        language=str(get_locale() or "id"),
+        language=locale(),
     )
     return pdf_response(pdf, f"opop-temu-{match_round.id}-{regency.code}.pdf")
