@@ -242,6 +242,21 @@ def test_the_api_cannot_edit_a_listing_below_what_confirmed_proposals_hold(clien
     assert ok.status_code == 200, ok.get_json()  # 55 kg a day is 1,672.9 kg a month
 
 
+def test_an_import_cannot_set_a_listing_below_what_confirmed_proposals_hold(
+    tmp_path, net, committed
+):
+    fields = {"quantity": "100", "unit": "kg", "price": "50000"}
+    errors = via_import(tmp_path, net.b, "offer", "ikan-asin", fields, "en")
+    assert "Confirmed proposals already hold 1,600 kg a month" in errors["quantity"]
+    db.session.expire_all()
+    assert db.session.get(Listing, committed.id).quantity == 2000
+    # At what is held, the row goes through.
+    assert via_import(tmp_path, net.b, "offer", "ikan-asin", {**fields, "quantity": "1600"},
+                      "en") == {}  # fmt: skip
+    db.session.expire_all()
+    assert db.session.get(Listing, committed.id).quantity == 1600
+
+
 # -- foreign keys: a listing that proposals use is never deleted ------------------------------------
 
 

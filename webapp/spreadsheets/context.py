@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..market_io import reserved_quantities
 from ..models import Certificate, Listing, Pesantren, Product, Regency
 from .columns import CLEARS, column, columns
 
@@ -90,6 +91,12 @@ class ImportContext:
             return {(r.pesantren_id, r.product_id): r for r in session.scalars(query)}
         query = select(Certificate)
         return {(c.pesantren_id, c.product_id, c.kind, c.number): c for c in session.scalars(query)}
+
+    @cached_property
+    def committed(self) -> dict[int, float]:
+        """Base units a month that confirmed proposals hold, per stored listing id: a row may
+        not set a listing below it (the same floor as the form and the API)."""
+        return reserved_quantities(self.session)
 
     @cached_property
     def regencies(self) -> dict[str, Regency]:

@@ -250,7 +250,8 @@ def _validate_listing(kind: str, row: _Row, ctx: ImportContext) -> Record | None
         kind=kind,
         **{name: getattr(old, name) if stored(name) else row.text(name) for name in FIELDS},
     )
-    verdict = check_listing(cells, product, reading="id")
+    committed = ctx.committed.get(old.id, 0.0) if old is not None else 0.0
+    verdict = check_listing(cells, product, reading="id", committed=committed)
     for problem in verdict.problems:
         row.fail(problem.field, problem.message)
     if row.failed or owner is None or product is None:
