@@ -39,3 +39,27 @@ def test_the_check_sees_a_forbidden_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from sqlalchemy import select\nimport flask.cli\n")
     assert _imports(bad) == {"sqlalchemy", "flask"}
+
+
+WEBAPP_VIEWS = Path(__file__).resolve().parents[1] / "webapp" / "views"
+#: Blueprint methods that install a hook for the whole app, not for the blueprint.
+APP_WIDE_HOOKS = (
+    "after_app_request",
+    "before_app_request",
+    "teardown_app_request",
+    "app_errorhandler",
+    "app_context_processor",
+)
+
+
+@pytest.mark.parametrize("path", sorted(WEBAPP_VIEWS.rglob("*.py")), ids=lambda p: p.stem)
+def test_blueprints_install_no_app_wide_hooks(path: Path) -> None:
+    """Headers, error pages and request guards for every page are registered by the app
+    factory (``webapp.configure_*``), so they hold whichever blueprints are mounted."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    used = {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in APP_WIDE_HOOKS
+    }
+    assert not used, f"{path.relative_to(WEBAPP_VIEWS)} registers {sorted(used)}"

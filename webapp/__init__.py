@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, abort, request, session
+from flask import Flask, abort, request
 
 from . import models
 from .config import configure
@@ -83,13 +83,6 @@ def configure_extensions(app: Flask) -> None:
             return None
         return user
 
-    @app.after_request
-    def no_store_for_signed_in_pages(response: Response) -> Response:
-        """A signed-in page is personal: no shared or browser cache may keep it."""
-        if "_user_id" in session or request.headers.get("Authorization"):
-            response.headers["Cache-Control"] = "no-store"
-        return response
-
 
 def configure_blueprints(app: Flask) -> None:
     from .views import auth, officer, public
@@ -110,10 +103,12 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
-    from . import errors, formatting
+    """Template filters, the error pages and the headers every response carries."""
+    from . import errors, formatting, http_headers
 
     formatting.init_app(app)
     errors.init_app(app)
+    http_headers.init_app(app)
 
 
 def configure_input_guards(app: Flask) -> None:

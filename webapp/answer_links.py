@@ -23,9 +23,8 @@ from dataclasses import dataclass
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy.orm import Session
 
-from .models import Proposal, ProposalParty
+from .models import DbSession, Proposal, ProposalParty
 from .proposals import ANSWERABLE_STATES
 
 __all__ = [
@@ -129,7 +128,7 @@ def response_deadline(proposal: Proposal) -> dt.datetime | None:
     return published + dt.timedelta(days=days)
 
 
-def _party(session: Session, token: str, salt: str) -> tuple[Proposal, ProposalParty]:
+def _party(session: DbSession, token: str, salt: str) -> tuple[Proposal, ProposalParty]:
     """The published proposal and the party a genuine token names, else ``invalid``."""
     try:
         proposal_id, pesantren_id = read_answer_token(token, salt)
@@ -144,7 +143,7 @@ def _party(session: Session, token: str, salt: str) -> tuple[Proposal, ProposalP
     return proposal, party
 
 
-def open_view(session: Session, token: str) -> tuple[Proposal, ProposalParty]:
+def open_view(session: DbSession, token: str) -> tuple[Proposal, ProposalParty]:
     """The proposal and party of a view link; ``invalid`` also for a proposal never
     published (drafts stay with the facilitators)."""
     proposal, party = _party(session, token, VIEW_SALT)
@@ -153,7 +152,7 @@ def open_view(session: Session, token: str) -> tuple[Proposal, ProposalParty]:
     return proposal, party
 
 
-def open_link(session: Session, token: str, now: dt.datetime) -> OpenLink:
+def open_link(session: DbSession, token: str, now: dt.datetime) -> OpenLink:
     """The proposal and party ``token`` lets answer now, or :class:`LinkRefused`.
 
     Checked in this order: the signature and that the pesantren is a party of the proposal

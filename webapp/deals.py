@@ -18,8 +18,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .market_io import DbSession
-from .models import Proposal, ProposalEvent, utcnow
+from .models import DbSession, Proposal, ProposalEvent, utcnow
 
 __all__ = ["DEFAULT_COMPLETION_WEEKS", "OverdueDeal", "completion_weeks", "overdue_deals"]
 

@@ -30,8 +30,7 @@ from sqlalchemy import insert, or_, select
 
 from matcher.results import Plan
 
-from .market_io import DbSession
-from .models import PairingDecision, Proposal, ProposalLeg, User, utcnow
+from .models import DbSession, PairingDecision, Proposal, ProposalLeg, User, utcnow
 
 __all__ = [
     "Pairing",
@@ -101,7 +100,9 @@ def record_caps(session: DbSession, p: Proposal, user: User | None, reason: str)
 
     An earlier active cap on the same pairing is replaced (lifted by this one)."""
     now = utcnow()
-    pairings = {(leg.offer_id, leg.need_id): leg.quantity for leg in p.legs}
+    pairings: dict[Pairing, Decimal | None] = {
+        (leg.offer_id, leg.need_id): leg.quantity for leg in p.legs
+    }
     for old in _active(session, now, "cap"):
         if (old.offer_id, old.need_id) in pairings:
             old.lifted_at, old.lifted_by_id = now, user.id if user is not None else None

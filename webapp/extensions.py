@@ -39,7 +39,7 @@ def select_locale() -> str:
     chosen = request.args.get("lang")
     if chosen in languages:
         session["lang"] = chosen
-        return chosen
+        return str(chosen)
     if session.get("lang") in languages:
         return str(session["lang"])
     if current_user and current_user.is_authenticated and current_user.language in languages:

@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import Executable, case, func, literal, select, union_all
-from sqlalchemy.orm import Session, scoped_session
 
 from matcher.market import EAST_JAVA_BOUNDS, Market
 
@@ -29,6 +28,7 @@ from .models import (
     HOLDING_STATES,
     RESERVING_STATES,
     Certificate,
+    DbSession,
     Listing,
     Pesantren,
     PesantrenRegionType,
@@ -52,8 +52,6 @@ __all__ = [
     "snapshot_market",
 ]
 
-#: ``db.session`` (scoped) or a plain session.
-DbSession = Session | scoped_session[Any]
 
 #: Left-over quantities below this (base units per month) count as fully reserved.
 _EPSILON = 1e-6

@@ -42,11 +42,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .decisions import record_caps, record_veto
 from .formatting import quantity, state_label
-from .market_io import DbSession, listing_capacities, reserved_quantities
+from .market_io import listing_capacities, reserved_quantities
 from .models import (
     ANSWERABLE_STATES,
     DECLINE_REASONS,
+    NETWORK_ROLES,
     RESERVING_STATES,
+    DbSession,
     Listing,
     Proposal,
     ProposalEvent,
@@ -81,7 +83,6 @@ __all__ = [
 
 #: States nothing leaves.
 FINAL_STATES = ("completed", "declined", "expired", "cancelled")
-NETWORK_ROLES = ("facilitator", "admin")
 _QTY = Decimal("0.001")
 _IDR = Decimal("0.01")
 

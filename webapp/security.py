@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
-F = TypeVar("F", bound=Callable[..., Any])
+from .models import NETWORK_ROLES
 
-NETWORK_ROLES = ("facilitator", "admin")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def roles_required(*roles: str) -> Callable[[F], F]:

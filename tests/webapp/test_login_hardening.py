@@ -3,7 +3,14 @@ per account as well as per address, one password policy everywhere, the Secure-c
 
 from __future__ import annotations
 
+import json
 import logging
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -82,6 +89,67 @@ def test_one_address_may_try_several_accounts_up_to_its_own_limit(app_config, of
             for i in range(6)
         ]
         assert codes == [200] * 5 + [429]  # one NAT: five people, not two, before it waits
+
+
+@pytest.fixture
+def redis_socket(tmp_path: Path) -> Iterator[Path]:
+    """A private Redis server on a Unix socket (no port, nothing saved), for this test only."""
+    server = shutil.which("redis-server")
+    assert server, "redis-server is missing: apt-get install -y redis-server (.ci/run does)"
+    socket = tmp_path / "redis.sock"
+    process = subprocess.Popen(
+        [server, "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while not socket.exists():
+            assert process.poll() is None, "redis-server exited at start"
+            assert time.monotonic() < deadline, "redis-server did not open its socket"
+            time.sleep(0.05)
+        yield socket
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+#: One web worker: its own app (and its own Limiter state), signing in N times as one account.
+WORKER = """
+import json, sys
+from webapp import create_app
+config, worker, attempts = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+client = create_app(config).test_client()
+codes = [
+    client.post(
+        "/masuk",
+        data={"email": "ahmad@example.org", "password": "salah"},
+        environ_base={"REMOTE_ADDR": f"10.{worker}.0.{i}"},
+    ).status_code
+    for i in range(attempts)
+]
+print(json.dumps(codes))
+"""
+
+
+def test_workers_share_the_sign_in_limit_through_a_shared_store(app_config, officer, redis_socket):
+    """Two worker processes, one Redis: the per-account limit counts every worker's attempts
+    (with the default in-process store each worker would allow the whole limit)."""
+    config = {
+        **app_config,
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_LOGIN": "5 per minute",
+        "RATELIMIT_STORAGE_URI": f"redis+unix://{redis_socket}",
+    }
+
+    def worker(name: str, attempts: int) -> list[int]:
+        out = subprocess.run(
+            [sys.executable, "-c", WORKER, json.dumps(config), name, str(attempts)],
+            capture_output=True, text=True, check=True, timeout=120,
+        )  # fmt: skip
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    assert worker("1", 3) == [200, 200, 200]
+    assert worker("2", 3) == [200, 200, 429]  # its third is the account's sixth attempt
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Typed SQLAlchemy 2.0 models; import them from here."""
 
-from .base import Base, db, enforce_foreign_keys, utcnow
+from .base import Base, DbSession, db, enforce_foreign_keys, utcnow
 from .catalogue import Product, ProductAlias, product_substitute
 from .decisions import DECISION_KINDS, PairingDecision
 from .listings import LISTING_KINDS, LISTING_STATUSES, PERIODS, Listing
@@ -29,9 +29,10 @@ from .rounds import (
     ProposalParty,
     ReportLog,
 )
-from .users import ROLES, ApiToken, User
+from .users import NETWORK_ROLES, ROLES, ApiToken, User
 
 __all__ = [
+    "DbSession",
     "ANSWERABLE_STATES",
     "HOLDING_STATES",
     "CHANNELS",
@@ -47,6 +48,7 @@ __all__ = [
     "PROPOSAL_STATES",
     "REPORT_FREQUENCIES",
     "RESERVING_STATES",
+    "NETWORK_ROLES",
     "ROLES",
     "ApiToken",
     "Base",

@@ -7,8 +7,11 @@ from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Dialect, Engine, MetaData, event
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, scoped_session
 from sqlalchemy.types import TypeDecorator
+
+#: ``db.session`` (scoped) or a plain session: what the services take.
+DbSession = Session | scoped_session[Any]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -13,6 +13,8 @@ from .base import TimestampMixin, TZDateTime, db
 from .network import LANGUAGES, REPORT_FREQUENCIES, Pesantren, _in
 
 ROLES = ("officer", "facilitator", "admin")
+#: The roles that work for the whole network (facilitators and admins), not one pesantren.
+NETWORK_ROLES = ("facilitator", "admin")
 
 
 class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,misc]

@@ -32,12 +32,11 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from ..answer_links import answer_url
 from ..formatting import day
 from ..mail import MailError, MailSender
-from ..models import LANGUAGES, NoticeLog, Pesantren, ProposalEvent, ProposalParty, User
+from ..models import LANGUAGES, DbSession, NoticeLog, Pesantren, ProposalEvent, ProposalParty, User
 from .labels import DECLINE_LABELS, KIND_LABELS
 from .links import external_url
 from .officer import leg_lines
@@ -91,7 +90,7 @@ class NoticeResult:
         return not self.failed
 
 
-def notice_recipients(session: Session) -> dict[str, NoticeRecipient]:
+def notice_recipients(session: DbSession) -> dict[str, NoticeRecipient]:
     """Every address that may get notices, with the pesantren it speaks for."""
     users = session.scalars(select(User).where(User.active.is_(True))).all()
     silenced = {_key(u.email) for u in users if not u.notices}
@@ -117,7 +116,7 @@ def notice_recipients(session: Session) -> dict[str, NoticeRecipient]:
     return found
 
 
-def collect_notices(session: Session, now: dt.datetime) -> tuple[list[Notice], list[str]]:
+def collect_notices(session: DbSession, now: dt.datetime) -> tuple[list[Notice], list[str]]:
     """The notices due at ``now``, and the addresses with news that must wait (notified
     less than :data:`NOTICE_INTERVAL` ago)."""
     people = notice_recipients(session)
@@ -170,7 +169,7 @@ def collect_notices(session: Session, now: dt.datetime) -> tuple[list[Notice], l
 
 
 def send_notices(
-    session: Session, sender: MailSender, *, now: dt.datetime, dry_run: bool = False
+    session: DbSession, sender: MailSender, *, now: dt.datetime, dry_run: bool = False
 ) -> NoticeResult:
     """Send the notices due at ``now`` (see the module docstring); ``dry_run`` hands them
     to ``sender`` (a file sender) without moving any cursor."""
@@ -243,7 +242,7 @@ def build_notice(notice: Notice, now: dt.datetime) -> EmailMessage:
     return msg
 
 
-def _line(session: Session, event: ProposalEvent, party: int, language: str) -> tuple[str, str]:
+def _line(session: DbSession, event: ProposalEvent, party: int, language: str) -> tuple[str, str]:
     p = event.proposal
     kind = str(KIND_LABELS.get(p.kind, p.kind))
     actor = session.get(Pesantren, event.pesantren_id) if event.pesantren_id else None

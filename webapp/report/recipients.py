@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
 
-from ..models import LANGUAGES, Pesantren, User
+from ..models import LANGUAGES, DbSession, Pesantren, User
 
 __all__ = ["Recipient", "opt_out", "recipients"]
 
@@ -35,7 +34,7 @@ class Recipient:
     from_account: bool = False  # the language came from a user account
 
 
-def recipients(session: Session) -> list[Recipient]:
+def recipients(session: DbSession) -> list[Recipient]:
     """Everyone due a weekly report, sorted by address."""
     users = session.scalars(select(User).where(User.active.is_(True))).all()
     opted_out = {_key(u.email) for u in users if u.report_frequency == "none"}
@@ -84,7 +83,7 @@ def _key(address: str) -> str:
     return (address or "").strip().lower()
 
 
-def opt_out(session: Session, address: str, **values: Any) -> None:
+def opt_out(session: DbSession, address: str, **values: Any) -> None:
     """Set ``values`` (``report_frequency="none"``, ``notices=False``) on every account and
     pesantren record with ``address``, and commit: an unsubscribe link speaks for the
     address, wherever it is registered."""

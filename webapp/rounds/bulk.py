@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import Select, select, update
 
 from ..decisions import record_vetoes
-from ..models import MatchRound, Proposal, User, db, utcnow
-from ..proposals import NETWORK_ROLES, ProposalError, _, required_reason
+from ..models import NETWORK_ROLES, MatchRound, Proposal, User, db, utcnow
+from ..proposals import ProposalError, _, required_reason
 from .errors import RoundError
 from .publish import _bulk_transition
 

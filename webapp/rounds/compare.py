@@ -8,9 +8,9 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 
-from ..market_io import DbSession
 from ..models import (
     ANSWERABLE_STATES,
+    DbSession,
     Listing,
     MatchRound,
     PairingDecision,

@@ -7,9 +7,9 @@ import datetime as dt
 
 from sqlalchemy import or_, select
 
-from ..market_io import DbSession
 from ..models import (
     ANSWERABLE_STATES,
+    DbSession,
     Proposal,
     ProposalEvent,
     ProposalLeg,

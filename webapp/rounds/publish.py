@@ -9,9 +9,9 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import insert, select, update
 
-from ..market_io import DbSession
 from ..models import (
     ANSWERABLE_STATES,
+    DbSession,
     MatchRound,
     Proposal,
     ProposalEvent,

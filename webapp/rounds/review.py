@@ -95,7 +95,7 @@ class ReviewFilter:
             order=order if order in ("asc", "desc") else "",
         )
 
-    def args(self, **changes: str) -> dict[str, str]:
+    def args(self, **changes: str) -> dict[str, Any]:
         """The non-empty fields as query-string arguments (for links and hidden fields)."""
         current = replace(self, **changes) if changes else self
         out = {f.name: getattr(current, f.name) for f in fields(current)}

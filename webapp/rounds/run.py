@@ -22,8 +22,9 @@ from matcher.market import Market
 
 from .. import decisions
 from ..engine_settings import engine_config
-from ..market_io import DbSession, snapshot_market
+from ..market_io import snapshot_market
 from ..models import (
+    DbSession,
     MatchRound,
     Proposal,
     User,

@@ -10,8 +10,8 @@ from sqlalchemy import JSON, insert, select, text
 
 from matcher.results import Leg, Plan
 
-from ..market_io import DbSession
 from ..models import (
+    DbSession,
     MatchRound,
     Product,
     Proposal,

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -23,6 +22,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.routing import BuildError
@@ -35,15 +35,9 @@ from ..models import User, db, utcnow
 from ..password_links import ACTIVATE, RESET, read_token, reset_hours, send_reset_link
 from ..passwords import MIN_PASSWORD_LENGTH, AccountInactive, authenticate
 
-__all__ = ["CONTENT_SECURITY_POLICY", "bp", "home_url"]
+__all__ = ["bp", "home_url"]
 
 bp = Blueprint("auth", __name__)
-
-#: No inline scripts or styles, no third-party origins, never framed.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
 
 
 def home_url(user: User) -> str:
@@ -90,7 +84,7 @@ def _account_key(purpose: str) -> Callable[[], str]:
 @bp.route("/masuk", methods=["GET", "POST"])
 @limiter.limit(_login_ip_limit, methods=["POST"])
 @limiter.limit(_login_limit, key_func=_account_key("login"), methods=["POST"])
-def login() -> str | BaseResponse:
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
     form = LoginForm(next=request.args.get("next", ""))
@@ -207,7 +201,7 @@ def account() -> str:
 
 @bp.post("/akun/sandi")
 @login_required
-def change_password() -> str | BaseResponse:
+def change_password() -> ResponseReturnValue:
     form = PasswordForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data or ""):
@@ -227,7 +221,7 @@ def change_password() -> str | BaseResponse:
 
 @bp.post("/akun/bahasa")
 @login_required
-def set_language() -> str | BaseResponse:
+def set_language() -> ResponseReturnValue:
     form = LanguageForm()
     if form.validate_on_submit():
         current_user.language = form.language.data
@@ -238,13 +232,3 @@ def set_language() -> str | BaseResponse:
     return render_template(
         "auth/account.html", password_form=PasswordForm(), language_form=form
     ), 400
-
-
-@bp.after_app_request
-def security_headers(response: Response) -> Response:
-    csp = current_app.config.get("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("Content-Security-Policy", csp)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    return response

@@ -68,7 +68,7 @@ def paginate(query: Select[Any], serialize: Callable[[Any], dict[str, Any]]) -> 
     total = int(total or 0)
     pages = max((total + per_page - 1) // per_page, 1)
     rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
-    args = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
 
     def link(p: int) -> str:
         return url_for(

@@ -58,6 +58,7 @@ def http_error(exc: HTTPException) -> tuple[Response, int]:
     if status == 429:
         message = "Too many requests; slow down and retry later."
     response, code = error_response(ApiError(status, str(message)))
-    if status == 405 and getattr(exc, "valid_methods", None):
-        response.headers["Allow"] = ", ".join(exc.valid_methods or [])
+    allowed = getattr(exc, "valid_methods", None)  # set by werkzeug's MethodNotAllowed
+    if status == 405 and allowed:
+        response.headers["Allow"] = ", ".join(allowed)
     return response, code

@@ -8,6 +8,7 @@ admin (checked in :mod:`.manage`).
 from __future__ import annotations
 
 from flask import Blueprint, Flask, abort
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ...security import NETWORK_ROLES
@@ -18,7 +19,7 @@ bp = Blueprint("facilitator", __name__, url_prefix="/fasilitator")
 
 
 @bp.before_request
-def _network_only() -> object:
+def _network_only() -> ResponseReturnValue | None:
     if not current_user.is_authenticated:
         from ...extensions import login_manager
 

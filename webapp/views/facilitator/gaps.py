@@ -49,8 +49,9 @@ def summarise_gaps(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=["key", "label", "needs", "unmet_value", "quantities"])
     per_unit = (
-        frame.groupby([key, "base_unit"], as_index=False)["unmet_quantity"]
+        frame.groupby([key, "base_unit"])["unmet_quantity"]
         .sum()
+        .reset_index()
         .sort_values("unmet_quantity", ascending=False, kind="stable")
     )
     quantities = per_unit.groupby(key)[["unmet_quantity", "base_unit"]].apply(

@@ -33,7 +33,7 @@ __all__ = [
 
 def market_version() -> tuple[Any, ...]:
     """A value that changes whenever anything a Market is built from changes."""
-    parts = []
+    parts: list[Any] = []
     for model in (Listing, Pesantren, Certificate, Product, Proposal):
         parts.append(func.count(model.id))
         parts.append(func.max(model.id))

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -78,7 +79,7 @@ def listings() -> str:
 
 @bp.route("/saya/listing/baru/<any(offer,need):kind>", methods=["GET", "POST"])
 @roles_required("officer")
-def listing_new(kind: str) -> str | Response:
+def listing_new(kind: str) -> ResponseReturnValue:
     pesantren = my_pesantren()
     form = ListingForm()
     return _edit(form, kind, pesantren, None)
@@ -86,7 +87,7 @@ def listing_new(kind: str) -> str | Response:
 
 @bp.route("/saya/listing/<int:listing_id>/ubah", methods=["GET", "POST"])
 @login_required
-def listing_edit(listing_id: int) -> str | Response:
+def listing_edit(listing_id: int) -> ResponseReturnValue:
     listing = _load_listing(listing_id)
     if request.method == "GET":
         form = ListingForm(obj=listing)
@@ -178,7 +179,7 @@ def _committed(listing: Listing | None) -> float:
 
 def _edit(
     form: ListingForm, kind: str, pesantren: Pesantren, listing: Listing | None
-) -> str | Response:
+) -> ResponseReturnValue:
     product: Product | None = listing.product if listing is not None else None
     choices: list[Product] = []
     if request.method == "POST":

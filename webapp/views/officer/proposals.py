@@ -14,7 +14,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -60,7 +60,7 @@ def balances(proposal: Proposal) -> list[Balance]:
     ]
 
 
-def _visible() -> select:  # type: ignore[valid-type]
+def _visible() -> Select[Any]:
     """An officer sees the proposals of its pesantren once they were published: a draft,
     and a draft the facilitator vetoed or that expired unpublished, stay with the network."""
     query = select(Proposal)

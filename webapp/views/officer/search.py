@@ -48,7 +48,8 @@ def search_sheet() -> Any:
     found = _search(SearchForm(request.args))
     form, product = found["form"], found["product"]
     if product is None or form.errors:
-        return redirect(url_for(".search", **request.args.to_dict(flat=False)))
+        args: dict[str, Any] = request.args.to_dict(flat=False)
+        return redirect(url_for(".search", **args))
     conditions = [(_("Product"), product.name(locale()))]
     if form.quantity.data:
         conditions.append(
