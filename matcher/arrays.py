@@ -16,10 +16,11 @@ from matcher.arraytypes import FloatArray, IntArray
 from matcher.config import EngineConfig
 from matcher.geo import unit_xyz
 from matcher.market import Market
+from matcher.rules import OPEN_END, OPEN_START
 from matcher.scoring import CERT_BITS, cert_mask_of, region_code
 from matcher.surplus import buyer_values
 
-__all__ = ["NS_PER_DAY", "OPEN_END", "OPEN_START", "MarketArrays", "market_arrays"]
+__all__ = ["NS_PER_DAY", "MarketArrays", "market_arrays"]
 
 
 @dataclass(frozen=True)
@@ -195,9 +196,3 @@ def _offer_certs(
 
 
 NS_PER_DAY = 86_400 * 10**9
-
-
-OPEN_START = np.iinfo(np.int64).min
-
-
-OPEN_END = np.iinfo(np.int64).max

@@ -38,6 +38,7 @@ from matcher.candidates import find_candidates
 from matcher.config import DEFAULT_REGION_SCORE, EngineConfig
 from matcher.engine import round_process_settings, run_round
 from matcher.market import REGION_TYPES, Market
+from matcher.rules import OPEN_END, OPEN_START, listing_rules_hold, within_reach
 from matcher.scoring import CERT_BITS
 from matcher.search import SupplierIndex, SupplierQuery
 from matcher.synthetic import synthetic_market
@@ -107,8 +108,8 @@ def naive_candidates(market: Market, config: EngineConfig | None = None) -> pd.D
     for (ra, rb), v in cfg.region_complementarity.items():
         region[(ra, rb)] = region[(rb, ra)] = v
 
-    def day(value: Any) -> float | None:
-        return None if pd.isna(value) else float(pd.Timestamp(value).value)
+    def day(value: Any, open_end: int) -> int:
+        return open_end if pd.isna(value) else int(pd.Timestamp(value).value)
 
     stale = pd.Timedelta(days=cfg.stale_days)
 
@@ -124,8 +125,8 @@ def naive_candidates(market: Market, config: EngineConfig | None = None) -> pd.D
             o["product"].tolist(),
             o["quantity"].tolist(),
             o["price"].tolist(),
-            [day(v) for v in o["available_from"].tolist()],
-            [day(v) for v in o["available_until"].tolist()],
+            [day(v, OPEN_START) for v in o["available_from"].tolist()],
+            [day(v, OPEN_END) for v in o["available_until"].tolist()],
             [None if pd.isna(v) else (as_of - v).days for v in o["last_confirmed"].tolist()],
             strict=True,
         )
@@ -147,19 +148,19 @@ def naive_candidates(market: Market, config: EngineConfig | None = None) -> pd.D
         n_req = sum(CERT_BITS.get(t, 0) for t in set(str(required).split(";")))
         has_max = not math.isnan(max_price)
         cap = max_price * (1 + cfg.price_tolerance) if has_max else math.inf
-        n_from, n_until = day(n_from_raw), day(n_until_raw)
+        n_from, n_until = day(n_from_raw, OPEN_START), day(n_until_raw, OPEN_END)
         lat1, lon1, r1 = place[buyer]
         found: list[tuple[float, int, int]] = []
         ok_products = related[product]
         for offer_id, supplier, o_product, o_qty, o_price, o_from, o_until, age in offers:
-            if o_product not in ok_products or supplier == buyer or o_price > cap:
+            if o_product not in ok_products:
                 continue
             held = certs.get((supplier, o_product), 0)
-            if held & n_req != n_req:
-                continue
-            if n_until is not None and o_from is not None and o_from > n_until:
-                continue
-            if n_from is not None and o_until is not None and o_until < n_from:
+            if not listing_rules_hold(
+                buyer=buyer, supplier=supplier, price=o_price, cap=cap, held=held,
+                required=n_req, offer_from=o_from, offer_until=o_until, need_from=n_from,
+                need_until=n_until,
+            ):  # fmt: skip
                 continue
             lat2, lon2, r2 = place[supplier]
             h = (
@@ -168,7 +169,7 @@ def naive_candidates(market: Market, config: EngineConfig | None = None) -> pd.D
             )
             km = 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h)))
             limit = limit_of[o_product]
-            if km > limit:
+            if not within_reach(km, limit):
                 continue
             lo, hi = ref_of[o_product]
             price = 1 - min(max((o_price - lo) / (hi - lo), 0.0), 1.0) if hi > lo else 0.5

@@ -33,13 +33,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from matcher.arrays import OPEN_END, OPEN_START, MarketArrays, market_arrays
+from matcher.arrays import MarketArrays, market_arrays
 from matcher.arraytypes import FloatArray, IntArray
 from matcher.config import EngineConfig
 from matcher.frames import SOLVER_COLUMNS
 from matcher.geo import great_circle_km, pair_km
 from matcher.market import Market
 from matcher.ranking import grouped_order, positions, stable_order, top_k, top_mask
+from matcher.rules import listing_rules_hold, within_reach
 from matcher.scoring import (
     certification_score,
     combine,
@@ -488,24 +489,24 @@ def _block(
     its allocation arcs (see :func:`candidate_frames`) with their exact ``profit``.
     """
     n_p, o_p = a.n_prow[need_rows], a.o_prow[offer_rows]
-    ok = n_p[:, None] != o_p[None, :]
-    cap = a.n_cap[need_rows]
-    o_price = a.o_price[offer_rows]
-    if np.isfinite(cap).any():
-        ok &= o_price[None, :] <= cap[:, None]
     req = a.n_req[need_rows]
-    if req.any():
-        ok &= (a.o_certs[offer_rows][None, :] & req[:, None]) == req[:, None]
-    o_from, o_until = a.o_from[offer_rows], a.o_until[offer_rows]
-    n_from, n_until = a.n_from[need_rows], a.n_until[need_rows]
-    if (o_from != OPEN_START).any() or (n_until != OPEN_END).any():
-        ok &= o_from[None, :] <= n_until[:, None]
-    if (n_from != OPEN_START).any() or (o_until != OPEN_END).any():
-        ok &= n_from[:, None] <= o_until[None, :]
+    o_price = a.o_price[offer_rows]
+    ok = listing_rules_hold(
+        buyer=n_p[:, None],
+        supplier=o_p[None, :],
+        price=o_price[None, :],
+        cap=a.n_cap[need_rows][:, None],
+        held=a.o_certs[offer_rows][None, :],
+        required=req[:, None],
+        offer_from=a.o_from[offer_rows][None, :],
+        offer_until=a.o_until[offer_rows][None, :],
+        need_from=a.n_from[need_rows][:, None],
+        need_until=a.n_until[need_rows][:, None],
+    )
     o_prod = a.o_prod[offer_rows]
     limit = a.prod_limit[o_prod]
     dist = great_circle_km(a.pes_xyz[n_p], a.pes_xyz[o_p])
-    ok &= dist <= limit[None, :]
+    ok &= within_reach(dist, limit[None, :])
     ex_n, ex_o = excluded
     if len(ex_n):
         hit = np.isin(ex_n, need_rows) & np.isin(ex_o, offer_rows)

@@ -37,6 +37,7 @@ from matcher.config import EngineConfig
 from matcher.explain import explain_candidate
 from matcher.geo import EARTH_RADIUS_KM, unit_xyz
 from matcher.market import CERT_KINDS, REGION_TYPES, Market
+from matcher.rules import OPEN_END, OPEN_START, listing_rules_hold, within_reach
 from matcher.scoring import CERT_BITS, combine, component_scores, mask_to_kinds
 
 __all__ = ["SEARCH_COLUMNS", "SupplierIndex", "SupplierQuery", "find_suppliers"]
@@ -55,8 +56,6 @@ SEARCH_COLUMNS: tuple[str, ...] = (
     "certs",
     "score",
 )
-_OPEN_START = np.iinfo(np.int64).min
-_OPEN_END = np.iinfo(np.int64).max
 
 
 @dataclass(frozen=True)
@@ -254,7 +253,6 @@ class SupplierIndex:
         if q.pesantren_id is not None:
             buyer_row = a.pesantren_row(int(q.pesantren_id))
             point = a.pes_xyz[buyer_row]
-            ok &= s.prow != buyer_row
         if q.lat is not None and q.lon is not None:
             point = unit_xyz(np.radians([float(q.lat)]), np.radians([float(q.lon)]))[0]
         elif (q.lat is None) != (q.lon is None):
@@ -263,27 +261,31 @@ class SupplierIndex:
             with contextlib.suppress(KeyError):  # an unknown pesantren has nothing to exclude
                 ok &= s.prow != a.pesantren_row(int(q.exclude_pesantren_id))
         required = _cert_mask(q.required_certs)
-        if required:
-            ok &= (s.certs & required) == required
-        if q.max_price is not None:
-            if q.max_price < 0:
-                raise ValueError(f"max_price must not be negative, not {q.max_price}")
-            ok &= s.price <= float(q.max_price) * (1.0 + cfg.price_tolerance)
+        if q.max_price is not None and q.max_price < 0:
+            raise ValueError(f"max_price must not be negative, not {q.max_price}")
+        ok &= listing_rules_hold(
+            buyer=buyer_row,
+            supplier=s.prow,
+            price=s.price,
+            cap=np.inf if q.max_price is None else float(q.max_price) * (1 + cfg.price_tolerance),
+            held=s.certs,
+            required=required,
+            offer_from=s.start,
+            offer_until=s.end,
+            need_from=OPEN_START if q.available_from is None else _ns(q.available_from),
+            need_until=OPEN_END if q.available_until is None else _ns(q.available_until),
+        )
         if q.region_type is not None:
             if q.region_type not in REGION_TYPES:
                 raise ValueError(
                     f"unknown region type {q.region_type!r}; use one of {list(REGION_TYPES)}"
                 )
             ok &= (s.region_bits & (1 << REGION_TYPES.index(q.region_type))) != 0
-        if q.available_from is not None:
-            ok &= s.end >= _ns(q.available_from)
-        if q.available_until is not None:
-            ok &= s.start <= _ns(q.available_until)
 
         if point is not None:
             sq = np.clip(2.0 - 2.0 * (s.xyz @ point), 0.0, 4.0)
             dist = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(sq) / 2.0)
-            ok &= dist <= s.limit
+            ok &= within_reach(dist, s.limit)
             if q.radius_km is not None:
                 ok &= dist <= float(q.radius_km)
         elif q.radius_km is not None:
@@ -445,6 +447,6 @@ def _ns(day: dt.date) -> int:
 
 
 def _date_of(ns: int) -> dt.date | None:
-    if ns in (_OPEN_START, _OPEN_END):
+    if ns in (OPEN_START, OPEN_END):
         return None
     return pd.Timestamp(ns).date()
