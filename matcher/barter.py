@@ -30,7 +30,9 @@ Minimum size: no barter leg is worth less than ``config.min_barter_value`` a mon
 500.000 by default). A cycle whose ``cap_c`` is below it never enters; a cycle the optimum
 fills below it is dropped (its listings stay free for the trades; :data:`FLOOR_PASSES`
 solves). This floor is the one part that is not proven optimal: as a binary per cycle it
-made the program 30 times slower (measured on a 120-pesantren market).
+made the program 30 times slower (measured on a 120-pesantren market). When the floor cuts
+a cycle, the greedy packing below is computed too and kept if it is worth more
+(``stats["greedy_kept"]``).
 
 Tractability, measured (see the E2 notes in the module's tests and the benchmark):
 
@@ -49,7 +51,9 @@ Tractability, measured (see the E2 notes in the module's tests and the benchmark
   quantities, this program *is* the cycle packing of :func:`matcher.pack_cycles`.
 
 :func:`greedy_barters` is the baseline: cycles by weight, each filled as far as what is left
-allows. The exact program is never worse (a greedy answer is one of its feasible points).
+allows. The clearing is never worse: a greedy answer is one of the program's feasible
+points, and where the floor's cut leaves the program's answer below it, the greedy one is
+kept.
 
 >>> import pandas as pd
 >>> cands = pd.DataFrame({
@@ -134,7 +138,9 @@ class BarterResult:
         pruning), ``cycles`` (enumerated), ``binaries`` (cycles with a minimum lot),
         ``enumerate_s``, ``solve_s``, ``status``, ``optimal``, ``gap`` (relative MIP gap; 0 for
         a pure LP), ``objective`` (surplus, :func:`barter_objective`), ``value``
-        (rupiah per month over all legs).
+        (rupiah per month over all legs), ``floor_passes``, ``dropped_below_floor`` (cycles
+        the program filled under ``min_barter_value``) and ``greedy_kept`` (the greedy
+        packing was worth more than what the cut left, and was kept).
     """
 
     plans: list[Plan]
@@ -547,12 +553,21 @@ def solve_barters(
             break
         usable &= ~under
     values[under] = 0.0
+    greedy_kept = False
+    if under.any():
+        # the cut is not proven optimal; the greedy packing (same cycles, lots and floor) is
+        # a feasible answer too, so the clearing keeps whichever is worth more
+        greedy = _greedy_values(problem, cfg)
+        greedy_kept = bool(problem.weight @ greedy > problem.weight @ values)
+        if greedy_kept:
+            values = greedy
     plans = _plans(problem, values, components)
     gap = _gap(res, k)
     stats.update(
         binaries=k,
         floor_passes=floor_passes,
         dropped_below_floor=int(under.sum()),
+        greedy_kept=greedy_kept,
         solve_s=time.perf_counter() - started,
         status=str(res.message),
         optimal=res.status == 0,
@@ -680,6 +695,11 @@ def greedy_barters(
     """
     cfg = config or EngineConfig()
     problem = _prepare(market, candidates, cfg, graph, length_discount)
+    return _plans(problem, _greedy_values(problem, cfg))
+
+
+def _greedy_values(problem: _Problem, cfg: EngineConfig) -> FloatArray:
+    """Each cycle's ``V`` in the greedy packing: heaviest first, filled as far as is left."""
     arcs = problem.arcs
     offer_ids = arcs["offer_id"].to_numpy(np.int64)
     need_ids = arcs["need_id"].to_numpy(np.int64)
@@ -697,7 +717,7 @@ def greedy_barters(
         for i in legs:
             left[int(offer_ids[i])] -= room / price[i]
             left[int(need_ids[i])] -= room / price[i]
-    return _plans(problem, values)
+    return values
 
 
 def barter_objective(

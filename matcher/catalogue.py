@@ -4,7 +4,9 @@ Officers type what they call a product: "gereh", "ikan asin", "salted fish" and 
 all mean ``ikan-asin``. A :class:`ProductResolver`, built once per catalogue, tries in order
 
 1. the exact **slug** (``ikan-asin``, also typed ``ikan asin``);
-2. an exact **name**, Indonesian or English (``Ikan asin``, ``Salted dried fish``);
+2. an exact **name**, Indonesian or English (``Ikan asin``, ``Salted dried fish``); a full
+   name's parenthetical note counts where it tells two products apart (``Air minum dalam
+   kemasan (gelas 220 ml)`` is ``amdk-gelas``, the 600 ml bottle ``amdk-botol``);
 3. an exact **alias** from the catalogue (``gereh``, ``wos (Jawa)`` is stored as ``wos``),
    ignoring case, spacing, punctuation and parenthetical notes;
 4. a **word prefix**: a whole word that starts the names of one product names it, of
@@ -105,10 +107,19 @@ def normalise_text(text: str) -> str:
     >>> normalise_text("Kopi-Arabika, Bondowoso!")
     'kopi arabika bondowoso'
     """
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    without_notes = re.sub(r"\([^)]*\)", " ", ascii_text)
+    without_notes = re.sub(r"\([^)]*\)", " ", _folded(text))
     return re.sub(r"[^0-9a-z]+", " ", without_notes).strip()
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents (:func:`normalise_text`'s first step)."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def _with_notes(text: str) -> str:
+    """Like :func:`normalise_text`, but a parenthetical note stays (as words)."""
+    return re.sub(r"[^0-9a-z]+", " ", _folded(text)).strip()
 
 
 _QUALIFIERS: Final = frozenset(
@@ -157,6 +168,7 @@ class ProductResolver:
         self._slugs: tuple[str, ...] = tuple(str(s) for s in catalogue[key])
         self._names: dict[str, tuple[str, str]] = {}
         self._exact: dict[str, dict[str, set[str]]] = {"slug": {}, "name": {}, "alias": {}}
+        self._full_names: dict[str, set[str]] = {}  # names with their notes kept
         choices: dict[str, set[str]] = {}
 
         def column(name: str) -> list[object]:
@@ -172,6 +184,8 @@ class ProductResolver:
             self._add("slug", slug, [slug], choices)
             names = [str(n) for n in (name_id, name_en) if n and str(n) == str(n)]
             self._add("name", slug, names, choices)
+            for name in names:
+                self._full_names.setdefault(_with_notes(name), set()).add(slug)
             # "Sawi hijau / caisim": each part is as good as an alias, and so is a name
             # without its state ("Ikan tongkol segar" is what people call "ikan tongkol").
             parts = [p for n in names if " / " in n for p in n.split(" / ")]
@@ -217,6 +231,10 @@ class ProductResolver:
         slug_key = raw.lower()
         if slug_key in self._names:
             return Resolution(raw, slug_key, "slug", ((slug_key, 100.0),))
+        full = self._full_names.get(_with_notes(raw), set())
+        if len(full) == 1 and key not in self._exact["slug"]:
+            (slug,) = full
+            return Resolution(raw, slug, "name", ((slug, 100.0),))
         for level in ("slug", "name", "alias"):
             found = self._exact[level].get(key)
             if found:

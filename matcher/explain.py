@@ -250,7 +250,7 @@ def explain_plan(plan: Plan, market: Market, lang: Lang = "id") -> str:
     >>> leg = Leg(giver_id=1, receiver_id=2, offer_id=1, need_id=300, product="ikan-asin",
     ...           quantity=300.0, unit_price=55000.0, distance_km=42.0, score=0.8)
     >>> explain_plan(Plan(kind="trade", legs=(leg,), score=0.8), m, "en").split(" to ")[0]
-    'PP Mambaul Ulum 1 supplies 300 kg/month salted dried fish'
+    'PP Nurul Hidayah 1 supplies 300 kg/month salted dried fish'
     """
     _check_lang(lang)
     look = _lookup(market)

@@ -135,7 +135,8 @@ class SupplierIndex:
     --------
     >>> from matcher.synthetic import synthetic_market
     >>> m = synthetic_market(100, seed=5)
-    >>> need = int(m.needs["listing_id"].iloc[0])
+    >>> matched = m.without_resting(EngineConfig().stale_days)  # a resting need is not searched
+    >>> need = int(matched.needs["listing_id"].iloc[0])
     >>> hits = SupplierIndex(m).search(need, k=5)
     >>> len(hits) <= 5 and bool(hits["score"].is_monotonic_decreasing)
     True

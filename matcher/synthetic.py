@@ -1,12 +1,15 @@
 """Synthetic markets for tests and the benchmark: realistic in shape, deterministic by seed.
 
-Pesantren are spread over East Java's 38 regencies in proportion to their pesantren counts,
-around each regency's capital; each carries its regency's region types (one of them
-dominant). Production follows region type (highland pesantren offer potatoes, apples, coffee;
-coastal ones salted fish, terasi, kerupuk), needs lean towards kitchen staples and towards
-what the pesantren's own region does not make. Some certificates are expired, a tenth of the
-listings rest (not confirmed for over 60 days), a few have availability windows and price ceilings — enough for every hard rule to
-bite. Everything is drawn from one ``numpy.random.Generator(seed)``.
+They are drawn from the seed's own reference tables (``seed_data/regencies.csv``,
+``products.csv``, ``name_stems.csv``, found by :func:`matcher.seed_files.find_seed_dir`), so
+a benchmark market has the seed market's products, regencies and names. Pesantren are spread
+over East Java's 38 regencies in proportion to their pesantren counts, around each regency's
+capital; each carries its regency's region types (one of them dominant). Production follows
+region type (highland pesantren offer potatoes, apples, coffee; coastal ones salted fish,
+terasi, kerupuk), needs lean towards kitchen staples and towards what the pesantren's own
+region does not make. Some certificates are expired, a tenth of the listings rest (not
+confirmed for over 60 days), a few have availability windows and price ceilings — enough for
+every hard rule to bite. Everything is drawn from one ``numpy.random.Generator(seed)``.
 
 >>> m = synthetic_market(50, seed=7)
 >>> m.size["pesantren"], m.size["offers"], m.size["needs"]
@@ -18,742 +21,110 @@ True
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from matcher.market import CERT_KINDS, Market
+from matcher.seed_files import find_seed_dir
+from matcher.units import unit_dimension
 
-__all__ = ["REGENCIES", "builtin_catalogue", "synthetic_market"]
+__all__ = ["builtin_catalogue", "name_stems", "regencies", "synthetic_market"]
 
-#: (BPS code, kabupaten, lat, lon, pesantren count 2021, region types dominant first).
-REGENCIES: tuple[tuple[str, str, float, float, int, str], ...] = (
-    ("3501", "Pacitan", -8.1945, 111.1013, 36, "coastal_fisheries;highland_agriculture"),
-    ("3502", "Ponorogo", -7.8713, 111.4602, 94, "lowland_farming;highland_agriculture"),
-    ("3503", "Trenggalek", -8.0495, 111.7093, 58, "coastal_fisheries;highland_agriculture"),
-    ("3504", "Tulungagung", -8.0647, 111.8998, 40, "lowland_farming;coastal_fisheries"),
-    (
-        "3505",
-        "Blitar",
-        -8.1298,
-        112.2178,
-        133,
-        "lowland_farming;highland_agriculture;coastal_fisheries",
-    ),
-    ("3506", "Kediri", -7.8193, 112.0415, 277, "lowland_farming;highland_agriculture"),
-    (
-        "3507",
-        "Malang",
-        -8.14,
-        112.5618,
-        71,
-        "highland_agriculture;lowland_farming;coastal_fisheries",
-    ),
-    (
-        "3508",
-        "Lumajang",
-        -8.1347,
-        113.2233,
-        145,
-        "highland_agriculture;lowland_farming;coastal_fisheries",
-    ),
-    (
-        "3509",
-        "Jember",
-        -8.1685,
-        113.7005,
-        611,
-        "lowland_farming;highland_agriculture;coastal_fisheries",
-    ),
-    (
-        "3510",
-        "Banyuwangi",
-        -8.2095,
-        114.3727,
-        113,
-        "coastal_fisheries;lowland_farming;highland_agriculture",
-    ),
-    ("3511", "Bondowoso", -7.9127, 113.8208, 132, "highland_agriculture;lowland_farming"),
-    ("3512", "Situbondo", -7.707, 114.0043, 186, "coastal_fisheries;lowland_farming"),
-    (
-        "3513",
-        "Probolinggo",
-        -7.7603,
-        113.4153,
-        78,
-        "lowland_farming;highland_agriculture;coastal_fisheries",
-    ),
-    (
-        "3514",
-        "Pasuruan",
-        -7.5975,
-        112.7833,
-        189,
-        "lowland_farming;highland_agriculture;coastal_fisheries;urban",
-    ),
-    ("3515", "Sidoarjo", -7.4458, 112.7163, 139, "urban;coastal_fisheries"),
-    ("3516", "Mojokerto", -7.5203, 112.5592, 122, "lowland_farming;highland_agriculture"),
-    ("3517", "Jombang", -7.5568, 112.2322, 91, "lowland_farming"),
-    ("3518", "Nganjuk", -7.6025, 111.9, 118, "lowland_farming"),
-    ("3519", "Madiun", -7.5483, 111.6607, 88, "lowland_farming;highland_agriculture"),
-    ("3520", "Magetan", -7.656, 111.3272, 43, "highland_agriculture;lowland_farming"),
-    ("3521", "Ngawi", -7.4028, 111.4432, 156, "lowland_farming"),
-    ("3522", "Bojonegoro", -7.1493, 111.8808, 262, "lowland_farming"),
-    ("3523", "Tuban", -6.895, 112.064, 101, "coastal_fisheries;lowland_farming"),
-    ("3524", "Lamongan", -7.1202, 112.4143, 160, "coastal_fisheries;lowland_farming"),
-    ("3525", "Gresik", -7.1665, 112.6138, 95, "urban;coastal_fisheries;island"),
-    ("3526", "Bangkalan", -7.0292, 112.7463, 130, "island;coastal_fisheries;lowland_farming"),
-    ("3527", "Sampang", -7.1948, 113.2518, 361, "island;coastal_fisheries"),
-    ("3528", "Pamekasan", -7.1603, 113.4815, 226, "island;coastal_fisheries;lowland_farming"),
-    ("3529", "Sumenep", -7.008, 113.8588, 205, "island;coastal_fisheries"),
-    ("3571", "Kota Kediri", -7.827, 112.01, 42, "urban"),
-    ("3572", "Kota Blitar", -8.098, 112.164, 14, "urban"),
-    ("3573", "Kota Malang", -7.9823, 112.6297, 48, "urban"),
-    ("3574", "Kota Probolinggo", -7.744, 113.2148, 14, "urban;coastal_fisheries"),
-    ("3575", "Kota Pasuruan", -7.6413, 112.9057, 31, "urban;coastal_fisheries"),
-    ("3576", "Kota Mojokerto", -7.4632, 112.4308, 11, "urban"),
-    ("3577", "Kota Madiun", -7.6292, 111.5153, 8, "urban"),
-    ("3578", "Kota Surabaya", -7.3365, 112.715, 27, "urban;coastal_fisheries"),
-    ("3579", "Kota Batu", -7.8702, 112.5263, 37, "highland_agriculture;urban"),
-)
-
-# slug, name_id, name_en, category, base_unit, shelf_life_class, price_min, price_max,
-# produced_in, kitchen staple, substitutes, aliases
-_PRODUCTS: tuple[tuple[str, str, str, str, str, str, int, int, str, bool, str, str], ...] = (
-    (
-        "beras-medium",
-        "Beras medium",
-        "Rice, medium grade",
-        "staples & groceries",
-        "kg",
-        "dry_months",
-        11500,
-        13000,
-        "lowland_farming",
-        True,
-        "beras-premium",
-        "beras|rice",
-    ),
-    (
-        "beras-premium",
-        "Beras premium",
-        "Rice, premium grade",
-        "staples & groceries",
-        "kg",
-        "dry_months",
-        13000,
-        15000,
-        "lowland_farming",
-        True,
-        "",
-        "beras pulen",
-    ),
-    (
-        "telur-ayam-ras",
-        "Telur ayam ras",
-        "Chicken eggs (layer)",
-        "staples & groceries",
-        "kg",
-        "fresh_weeks",
-        24000,
-        28000,
-        "lowland_farming",
-        True,
-        "",
-        "telur|eggs",
-    ),
-    (
-        "daging-ayam-ras",
-        "Daging ayam ras (karkas)",
-        "Broiler chicken meat",
-        "staples & groceries",
-        "kg",
-        "chilled",
-        30000,
-        36000,
-        "lowland_farming",
-        True,
-        "",
-        "",
-    ),
-    (
-        "minyak-goreng",
-        "Minyak goreng sawit",
-        "Palm cooking oil",
-        "staples & groceries",
-        "liter",
-        "dry_months",
-        15500,
-        19500,
-        "urban",
-        True,
-        "",
-        "minyak|cooking oil",
-    ),
-    (
-        "gula-pasir",
-        "Gula pasir (gula kristal putih)",
-        "White sugar",
-        "staples & groceries",
-        "kg",
-        "dry_months",
-        15500,
-        17000,
-        "lowland_farming",
-        True,
-        "gula-merah",
-        "",
-    ),
-    (
-        "garam-konsumsi",
-        "Garam konsumsi beryodium",
-        "Iodised table salt",
-        "staples & groceries",
-        "kg",
-        "dry_months",
-        4000,
-        8000,
-        "island;coastal_fisheries",
-        True,
-        "",
-        "garam|salt",
-    ),
-    (
-        "bawang-merah",
-        "Bawang merah",
-        "Shallots",
-        "staples & groceries",
-        "kg",
-        "fresh_weeks",
-        28000,
-        40000,
-        "lowland_farming",
-        True,
-        "",
-        "",
-    ),
-    (
-        "cabai-rawit",
-        "Cabai rawit",
-        "Bird's-eye chilli",
-        "staples & groceries",
-        "kg",
-        "fresh_days",
-        20000,
-        60000,
-        "lowland_farming;highland_agriculture",
-        True,
-        "",
-        "",
-    ),
-    (
-        "kentang",
-        "Kentang",
-        "Potatoes",
-        "agricultural produce",
-        "kg",
-        "fresh_weeks",
-        8000,
-        14000,
-        "highland_agriculture",
-        True,
-        "",
-        "potato",
-    ),
-    (
-        "kubis",
-        "Kubis",
-        "Cabbage",
-        "agricultural produce",
-        "kg",
-        "fresh_days",
-        2000,
-        6000,
-        "highland_agriculture",
-        True,
-        "",
-        "",
-    ),
-    (
-        "wortel",
-        "Wortel",
-        "Carrots",
-        "agricultural produce",
-        "kg",
-        "fresh_weeks",
-        4000,
-        10000,
-        "highland_agriculture",
-        True,
-        "",
-        "",
-    ),
-    (
-        "apel",
-        "Apel (Batu/Poncokusumo/Nongkojajar)",
-        "Apples",
-        "agricultural produce",
-        "kg",
-        "fresh_weeks",
-        5000,
-        15000,
-        "highland_agriculture",
-        False,
-        "",
-        "",
-    ),
-    (
-        "jeruk",
-        "Jeruk (keprok/siam/pamelo)",
-        "Citrus: tangerines, oranges, pomelo",
-        "agricultural produce",
-        "kg",
-        "fresh_weeks",
-        6000,
-        15000,
-        "highland_agriculture;lowland_farming",
-        False,
-        "",
-        "",
-    ),
-    (
-        "kopi-arabika-green",
-        "Kopi arabika biji mentah (green bean)",
-        "Arabica green coffee beans",
-        "agricultural produce",
-        "kg",
-        "dry_months",
-        60000,
-        120000,
-        "highland_agriculture",
-        False,
-        "kopi-robusta-green",
-        "",
-    ),
-    (
-        "kopi-robusta-green",
-        "Kopi robusta biji kering (ose)",
-        "Robusta green/dry coffee beans",
-        "agricultural produce",
-        "kg",
-        "dry_months",
-        45000,
-        80000,
-        "highland_agriculture",
-        False,
-        "",
-        "",
-    ),
-    (
-        "susu-sapi-segar",
-        "Susu sapi segar",
-        "Raw cow milk",
-        "agricultural produce",
-        "liter",
-        "chilled",
-        6500,
-        8000,
-        "highland_agriculture",
-        False,
-        "",
-        "susu|milk",
-    ),
-    (
-        "madu",
-        "Madu",
-        "Honey",
-        "agricultural produce",
-        "kg",
-        "dry_months",
-        80000,
-        200000,
-        "highland_agriculture",
-        False,
-        "",
-        "",
-    ),
-    (
-        "ikan-tongkol-segar",
-        "Ikan tongkol segar",
-        "Fresh little tuna / frigate tuna",
-        "fish & seafood",
-        "kg",
-        "chilled",
-        25000,
-        40000,
-        "coastal_fisheries",
-        True,
-        "ikan-kembung-segar",
-        "tongkol|tuna",
-    ),
-    (
-        "ikan-kembung-segar",
-        "Ikan kembung segar",
-        "Fresh Indian mackerel",
-        "fish & seafood",
-        "kg",
-        "chilled",
-        28000,
-        42000,
-        "coastal_fisheries",
-        True,
-        "",
-        "",
-    ),
-    (
-        "ikan-bandeng-segar",
-        "Ikan bandeng segar",
-        "Fresh milkfish",
-        "fish & seafood",
-        "kg",
-        "chilled",
-        25000,
-        38000,
-        "coastal_fisheries;urban",
-        True,
-        "",
-        "",
-    ),
-    (
-        "ikan-lele",
-        "Ikan lele",
-        "Catfish (farmed)",
-        "fish & seafood",
-        "kg",
-        "live",
-        18000,
-        26000,
-        "lowland_farming",
-        True,
-        "",
-        "",
-    ),
-    (
-        "ikan-asin",
-        "Ikan asin",
-        "Salted dried fish",
-        "fish & seafood",
-        "kg",
-        "dry_months",
-        25000,
-        60000,
-        "coastal_fisheries;island",
-        True,
-        "teri-asin",
-        "gereh|grih|ikan kering|salted fish",
-    ),
-    (
-        "teri-asin",
-        "Ikan teri asin (jengki/nilon)",
-        "Salted dried anchovy (common)",
-        "fish & seafood",
-        "kg",
-        "dry_months",
-        45000,
-        95000,
-        "coastal_fisheries;island",
-        True,
-        "",
-        "teri|anchovy",
-    ),
-    (
-        "ikan-pindang",
-        "Ikan pindang",
-        "Boiled-salted fish (pindang)",
-        "fish & seafood",
-        "kg",
-        "chilled",
-        20000,
-        40000,
-        "coastal_fisheries",
-        True,
-        "",
-        "",
-    ),
-    (
-        "terasi",
-        "Terasi",
-        "Shrimp/fish paste",
-        "fish & seafood",
-        "kg",
-        "dry_months",
-        30000,
-        80000,
-        "coastal_fisheries;island",
-        True,
-        "",
-        "shrimp paste",
-    ),
-    (
-        "petis",
-        "Petis",
-        "Petis (black fish/shrimp paste sauce)",
-        "fish & seafood",
-        "kg",
-        "dry_months",
-        25000,
-        70000,
-        "coastal_fisheries;island",
-        True,
-        "",
-        "",
-    ),
-    (
-        "kerupuk-ikan-mentah",
-        "Kerupuk ikan/udang mentah",
-        "Raw fish/prawn crackers",
-        "fish & seafood",
-        "kg",
-        "dry_months",
-        25000,
-        60000,
-        "coastal_fisheries",
-        True,
-        "",
-        "",
-    ),
-    (
-        "abon-ikan",
-        "Abon ikan",
-        "Shredded fried fish floss",
-        "fish & seafood",
-        "kg",
-        "dry_months",
-        120000,
-        220000,
-        "coastal_fisheries",
-        False,
-        "",
-        "",
-    ),
-    (
-        "rumput-laut-kering",
-        "Rumput laut kering",
-        "Dried seaweed (Eucheuma cottonii)",
-        "fish & seafood",
-        "kg",
-        "dry_months",
-        12000,
-        25000,
-        "island;coastal_fisheries",
-        False,
-        "",
-        "",
-    ),
-    (
-        "keripik-singkong",
-        "Keripik singkong",
-        "Cassava chips",
-        "processed food",
-        "kg",
-        "dry_months",
-        25000,
-        45000,
-        "lowland_farming;highland_agriculture",
-        False,
-        "",
-        "",
-    ),
-    (
-        "keripik-buah",
-        "Keripik buah (apel, nangka, salak)",
-        "Vacuum-fried fruit chips",
-        "processed food",
-        "kg",
-        "dry_months",
-        100000,
-        220000,
-        "highland_agriculture",
-        False,
-        "",
-        "",
-    ),
-    (
-        "tempe",
-        "Tempe",
-        "Tempe",
-        "processed food",
-        "kg",
-        "fresh_days",
-        12000,
-        18000,
-        "lowland_farming;urban",
-        True,
-        "tahu",
-        "",
-    ),
-    (
-        "tahu",
-        "Tahu",
-        "Tofu",
-        "processed food",
-        "kg",
-        "fresh_days",
-        8000,
-        14000,
-        "lowland_farming;urban",
-        True,
-        "",
-        "",
-    ),
-    (
-        "gula-merah",
-        "Gula merah (kelapa/aren)",
-        "Coconut / palm sugar",
-        "processed food",
-        "kg",
-        "dry_months",
-        15000,
-        30000,
-        "coastal_fisheries;highland_agriculture",
-        True,
-        "",
-        "",
-    ),
-    (
-        "kopi-bubuk",
-        "Kopi bubuk",
-        "Ground roasted coffee",
-        "beverages",
-        "kg",
-        "dry_months",
-        80000,
-        200000,
-        "highland_agriculture",
-        True,
-        "",
-        "kopi|coffee",
-    ),
-    (
-        "minuman-sari-apel",
-        "Minuman sari buah (apel dll.)",
-        "Fruit juice drink (e.g. apple)",
-        "beverages",
-        "dus",
-        "dry_months",
-        25000,
-        45000,
-        "highland_agriculture",
-        False,
-        "",
-        "",
-    ),
-    (
-        "sarung-tenun-mesin",
-        "Sarung tenun (ATM, pabrikan)",
-        "Machine-woven sarong",
-        "fashion & textile",
-        "pcs",
-        "durable",
-        45000,
-        120000,
-        "urban;lowland_farming",
-        True,
-        "",
-        "",
-    ),
-    (
-        "batik-tulis",
-        "Batik tulis",
-        "Hand-drawn batik cloth (~2 m)",
-        "fashion & textile",
-        "pcs",
-        "durable",
-        200000,
-        1500000,
-        "island;lowland_farming",
-        False,
-        "",
-        "",
-    ),
-    (
-        "kopiah-peci",
-        "Kopiah / peci",
-        "Muslim cap (peci)",
-        "fashion & textile",
-        "pcs",
-        "durable",
-        15000,
-        75000,
-        "urban;lowland_farming",
-        True,
-        "",
-        "peci|songkok",
-    ),
-    (
-        "seragam-santri",
-        "Seragam santri (jahit)",
-        "Santri uniform (tailored)",
-        "fashion & textile",
-        "pcs",
-        "durable",
-        60000,
-        150000,
-        "urban",
-        True,
-        "",
-        "",
-    ),
-    (
-        "sabun-cair",
-        "Sabun cair / deterjen cair",
-        "Liquid soap / detergent",
-        "household",
-        "liter",
-        "durable",
-        8000,
-        16000,
-        "urban;lowland_farming",
-        True,
-        "",
-        "sabun|detergent",
-    ),
-)
-
-_STEMS = (
-    "Miftahul Ulum",
-    "Darul Ulum",
-    "Nurul Huda",
-    "Darussalam",
-    "Nurul Jadid",
-    "Al-Hikmah",
-    "Raudlatul Ulum",
-    "Hidayatul Mubtadi'in",
-    "Al-Falah",
-    "Sabilul Muttaqin",
-    "Bahrul Ulum",
-    "Mambaul Ulum",
-)
-_BASE_NEED = {"kg": 120.0, "liter": 80.0, "pcs": 60.0, "dus": 30.0}
+#: A 400-santri pesantren's typical monthly need, per dimension of the product's base unit
+#: (:func:`matcher.units.unit_dimension`); offers and needs scale from it.
+_BASE_NEED = {
+    "mass": 120.0,  # kg
+    "volume": 80.0,  # liter, galon
+    "count": 60.0,  # pcs, butir, ekor, pasang, eksemplar
+    "package": 30.0,  # dus, pack
+    "service": 30.0,  # porsi: about one a day
+    "trip": 30.0,  # rit: about one a day
+    "length": 60.0,  # m of cloth
+    "area": 60.0,  # m2
+}
 _PROCESSED = {"processed food", "fish & seafood", "beverages"}
-_DAY_NS = 86_400 * 10**9
+#: builtin_catalogue's columns: the Market catalogue's, plus ``produced_in`` and
+#: ``kitchen_staple`` (``slug`` in products.csv is ``product`` here).
+_CATALOGUE = [
+    "product",
+    "name_id",
+    "name_en",
+    "category",
+    "base_unit",
+    "shelf_life_class",
+    "price_min",
+    "price_max",
+    "produced_in",
+    "kitchen_staple",
+    "substitutes",
+    "aliases",
+]
 
 
 def builtin_catalogue() -> pd.DataFrame:
-    """The built-in 42-product catalogue (Market columns plus ``produced_in`` and
-    ``kitchen_staple``), drawn from the reference product taxonomy.
+    """The seed's product catalogue (``seed_data/products.csv``) in Market columns plus
+    ``produced_in`` and ``kitchen_staple``: the products of the seed market.
 
     >>> cat = builtin_catalogue()
-    >>> cat.set_index("product").loc["ikan-asin", "produced_in"]
-    'coastal_fisheries;island'
+    >>> len(cat), cat.set_index("product").loc["ikan-asin", "produced_in"]
+    (137, 'coastal_fisheries;island')
     """
-    cols = [
-        "product",
-        "name_id",
-        "name_en",
-        "category",
-        "base_unit",
-        "shelf_life_class",
-        "price_min",
-        "price_max",
-        "produced_in",
-        "kitchen_staple",
-        "substitutes",
-        "aliases",
-    ]
-    frame = pd.DataFrame(list(_PRODUCTS), columns=cols)
-    return frame.astype({"price_min": float, "price_max": float})
+    return _catalogue(find_seed_dir()).copy()
+
+
+def regencies() -> pd.DataFrame:
+    """East Java's 38 regencies (``seed_data/regencies.csv``): ``code``, ``name``, ``latitude``,
+    ``longitude`` of the capital, ``pesantren_count`` and ``region_types`` (dominant first).
+
+    >>> r = regencies()
+    >>> len(r), int(r["pesantren_count"].sum())
+    (38, 4692)
+    """
+    return _regencies(find_seed_dir()).copy()
+
+
+def name_stems() -> pd.DataFrame:
+    """The commonest pesantren name stems (``seed_data/name_stems.csv``): ``name_stem`` and
+    ``count`` (pesantren so named in East Java), most frequent first.
+
+    >>> first = name_stems().iloc[0]
+    >>> first["name_stem"], int(first["count"])
+    ('Miftahul Ulum', 189)
+    """
+    return _stems(find_seed_dir()).copy()
+
+
+@lru_cache(maxsize=4)
+def _catalogue(folder: Path) -> pd.DataFrame:
+    raw = _read(folder / "products.csv")
+    frame = raw.rename(columns={"slug": "product"})[_CATALOGUE]
+    return frame.assign(
+        price_min=frame["price_min"].astype(float),
+        price_max=frame["price_max"].astype(float),
+        kitchen_staple=frame["kitchen_staple"].str.strip().str.lower().eq("true"),
+    )
+
+
+@lru_cache(maxsize=4)
+def _regencies(folder: Path) -> pd.DataFrame:
+    raw = _read(folder / "regencies.csv")
+    columns = ["code", "name", "latitude", "longitude", "pesantren_count", "region_types"]
+    return raw[columns].astype({"latitude": float, "longitude": float, "pesantren_count": int})
+
+
+@lru_cache(maxsize=4)
+def _stems(folder: Path) -> pd.DataFrame:
+    raw = _read(folder / "name_stems.csv")
+    return raw[["name_stem", "count"]].astype({"count": int})
+
+
+def _read(path: Path) -> pd.DataFrame:
+    """A seed CSV as text cells (``""`` where empty): the columns' types are set by the caller."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
 def synthetic_market(
@@ -777,7 +148,7 @@ def synthetic_market(
     as_of
         Market date; certificate expiry and listing confirmation dates are relative to it.
     catalogue
-        Product catalogue in Market columns (e.g. the seed catalogue); ``produced_in`` and
+        Product catalogue in Market columns (e.g. one read from the database); ``produced_in`` and
         ``kitchen_staple`` columns are used when present. Defaults to :func:`builtin_catalogue`.
 
     Returns
@@ -845,11 +216,12 @@ def synthetic_market(
 
 
 def _pesantren(rng: np.random.Generator, n: int) -> pd.DataFrame:
-    counts = np.array([r[4] for r in REGENCIES], dtype=float)
-    reg = rng.choice(len(REGENCIES), size=n, p=counts / counts.sum())
-    lat = np.array([r[2] for r in REGENCIES])[reg] + rng.normal(0, 0.08, n)
-    lon = np.array([r[3] for r in REGENCIES])[reg] + rng.normal(0, 0.10, n)
-    types = [REGENCIES[i][5].split(";") for i in reg]
+    reg_frame = regencies()
+    counts = reg_frame["pesantren_count"].to_numpy(dtype=float)
+    reg = rng.choice(len(reg_frame), size=n, p=counts / counts.sum())
+    lat = reg_frame["latitude"].to_numpy()[reg] + rng.normal(0, 0.08, n)
+    lon = reg_frame["longitude"].to_numpy()[reg] + rng.normal(0, 0.10, n)
+    types = [str(t).split(";") for t in reg_frame["region_types"].to_numpy()[reg]]
     # dominant type: the regency's first with probability 0.6, otherwise another of its types
     pick = [
         t[0] if len(t) == 1 or u < 0.6 else t[1 + int(v * (len(t) - 1))]
@@ -858,13 +230,15 @@ def _pesantren(rng: np.random.Generator, n: int) -> pd.DataFrame:
     region_types = [
         ";".join([d, *[x for x in t if x != d]]) for d, t in zip(pick, types, strict=True)
     ]
-    stems = rng.integers(0, len(_STEMS), n)
+    stems = name_stems()
+    weight = stems["count"].to_numpy(dtype=float)
+    stem = stems["name_stem"].to_numpy()[rng.choice(len(stems), size=n, p=weight / weight.sum())]
     return pd.DataFrame(
         {
             "pesantren_id": np.arange(1, n + 1),
-            "name": [f"PP {_STEMS[s]} {i}" for i, s in enumerate(stems, start=1)],
-            "regency_code": [REGENCIES[i][0] for i in reg],
-            "kabupaten": [REGENCIES[i][1] for i in reg],
+            "name": [f"PP {s} {i}" for i, s in enumerate(stem, start=1)],
+            "regency_code": reg_frame["code"].to_numpy()[reg],
+            "kabupaten": reg_frame["name"].to_numpy()[reg],
             "lat": np.clip(lat, -8.85, -5.05),
             "lon": np.clip(lon, 110.85, 116.35),
             "region_types": region_types,
@@ -900,7 +274,7 @@ def _listings(
     owner = np.repeat(np.arange(n), k)
     lo = cat["price_min"].to_numpy(dtype=float)[prod]
     hi = cat["price_max"].to_numpy(dtype=float)[prod]
-    base = cat["base_unit"].map(_BASE_NEED).fillna(50.0).to_numpy(dtype=float)[prod]
+    base = _base_need(cat["base_unit"])[prod]
     santri = pes["santri"].to_numpy(dtype=float)[owner]
     size = len(prod)
     # 90 % confirmed in the last 60 days (0-59), 10 % long ago (135-149 days): those rest
@@ -935,6 +309,13 @@ def _listings(
         max_price=np.where(no_ceiling, np.nan, np.round(ceiling, -1)),
         required_certs=required,
     )
+
+
+def _base_need(base_units: pd.Series) -> npt.NDArray[np.float64]:
+    """Per product, :data:`_BASE_NEED` of its base unit's dimension (a unit outside
+    :mod:`matcher.units` raises its :class:`~matcher.units.UnitError`)."""
+    scale = {u: _BASE_NEED[unit_dimension(u)] for u in base_units.astype(str).unique()}
+    return base_units.astype(str).map(scale).to_numpy(dtype=np.float64)
 
 
 def _certificates(

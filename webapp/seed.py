@@ -11,10 +11,11 @@ The seed describes the network on :data:`SEED_AS_OF`; its dates (confirmations,
 availability windows, certificates) are moved forward by the days since, so a demo set up
 months later is as fresh as on that day instead of every listing resting.
 
-Where the CSVs are found (first that exists): the ``path`` argument, the ``SEED_PATH``
-setting (``OPOP_SEED_PATH``), ``seed_data/`` next to the ``webapp`` package (a source
-checkout or editable install), and ``<prefix>/share/opop-match/seed_data`` (a regular
-``pip install``, which ships the CSVs as data files).
+Where the CSVs are found is :func:`matcher.seed_files.find_seed_dir`'s rule (the synthetic
+markets read the same folder): the ``path`` argument, the ``SEED_PATH`` setting
+(``OPOP_SEED_PATH``), ``seed_data/`` next to the packages (a source checkout or editable
+install), and ``<prefix>/share/opop-match/seed_data`` (a regular ``pip install``, which ships
+the CSVs as data files).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from typing import Any
 import click
 from flask import current_app, has_app_context
 from sqlalchemy import select
+
+from matcher.seed_files import SeedDataNotFound, find_seed_dir
 
 from .models import Certificate, Listing, Pesantren, Product, db
 from .spreadsheets import ImportReport, SpreadsheetError, Table, import_table, read_table
@@ -66,25 +69,13 @@ class SeedError(RuntimeError):
         self.reports = reports or {}
 
 
-def _candidates(path: str | Path | None) -> list[Path]:
-    if path is not None:
-        return [Path(path)]
-    found: list[Path] = []
-    if has_app_context() and current_app.config.get("SEED_PATH"):
-        found.append(Path(current_app.config["SEED_PATH"]))
-    found.append(Path(__file__).resolve().parent.parent / "seed_data")
-    found.append(Path(sys.prefix) / "share" / "opop-match" / "seed_data")
-    return found
-
-
 def find_seed_path(path: str | Path | None = None) -> Path:
     """The folder holding the seed CSVs (see the module docstring for the search order)."""
-    candidates = _candidates(path)
-    for candidate in candidates:
-        if (candidate / SEED_FILES[0][1]).is_file():
-            return candidate
-    tried = ", ".join(str(c) for c in candidates)
-    raise SeedError(f"no seed data found (looked for {SEED_FILES[0][1]} in: {tried})")
+    setting = current_app.config.get("SEED_PATH") if has_app_context() else None
+    try:
+        return find_seed_dir(path, setting=setting)
+    except SeedDataNotFound as exc:
+        raise SeedError(str(exc)) from exc
 
 
 @contextmanager

@@ -37,6 +37,8 @@ def resolver(catalogue: pd.DataFrame) -> ProductResolver:
         ("Salted dried fish", "ikan-asin", "name"),
         ("Rice, premium grade", "beras-premium", "name"),
         ("Rice, medium grade", "beras-medium", "name"),
+        ("Air minum dalam kemasan (gelas 220 ml)", "amdk-gelas", "name"),
+        ("air minum dalam kemasan (botol 600 ml)", "amdk-botol", "name"),
         ("gereh", "ikan-asin", "alias"),
         ("Gereh ", "ikan-asin", "alias"),
         ("salted fish", "ikan-asin", "alias"),
@@ -60,6 +62,16 @@ def test_text_resolves_to_the_product_by_the_first_method_that_fits(
     result = resolver.resolve(text)
     assert (result.product, result.method) == (product, method)
     assert result.candidates[0][0] == product
+
+
+def test_every_products_full_names_name_it(
+    resolver: ProductResolver, catalogue: pd.DataFrame
+) -> None:
+    # the two AMDK names differ only in their notes ("gelas 220 ml", "botol 600 ml")
+    for column in ("name_id", "name_en"):
+        for slug, name in zip(catalogue["slug"], catalogue[column], strict=True):
+            assert resolver.resolve(name).product == slug, (column, name)
+    assert resolver.resolve("Air minum dalam kemasan").method == "ambiguous"
 
 
 def test_the_required_slugs_exist(catalogue: pd.DataFrame) -> None:
