@@ -163,7 +163,7 @@ def solve_allocation(
         ``(offer_id, need_id)`` arcs never to use (e.g. declined by a party).
     components
         When ``candidates`` has no ``s_*`` columns, computes the components of the trades
-        chosen (:func:`matcher.candidates.pair_components`); else legs carry none.
+        chosen (:func:`matcher.candidate_blocks.pair_components`); else legs carry none.
 
     Returns
     -------

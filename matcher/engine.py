@@ -34,7 +34,8 @@ from threadpoolctl import threadpool_limits
 from matcher.allocation import allocate
 from matcher.arrays import market_arrays
 from matcher.barter import solve_barters
-from matcher.candidates import candidate_stage, pair_components
+from matcher.candidate_blocks import pair_components
+from matcher.candidates import candidate_stage
 from matcher.config import EngineConfig
 from matcher.explain import plan_reasons
 from matcher.gaps import Gaps, market_gaps

@@ -12,12 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher.barter import (
-    barter_arcs,
     barter_objective,
     clear_barters,
     greedy_barters,
     solve_barters,
 )
+from matcher.barter_arcs import _best_per_arc, _mutual_partners, barter_arcs
 from matcher.candidates import find_candidates
 from matcher.config import EngineConfig
 from matcher.engine import committed_quantities
@@ -208,7 +208,6 @@ def test_each_arc_keeps_the_same_candidate_as_a_full_three_key_sort(
     n: int, arcs: int, levels: int, seed: int
 ) -> None:
     # the best key per (supplier, buyer), ties (few key levels) to the smallest listing pair
-    from matcher.barter import _best_per_arc
 
     rng = np.random.default_rng(seed)
     arc = rng.integers(0, arcs, n).astype(np.int64) * np.int64(2**31) + 7
@@ -252,7 +251,6 @@ def _mutual_partners_by_lexsort(sup: Any, buy: Any, key: Any, k: int) -> Any:
 def test_partner_pruning_keeps_the_same_arcs_as_the_lexsort_version(
     nodes: int, levels: int, k: int, seed: int, offset: int
 ) -> None:
-    from matcher.barter import _mutual_partners
 
     rng = np.random.default_rng(seed)
     arcs = np.unique(rng.integers(0, nodes, (nodes * 4, 2)), axis=0)
