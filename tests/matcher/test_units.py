@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from matcher.number_text import parse_number
 from matcher.units import (
     UNITS,
     AltUnit,
@@ -13,7 +14,6 @@ from matcher.units import (
     normalise_period,
     normalise_unit,
     parse_alt_unit,
-    parse_number,
     per_month,
     to_base,
     units_for,

@@ -2,7 +2,7 @@
 
 One parser for every number field of the service (the listing form, the facilitator's
 "reduce" form, the supplier search, the JSON API and the spreadsheet import): it is
-:func:`matcher.units.parse_number` with the reader's language deciding what a lone
+:func:`matcher.number_text.parse_number` with the reader's language deciding what a lone
 separator means. In Indonesian ``1.250`` is 1250 and ``1,5`` is 1.5; in English ``1,250`` is
 1250 and ``1.5`` is 1.5; with both separators (``1.250,5`` / ``1,250.5``) the last one is the
 decimal mark in either language. What :mod:`webapp.formatting` prints in a language parses
@@ -17,7 +17,7 @@ import re
 from decimal import Decimal
 from typing import Literal
 
-from matcher.units import parse_number
+from matcher.number_text import parse_number
 
 __all__ = ["NotADate", "NotANumber", "language_of", "read_date", "read_number"]
 
