@@ -10,8 +10,15 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask
-from flask_babel import format_date, format_decimal, format_time, get_locale, get_timezone
+from flask import Flask, has_request_context
+from flask_babel import (
+    format_date,
+    format_decimal,
+    format_time,
+    get_locale,
+    get_timezone,
+    gettext,
+)
 from flask_babel import lazy_gettext as _l
 
 
@@ -134,6 +141,13 @@ def category(value: str | None) -> str:
     from .forms import CATEGORY_LABELS
 
     return str(CATEGORY_LABELS.get(value or "", value or "–"))
+
+
+def request_gettext(text: str, **params: Any) -> str:
+    """Translated in a request (the user's language); plain English elsewhere (CLI, threads)."""
+    if has_request_context():
+        return str(gettext(text, **params))
+    return text % params if params else text
 
 
 def init_app(app: Flask) -> None:

@@ -28,28 +28,25 @@ one holds only what was delivered.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from flask import has_request_context
-from flask_babel import get_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from .decisions import record_caps, record_veto
-from .formatting import quantity, state_label
-from .market_io import listing_capacities, reserved_quantities
+from .formatting import request_gettext as _
+from .formatting import state_label
 from .models import (
     ANSWERABLE_STATES,
     DECLINE_REASONS,
     NETWORK_ROLES,
     RESERVING_STATES,
     DbSession,
-    Listing,
     Proposal,
     ProposalEvent,
     ProposalLeg,
@@ -58,7 +55,19 @@ from .models import (
     db,
     utcnow,
 )
-from .plausible import MAX_NOTE_LENGTH
+from .proposal_checks import (
+    ConflictError,
+    DeliveryError,
+    ProposalError,
+    check_capacity,
+    check_note,
+    decline_problem,
+    delivered_quantities,
+    leg_name,
+    quantize_quantity,
+    required_reason,
+    shown_quantity,
+)
 
 __all__ = [
     "ANSWERABLE_STATES",
@@ -83,31 +92,7 @@ __all__ = [
 
 #: States nothing leaves.
 FINAL_STATES = ("completed", "declined", "expired", "cancelled")
-_QTY = Decimal("0.001")
 _IDR = Decimal("0.01")
-
-
-def _(text: str, **params: Any) -> str:
-    """Translated in a request (the user's language); plain English elsewhere (CLI, threads)."""
-    if has_request_context():
-        return str(gettext(text, **params))
-    return text % params if params else text
-
-
-class ProposalError(ValueError):
-    """An action the proposal's state, parties or the acting user do not allow."""
-
-
-class ConflictError(ProposalError):
-    """Someone else changed the proposal first, or a listing no longer has the quantity."""
-
-
-class DeliveryError(ProposalError):
-    """A delivered quantity that is not allowed; ``leg_id`` names the leg."""
-
-    def __init__(self, message: str, leg_id: int) -> None:
-        super().__init__(message)
-        self.leg_id = leg_id
 
 
 # -- public transitions ------------------------------------------------------------------
@@ -146,7 +131,7 @@ def accept(
             )
         _respond(party, "accepted", user)
         if all(pt.response == "accepted" for pt in p.parties):
-            _check_capacity(session, p)
+            check_capacity(session, p)
             to_state = "confirmed"
         else:
             to_state = "accepted_by_some"
@@ -154,25 +139,6 @@ def accept(
             session, p, "accept", to_state, user, pesantren_id=pesantren_id, channel=channel
         )
     return p
-
-
-#: The decline reason that says nothing by itself: it needs a note.
-OTHER_REASON = "other"
-
-
-def decline_problem(reason: str | None, note: str | None = "") -> str | None:
-    """Why a decline with ``reason`` and ``note`` cannot be recorded (None: it can). The one
-    rule for the web form, the answer link and the API: a reason from the list, and "other"
-    says in a few words what it is."""
-    if reason not in DECLINE_REASONS:
-        return _(
-            "Unknown decline reason %(reason)r; choose one of %(choices)s.",
-            reason=reason,
-            choices=", ".join(DECLINE_REASONS),
-        )
-    if reason == OTHER_REASON and not (note or "").strip():
-        return _("You chose “Other”: say in a few words why you decline.")
-    return None
 
 
 def decline(
@@ -194,7 +160,7 @@ def decline(
         problem = decline_problem(reason, note)
         if problem:
             raise ProposalError(problem)
-        note = _check_note(note)
+        note = check_note(note)
         _respond(party, "declined", user, reason=reason)
         text = f"{reason}: {note}" if note else reason
         record_transition(
@@ -281,7 +247,7 @@ def complete(
         if user is not None and user.role not in NETWORK_ROLES:
             pesantren_id = _party(p, user.pesantren_id or 0, user).pesantren_id
         _require_state(p, ("confirmed",), _("complete"))
-        amounts = _delivered(p, delivered or {})
+        amounts = delivered_quantities(p, delivered or {})
         for leg in p.legs:
             leg.delivered_quantity = amounts[leg.id]
         text = "delivered " + ", ".join(
@@ -343,7 +309,7 @@ def reduce(
                     _(
                         "Leg %(leg)s: the quantity must be more than 0 and at most %(max)s.",
                         leg=leg_name(leg),
-                        max=_amount(leg.quantity),
+                        max=shown_quantity(leg.quantity),
                     )
                 )
             ratios[leg_id] = new / float(leg.quantity)
@@ -356,7 +322,7 @@ def reduce(
             scale = dict.fromkeys(legs, smallest)
         before = ", ".join(f"{leg.id}:{float(leg.quantity):g}" for leg in p.legs)
         for leg in p.legs:
-            quantity = _q(float(leg.quantity) * scale[leg.id])
+            quantity = quantize_quantity(float(leg.quantity) * scale[leg.id])
             if quantity <= 0:
                 raise ProposalError(_("Leg %(leg)s would become empty.", leg=leg_name(leg)))
             leg.quantity = quantity
@@ -500,115 +466,6 @@ def _require_open(p: Proposal) -> None:
 def _require_network(user: User | None, action: str) -> None:
     if user is not None and user.role not in NETWORK_ROLES:
         raise ProposalError(_("Only a facilitator may %(action)s a proposal.", action=action))
-
-
-def required_reason(reason: str) -> str:
-    """The reason for a veto or a cancellation, stripped; :class:`ProposalError` when it is
-    empty or too long (every entry point: one proposal, a bulk veto, the API)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ProposalError(_("Give a reason."))
-    return _check_note(reason)
-
-
-def leg_name(leg: ProposalLeg) -> str:
-    """A leg as its parties know it: ``Ikan asin, Pondok A → Pondok B`` (its id means
-    nothing to them)."""
-    language = str(get_locale() or "id") if has_request_context() else "en"
-    return f"{leg.product.name(language)}, {leg.giver.name} → {leg.receiver.name}"
-
-
-def _amount(value: float | Decimal) -> str:
-    return quantity(float(value)) if has_request_context() else f"{float(value):g}"
-
-
-def _check_note(note: str) -> str:
-    note = (note or "").strip()
-    if len(note) > MAX_NOTE_LENGTH:
-        raise ProposalError(
-            _("The note is too long (at most %(n)s characters).", n=MAX_NOTE_LENGTH)
-        )
-    return note
-
-
-def _delivered(p: Proposal, delivered: Mapping[int, float | Decimal]) -> dict[int, Decimal]:
-    """Leg id → delivered quantity (the agreed one where not given), each checked."""
-    legs = {leg.id: leg for leg in p.legs}
-    for leg_id in delivered:
-        if leg_id not in legs:
-            raise DeliveryError(
-                _("Leg %(leg)s is not part of proposal %(id)s.", leg=leg_id, id=p.id), leg_id
-            )
-    out: dict[int, Decimal] = {}
-    for leg_id, leg in legs.items():
-        wanted = delivered.get(leg_id)
-        if wanted is None:
-            out[leg_id] = Decimal(leg.quantity)
-            continue
-        value = float(wanted)
-        ok = math.isfinite(value) and 0 < value <= float(leg.quantity) + 1e-9
-        if not ok or _q(value) <= 0:
-            raise DeliveryError(
-                _(
-                    "Leg %(leg)s: the delivered quantity must be more than 0 and at most "
-                    "the agreed %(max)s.",
-                    leg=leg_name(leg),
-                    max=_amount(leg.quantity),
-                ),
-                leg_id,
-            )
-        out[leg_id] = min(_q(value), Decimal(leg.quantity))
-    return out
-
-
-def _q(value: float) -> Decimal:
-    return Decimal(repr(value)).quantize(_QTY, ROUND_HALF_UP)
-
-
-def _check_capacity(session: DbSession, p: Proposal) -> None:
-    """Lock the listings ``p`` draws on and make sure they can still cover its legs."""
-    need: dict[int, float] = defaultdict(float)
-    for leg in p.legs:
-        need[leg.offer_id] += float(leg.quantity)
-        need[leg.need_id] += float(leg.quantity)
-    ids = sorted(need)
-    listings = {
-        listing.id: listing
-        for listing in session.scalars(
-            select(Listing)
-            .where(Listing.id.in_(ids))
-            .order_by(Listing.id)
-            .with_for_update(of=Listing)
-        )
-    }
-    try:
-        capacity = listing_capacities(session, ids)
-    except ValueError as exc:  # a unit that no longer converts
-        raise ConflictError(str(exc)) from exc
-    held = reserved_quantities(session, ids, exclude_proposal_id=p.id)
-    for listing_id in ids:
-        listing = listings.get(listing_id)
-        if listing is None or listing.status != "active":
-            raise ConflictError(
-                _(
-                    "Listing %(id)s is no longer active; the proposal cannot be confirmed.",
-                    id=listing_id,
-                )
-            )
-        free = capacity[listing_id] - held.get(listing_id, 0.0)
-        if need[listing_id] > free + 1e-6:
-            raise ConflictError(
-                _(
-                    "Listing %(id)s (%(product)s of %(pesantren)s) has only %(free)s %(unit)s/month "
-                    "left; this proposal needs %(need)s.",
-                    id=listing_id,
-                    product=listing.product.slug,
-                    pesantren=listing.pesantren.name,
-                    free=f"{max(free, 0.0):g}",
-                    unit=listing.product.base_unit,
-                    need=f"{need[listing_id]:g}",
-                )
-            )
 
 
 def reserving(p: Proposal) -> bool:

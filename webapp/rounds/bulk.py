@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import Select, select, update
 
 from ..decisions import record_vetoes
+from ..formatting import request_gettext as _
 from ..models import NETWORK_ROLES, MatchRound, Proposal, User, db, utcnow
-from ..proposals import ProposalError, _, required_reason
+from ..proposal_checks import ProposalError, required_reason
 from .errors import RoundError
 from .publish import _bulk_transition
 

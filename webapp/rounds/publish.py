@@ -9,6 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import insert, select, update
 
+from ..formatting import request_gettext as _
 from ..models import (
     ANSWERABLE_STATES,
     DbSession,
@@ -19,7 +20,7 @@ from ..models import (
     db,
     utcnow,
 )
-from ..proposals import ProposalError, _
+from ..proposal_checks import ProposalError
 from .errors import RoundError
 
 __all__ = ["expire_overdue", "publish_round", "response_period"]

@@ -22,6 +22,7 @@ from matcher.market import Market
 
 from .. import decisions
 from ..engine_settings import engine_config
+from ..formatting import request_gettext as _
 from ..market_io import snapshot_market
 from ..models import (
     DbSession,
@@ -31,7 +32,6 @@ from ..models import (
     db,
     utcnow,
 )
-from ..proposals import _
 from .errors import RoundError
 from .exclusions import declined_pairs, standing_pairs
 from .publish import expire_overdue

@@ -116,10 +116,12 @@ def proposal_cancel(proposal_id: int) -> Any:
     body = _body()
     version = _version(body)
     reason = body.get("reason")
-    if not isinstance(reason, str) or not reason.strip():
+    if not isinstance(reason, str):
         raise _invalid("reason", "give a reason (text)")
-    if len(reason.strip()) > service.MAX_NOTE_LENGTH:
-        raise _invalid("reason", f"at most {service.MAX_NOTE_LENGTH} characters")
+    try:  # the one reason rule (empty, too long), as for the web pages and a bulk veto
+        reason = service.required_reason(reason)
+    except service.ProposalError as exc:
+        raise _invalid("reason", str(exc)) from None
     try:
         service.cancel(proposal, user, reason, expected_version=version, channel="api")
     except service.ConflictError as exc:
