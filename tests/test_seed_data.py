@@ -458,9 +458,9 @@ def test_seed_data_builds_a_valid_market(
     ("name", "model_path"),
     [
         ("products.csv", "webapp.models.catalogue:Product"),
-        ("pesantren.csv", "webapp.models.network:Pesantren"),
-        ("regencies.csv", "webapp.models.network:Regency"),
-        ("certificates.csv", "webapp.models.network:Certificate"),
+        ("pesantren.csv", "webapp.models.pesantren:Pesantren"),
+        ("regencies.csv", "webapp.models.pesantren:Regency"),
+        ("certificates.csv", "webapp.models.pesantren:Certificate"),
     ],
 )
 def test_seed_text_fits_its_database_columns(name: str, model_path: str) -> None:

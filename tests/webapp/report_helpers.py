@@ -360,7 +360,7 @@ def pinned_snapshot(session: Any, as_of: dt.date) -> Any:
     import pandas as pd
 
     from webapp.market_io import build_market
-    from webapp.report.network import NetworkSnapshot
+    from webapp.report.snapshot import NetworkSnapshot
 
     columns = [
         "need_id",

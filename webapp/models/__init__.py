@@ -4,7 +4,7 @@ from .base import Base, DbSession, db, enforce_foreign_keys, utcnow
 from .catalogue import Product, ProductAlias, product_substitute
 from .decisions import DECISION_KINDS, PairingDecision
 from .listings import LISTING_KINDS, LISTING_STATUSES, PERIODS, Listing
-from .network import (
+from .pesantren import (
     CURATION_STATUSES,
     LANGUAGES,
     REPORT_FREQUENCIES,

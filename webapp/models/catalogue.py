@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from matcher.vocabulary import SHELF_LIFE_CLASSES
 
 from .base import db
-from .network import _in
+from .pesantren import _in
 
 product_substitute = Table(
     "product_substitute",

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import TZDateTime, db, utcnow
 from .listings import Listing
-from .network import _in
+from .pesantren import _in
 from .users import User
 
 DECISION_KINDS = ("veto", "cap")

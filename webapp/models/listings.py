@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import TimestampMixin, TZDateTime, db, utcnow
 from .catalogue import Product
-from .network import Pesantren, _in
+from .pesantren import Pesantren, _in
 
 LISTING_KINDS = ("offer", "need")
 LISTING_STATUSES = ("active", "paused", "archived")

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import TimestampMixin, TZDateTime, db, utcnow
 from .catalogue import Product
 from .listings import Listing
-from .network import Pesantren, _in
+from .pesantren import Pesantren, _in
 from .users import User
 
 ROUND_STATUSES = ("running", "draft", "published", "superseded", "failed")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .base import TimestampMixin, TZDateTime, db
-from .network import LANGUAGES, REPORT_FREQUENCIES, Pesantren, _in
+from .pesantren import LANGUAGES, REPORT_FREQUENCIES, Pesantren, _in
 
 ROLES = ("officer", "facilitator", "admin")
 #: The roles that work for the whole network (facilitators and admins), not one pesantren.

@@ -32,8 +32,8 @@ from ..models import (
 )
 from .labels import LISTING_KIND_LABELS, REGION_LABELS, STATE_LABELS
 from .links import external_url
-from .network import NetworkSnapshot
 from .recipients import Recipient
+from .snapshot import NetworkSnapshot
 from .weeks import ReportWeek
 
 __all__ = ["WAITING_DAYS", "FacilitatorReport", "facilitator_report"]

@@ -29,8 +29,8 @@ from ..formatting import quantity as fmt_qty
 from ..models import Listing, Pesantren, Proposal, ProposalEvent, ProposalParty
 from .labels import DECLINE_LABELS, KIND_LABELS, LISTING_KIND_LABELS
 from .links import external_url, listing_token
-from .network import NetworkSnapshot
 from .recipients import Recipient
+from .snapshot import NetworkSnapshot
 from .weeks import ReportWeek
 
 __all__ = [

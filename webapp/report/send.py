@@ -38,10 +38,10 @@ from sqlalchemy.orm import Session
 from ..mail import FileSender, MailError, MailSender
 from ..models import ReportLog, db, utcnow
 from .facilitator import FacilitatorReport, facilitator_report
-from .network import NetworkSnapshot, network_snapshot
 from .officer import OfficerReport, officer_report
 from .recipients import Recipient, recipients
 from .render import build_message, new_message_id, render_report
+from .snapshot import NetworkSnapshot, network_snapshot
 from .weeks import ReportWeek
 
 __all__ = ["Report", "RunResult", "SnapshotCache", "collect_report", "send_weekly"]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Response, render_template, request
 from flask_babel import gettext as _
 
+from ... import network_overview as overview
 from ...charts import render_bars, render_graph, render_map
 from ...deals import completion_weeks, overdue_deals
 from ...formatting import category, quantity
 from ...market_io import build_market
 from ...models import db
-from . import bp, network
+from . import bp
 from .labels import REGION_LABELS
 
 #: Overdue deals listed on the dashboard (oldest first).
@@ -30,16 +31,16 @@ def _legend() -> dict[str, str]:
 
 @bp.get("/")
 def dashboard() -> str:
-    data = network.map_data()
+    data = overview.map_data()
     legend = _legend()
-    graph = network.trade_graph()
+    graph = overview.trade_graph()
     market = build_market(db.session)
-    totals = network.category_totals(market)
-    gaps = network.market_gaps(market).head(15)
+    totals = overview.category_totals(market)
+    gaps = overview.market_gaps(market).head(15)
     return render_template(
         "facilitator/dashboard.html",
-        figures=network.figures(),
-        latest=network.latest_round(),
+        figures=overview.figures(),
+        latest=overview.latest_round(),
         map_data=data,
         map_svg=render_map(
             data.points,
@@ -68,7 +69,7 @@ def dashboard() -> str:
 def map_svg() -> Response:
     """The map on its own (to save, print or embed)."""
     limit = min(max(request.args.get("limit", 250, type=int), 0), 10_000)
-    data = network.map_data(limit=limit)
+    data = overview.map_data(limit=limit)
     svg = render_map(
         data.points,
         data.lines,
@@ -81,7 +82,7 @@ def map_svg() -> Response:
 
 @bp.get("/graf.svg")
 def graph_svg() -> Response:
-    svg = render_graph(network.trade_graph(), legend=_legend(), title=_("Trade graph"))
+    svg = render_graph(overview.trade_graph(), legend=_legend(), title=_("Trade graph"))
     return Response(str(svg), mimetype="image/svg+xml")
 
 

@@ -12,7 +12,8 @@ from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from . import bp, network
+from ... import network_overview as overview
+from . import bp
 from .labels import REGION_LABELS
 from .paging import page_of
 
@@ -105,7 +106,7 @@ def gaps() -> tuple[str, int]:
         )
         by, status = "product", 400
     filters = _filters()
-    frame = network.market_gaps()
+    frame = overview.market_gaps()
     page = request.args.get("page", 1, type=int)
     chosen = filter_gaps(frame, filters)
     if filters:
@@ -145,7 +146,7 @@ def gaps_export(fmt: str) -> Response:
     """The gaps the page shows: all of them, or those of the drill-down's filters."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    frame = filter_gaps(network.market_gaps(), _filters())
+    frame = filter_gaps(overview.market_gaps(), _filters())
     header = list(frame.columns)
     rows = [[_neutralise(v) for v in row] for row in frame.itertuples(index=False)]
     name = "kesenjangan-pasar"

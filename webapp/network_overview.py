@@ -19,9 +19,9 @@ from matcher.gaps import market_gaps as engine_market_gaps
 from matcher.market import REGION_TYPES, Market
 from matcher.results import Leg, Plan, PlanKind
 
-from ...charts import MapLabel, MapLine, MapPoint
-from ...market_io import build_market
-from ...models import (
+from .charts import MapLabel, MapLine, MapPoint
+from .market_io import build_market
+from .models import (
     RESERVING_STATES,
     Listing,
     MatchRound,
