@@ -12,12 +12,14 @@ from matcher.results import Leg, Plan
 
 from ..market_io import DbSession
 from ..models import (
+    MARKET_TABLES,
     MatchRound,
     Product,
     Proposal,
     ProposalEvent,
     ProposalLeg,
     ProposalParty,
+    note_market_change,
     utcnow,
 )
 
@@ -121,6 +123,8 @@ def _insert_rows(session: DbSession, model: Any, rows: list[dict[str, Any]]) -> 
         session.execute(insert(model), rows)
         return
     table = model.__table__
+    if table.name in MARKET_TABLES:  # COPY bypasses the session's events
+        note_market_change(session)
     columns = list(rows[0])
     json_columns = {c for c in columns if isinstance(table.c[c].type, JSON)}
     sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
