@@ -77,11 +77,10 @@ def main() -> None:
 
 def _version_lookup() -> Callable[[], Any]:
     """The market version query, in its own transaction each time, as a page makes it."""
-    from webapp.models import db
-    from webapp.views.officer.engine import market_version
+    from webapp.models import db, market_version
 
     def lookup() -> Any:
-        value = market_version()
+        value = market_version(db.session)
         db.session.rollback()
         return value
 
