@@ -13,8 +13,9 @@ version is one primary-key select. Session events keep it true for every writer:
   version + 1``. Every writer takes that row's lock last, once its other rows are locked,
   so on PostgreSQL no lock cycle can form through it; it holds it only for the commit.
 
-A rolled-back transaction bumps nothing. Writes on a plain connection (outside a session)
-call :func:`bump_market_version` themselves.
+A rolled-back transaction bumps nothing. The events cannot see into raw SQL: a textual
+``INSERT``/``UPDATE``/``DELETE`` on a session calls :func:`note_market_change`, and writes
+on a plain connection (outside a session) call :func:`bump_market_version` themselves.
 """
 
 from __future__ import annotations
