@@ -4,6 +4,14 @@ from .base import Base, DbSession, db, enforce_foreign_keys, utcnow
 from .catalogue import Product, ProductAlias, product_substitute
 from .decisions import DECISION_KINDS, PairingDecision
 from .listings import LISTING_KINDS, LISTING_STATUSES, PERIODS, Listing
+from .market_state import (
+    MARKET_TABLES,
+    MarketState,
+    bump_market_version,
+    has_market_change,
+    market_version,
+    note_market_change,
+)
 from .pesantren import (
     CURATION_STATUSES,
     LANGUAGES,
@@ -43,6 +51,7 @@ __all__ = [
     "LANGUAGES",
     "LISTING_KINDS",
     "LISTING_STATUSES",
+    "MARKET_TABLES",
     "PERIODS",
     "PROPOSAL_KINDS",
     "PROPOSAL_STATES",
@@ -54,6 +63,7 @@ __all__ = [
     "Base",
     "Certificate",
     "Listing",
+    "MarketState",
     "MatchRound",
     "NoticeLog",
     "PairingDecision",
@@ -68,7 +78,11 @@ __all__ = [
     "Regency",
     "ReportLog",
     "User",
+    "bump_market_version",
     "db",
+    "has_market_change",
+    "market_version",
+    "note_market_change",
     "product_substitute",
     "utcnow",
 ]

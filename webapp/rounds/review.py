@@ -7,7 +7,7 @@ over the round's proposals, and :func:`facet_counts` counts each filter's values
 other filters applied* (so "Trade (120)" is what choosing it would show).
 
 Product text is resolved by the caller with the officer search's resolver
-(:func:`webapp.views.officer.engine.resolve_product`: slug, name, alias, typo), so "gereh"
+(:func:`webapp.market_cache.resolve_product`: slug, name, alias, typo), so "gereh"
 finds salted fish here exactly as it does in the supplier search; :class:`ProductMatch`
 carries what it resolved to. Text the resolver does not know falls back to a plain
 substring of the product names, as the page did before.
@@ -139,7 +139,7 @@ class ProductMatch:
 
 def match_products(text: str, resolve: Callable[[str], Any], language: str) -> ProductMatch:
     """Resolve ``text`` with ``resolve`` (the search's resolver, returning a
-    :class:`~webapp.views.officer.engine.Resolved`) into the products to filter by."""
+    :class:`~webapp.market_cache.Resolved`) into the products to filter by."""
     text = text.strip()
     if not text:
         return ProductMatch(text)

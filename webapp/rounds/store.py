@@ -11,6 +11,7 @@ from sqlalchemy import JSON, insert, select, text
 from matcher.results import Leg, Plan
 
 from ..models import (
+    MARKET_TABLES,
     DbSession,
     MatchRound,
     Product,
@@ -18,6 +19,7 @@ from ..models import (
     ProposalEvent,
     ProposalLeg,
     ProposalParty,
+    note_market_change,
     utcnow,
 )
 
@@ -121,6 +123,8 @@ def _insert_rows(session: DbSession, model: Any, rows: list[dict[str, Any]]) -> 
         session.execute(insert(model), rows)
         return
     table = model.__table__
+    if table.name in MARKET_TABLES:  # COPY bypasses the session's events
+        note_market_change(session)
     columns = list(rows[0])
     json_columns = {c for c in columns if isinstance(table.c[c].type, JSON)}
     sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"

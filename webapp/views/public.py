@@ -65,7 +65,7 @@ def pesantren_directory() -> tuple[str, int]:
     products pesantren list; ``product`` (a slug) and ``kind`` (offer/need) narrow it to the
     pesantren that offer or need one product, as the catalogue links to its suppliers.
     """
-    from .officer.engine import resolve_product
+    from ..market_cache import resolve_product
 
     page = max(request.args.get("page", 1, type=int), 1)
     regency = request.args.get("regency", "")

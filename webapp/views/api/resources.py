@@ -262,7 +262,7 @@ def suppliers() -> Any:
     of a product that pass the hard rules, best score first, each with its reasons."""
     from matcher.search import SupplierQuery
 
-    from ..officer import engine
+    from ... import market_cache
 
     user = require_user()
     text = str_arg("product")
@@ -281,7 +281,7 @@ def suppliers() -> Any:
             details={"parameter": "certs"},
         )
     limit = int_arg("limit", 10, maximum=50) or 10
-    resolved = engine.resolve_product(text)
+    resolved = market_cache.resolve_product(text)
     if resolved.product is None:
         raise ApiError(
             404,
@@ -298,7 +298,7 @@ def suppliers() -> Any:
         required_certs=tuple(certs),
         region_type=region or None,
     )
-    frame = engine.suppliers_for(query, k=limit)
+    frame = market_cache.suppliers_for(query, k=limit)
     offers = {
         li.id: li
         for li in db.session.scalars(

@@ -2,7 +2,7 @@
 bulk veto and keep; the publish summary and its confirmation.
 
 The filters, order and counts are :mod:`webapp.rounds.review`'s; product text goes through
-the supplier search's resolver (:func:`..officer.engine.resolve_product`), so aliases and
+the supplier search's resolver (:func:`webapp.market_cache.resolve_product`), so aliases and
 typos find the same products in both places. Bulk actions are
 :func:`webapp.rounds.bulk.bulk_review`; the confirmation is :mod:`webapp.rounds.confirm`.
 """
@@ -24,6 +24,7 @@ from matcher.vocabulary import REGION_TYPES
 
 from ... import proposals as proposal_service
 from ... import rounds as round_service
+from ...market_cache import resolve_product
 from ...models import (
     PROPOSAL_KINDS,
     Listing,
@@ -48,7 +49,6 @@ from ...rounds.review import (
     page_decisions,
 )
 from ..officer.common import locale
-from ..officer.engine import resolve_product
 from . import bp
 from .rounds import _counts
 

@@ -11,11 +11,11 @@ from sqlalchemy.orm import selectinload
 
 from ...engine_settings import resting_before, stale_days
 from ...forms import PERIOD_LABELS, PostForm
+from ...market_cache import buyers_for_offers, matched_needs, suppliers_for
 from ...models import Listing, Pesantren, Product, Proposal, ProposalParty, db
 from ...security import roles_required
 from . import bp
 from .common import locale, localised, my_pesantren
-from .engine import buyers_for_offers, matched_needs, suppliers_for
 from .proposals import OPEN_STATES
 
 PER_LISTING = 3

@@ -30,12 +30,12 @@ from ...listings import (
     duplicate_of,
     referenced,
 )
+from ...market_cache import resolve_product, suggest_products
 from ...market_io import remaining_quantities, reserved_quantities
 from ...models import Listing, Pesantren, Product, db, utcnow
 from ...security import require_act_for, roles_required
 from . import bp
 from .common import locale, my_pesantren
-from .engine import resolve_product, suggest_products
 
 
 def _load_listing(listing_id: int) -> Listing:

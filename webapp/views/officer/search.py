@@ -16,10 +16,10 @@ from sqlalchemy import select
 from ...contact import mailto_link, whatsapp_link
 from ...forms import CERT_LABELS, REGION_LABELS, SearchForm
 from ...listings import NotANumber, allowed_units, check_unit, read_number
+from ...market_cache import resolve_product, suppliers_for
 from ...models import Pesantren, Product, db
 from . import bp
 from .common import locale, localised
-from .engine import resolve_product, suppliers_for
 
 RESULTS = 20
 

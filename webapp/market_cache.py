@@ -1,28 +1,31 @@
-"""The officer pages' window on the engine: one cached market snapshot per process.
+"""The process's cached market, behind the officer pages and the API's supplier search.
 
 Building a :class:`~matcher.market.Market` and a supplier index costs far more than a page, so
-both are kept per process and rebuilt only when the *market version* changes: a cheap query
-over the tables a market is built from (counts, highest ids and last update times), so any
-insert, edit, delete, or confirmed proposal gives a new version.
+both are kept per process and rebuilt only when the *market version* changes: a counter that
+every commit changing what a market is built from bumps (:mod:`webapp.models.market_state`),
+read with one primary-key select. A market describes a day (certificate expiry, availability
+windows), so a new day builds a new one too.
+
+Products typed as free text resolve through the same snapshot (:func:`resolve_product`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from ...engine_settings import engine_config
-from ...models import Certificate, Listing, Pesantren, Product, Proposal, ProposalParty, db
+from .engine_settings import engine_config
+from .models import Product, db, has_market_change, market_version
 
 __all__ = [
     "MarketSnapshot",
     "Resolved",
     "buyers_for_offers",
-    "market_version",
     "matched_needs",
     "resolve_product",
     "snapshot",
@@ -31,25 +34,10 @@ __all__ = [
 ]
 
 
-def market_version() -> tuple[Any, ...]:
-    """A value that changes whenever anything a Market is built from changes."""
-    parts: list[Any] = []
-    for model in (Listing, Pesantren, Certificate, Product, Proposal):
-        parts.append(func.count(model.id))
-        parts.append(func.max(model.id))
-        if hasattr(model, "updated_at"):
-            parts.append(func.max(model.updated_at))
-    row = db.session.execute(
-        select(*[select(p).scalar_subquery() for p in parts]).add_columns(
-            select(func.max(ProposalParty.responded_at)).scalar_subquery()
-        )
-    ).one()
-    return tuple(str(v) for v in row)
-
-
 @dataclass
 class MarketSnapshot:
-    version: tuple[Any, ...]
+    #: The market version and the day the market describes.
+    version: tuple[int, dt.date]
     market: Any
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _index: Any = None
@@ -86,18 +74,26 @@ _cache_lock = threading.Lock()
 
 
 def snapshot() -> MarketSnapshot:
-    """The market as the database holds it now, built once per version per process."""
-    from ...market_io import build_market
+    """The market as the database holds it now, built once per version per process.
 
-    version = market_version()
+    A session that has changed the market and not committed yet gets a market of its own
+    (with its changes), never shared: other sessions do not see them yet."""
+    from .market_io import build_market
+
+    today = dt.date.today()
+    version = (market_version(db.session), today)  # autoflushes: pending changes are noted
+    if has_market_change(db.session):
+        return MarketSnapshot(version=version, market=build_market(db.session, today))
     key = str(db.engine.url)
     with _cache_lock:
         current = _cache.get(key)
         if current is not None and current.version == version:
             return current
-    built = MarketSnapshot(version=version, market=build_market(db.session))
+    built = MarketSnapshot(version=version, market=build_market(db.session, today))
     with _cache_lock:
-        _cache[key] = built
+        current = _cache.get(key)
+        if current is None or current.version < built.version:  # a slower build lost
+            _cache[key] = built
     return built
 
 
