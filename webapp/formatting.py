@@ -21,6 +21,17 @@ from flask_babel import (
 )
 from flask_babel import lazy_gettext as _l
 
+from .labels import (
+    CATEGORY_LABELS,
+    DECLINE_LABELS,
+    KIND_LABELS,
+    REGION_LABELS,
+    STATE_LABELS,
+    UNKNOWN_REGION,
+    label,
+    named,
+)
+
 
 def rupiah(value: float | Decimal | None) -> str:
     """``Rp 55.000`` in Indonesian, ``Rp 55,000`` in English."""
@@ -75,9 +86,7 @@ def number(value: float | Decimal | None, digits: int = 2) -> str:
 
 def state_label(value: str | None) -> str:
     """A proposal state as the reader says it (``declined`` → ``ditolak``)."""
-    from .forms import STATE_LABELS
-
-    return str(STATE_LABELS.get(value or "", value or "–"))
+    return label(STATE_LABELS, value)
 
 
 #: What a running round stores as its progress (English, as the API returns it) → how a
@@ -107,11 +116,11 @@ _REASONS = (
 
 
 def _matched(text: str, patterns: Any) -> str | None:
-    for pattern, label in patterns:
+    for pattern, said in patterns:
         found = pattern.fullmatch(text)
         if found:
             values = {k: quantity(int(v)) for k, v in found.groupdict().items()}
-            return str(label) % values if values else str(label)
+            return str(said) % values if values else str(said)
     return None
 
 
@@ -125,8 +134,6 @@ def round_progress(text: str | None) -> str:
 def event_reason(reason: str | None) -> str:
     """The reason on a proposal's history line in the reader's language: a decline reason
     (``other: gudang penuh`` → ``Lainnya: gudang penuh``) or one the service wrote."""
-    from .forms import DECLINE_LABELS
-
     if not reason:
         return ""
     code, sep, note = reason.partition(": ")
@@ -138,9 +145,17 @@ def event_reason(reason: str | None) -> str:
 def category(value: str | None) -> str:
     """A product category by its label in the reader's language (``ikan & hasil laut``);
     an unknown one as it is stored."""
-    from .forms import CATEGORY_LABELS
+    return label(CATEGORY_LABELS, value)
 
-    return str(CATEGORY_LABELS.get(value or "", value or "–"))
+
+def kind_name(value: str | None) -> str:
+    """A proposal kind as the reader says it (``barter_cycle`` → ``Barter berantai``)."""
+    return label(KIND_LABELS, value)
+
+
+def region_name(value: str | None) -> str:
+    """A region type as the reader says it; none as "unknown region"."""
+    return label(REGION_LABELS, value, str(UNKNOWN_REGION))
 
 
 def request_gettext(text: str, **params: Any) -> str:
@@ -158,6 +173,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(moment, "moment")
     app.add_template_filter(number, "number")
     app.add_template_filter(category, "category")
+    app.add_template_filter(kind_name, "kind_name")
+    app.add_template_filter(named, "named")
+    app.add_template_filter(region_name, "region_label")
     app.add_template_filter(state_label, "state_label")
     app.add_template_filter(round_progress, "round_progress")
     app.add_template_filter(event_reason, "event_reason")

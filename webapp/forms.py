@@ -31,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher.vocabulary import CERT_KINDS, REGION_TYPES
 
+from .labels import CERT_LABELS, DECLINE_LABELS, PERIOD_LABELS, REGION_LABELS
 from .listings.rules import MAX_NOTE_LENGTH
 from .models import DECLINE_REASONS, LANGUAGES, PERIODS
 from .passwords import PasswordPolicy
@@ -38,11 +39,8 @@ from .plausible import has_control_characters
 
 __all__ = [
     "AcceptForm",
-    "CATEGORY_LABELS",
-    "CERT_LABELS",
     "CancelDealForm",
     "CompleteDealForm",
-    "DECLINE_LABELS",
     "DeclineForm",
     "ForgotPasswordForm",
     "Form",
@@ -51,66 +49,10 @@ __all__ = [
     "LoginForm",
     "MAX_NOTE_LENGTH",
     "NewPasswordForm",
-    "PERIOD_LABELS",
     "PasswordForm",
     "PostForm",
-    "REGION_LABELS",
-    "STATE_LABELS",
     "SearchForm",
 ]
-
-CERT_LABELS = {
-    "halal": _l("Halal"),
-    "pirt": _l("P-IRT"),
-    "bpom_md": _l("BPOM MD"),
-    "sni": _l("SNI"),
-}
-REGION_LABELS = {
-    "highland_agriculture": _l("Highland agriculture"),
-    "coastal_fisheries": _l("Coastal fisheries"),
-    "lowland_farming": _l("Lowland farming"),
-    "urban": _l("Urban"),
-    "island": _l("Island"),
-}
-#: Proposal states (:data:`webapp.models.PROPOSAL_STATES`) as a reader says them.
-STATE_LABELS = {
-    "draft": _l("draft"),
-    "published": _l("awaiting answers"),
-    "accepted_by_some": _l("accepted by some"),
-    "confirmed": _l("confirmed"),
-    "completed": _l("completed"),
-    "declined": _l("declined"),
-    "expired": _l("expired"),
-    "cancelled": _l("cancelled"),
-}
-#: Product categories (``Product.category``, from the catalogue's spreadsheet).
-CATEGORY_LABELS = {
-    "agri inputs": _l("farm inputs"),
-    "agricultural produce": _l("agricultural produce"),
-    "beverages": _l("beverages"),
-    "crafts": _l("crafts"),
-    "fashion & textile": _l("fashion & textiles"),
-    "fish & seafood": _l("fish & seafood"),
-    "household": _l("household goods"),
-    "processed food": _l("processed food"),
-    "services": _l("services"),
-    "staples & groceries": _l("staples & groceries"),
-    "stationery": _l("stationery"),
-}
-PERIOD_LABELS = {
-    "day": _l("per day"),
-    "week": _l("per week"),
-    "month": _l("per month"),
-    "year": _l("per year"),
-}
-DECLINE_LABELS = {
-    "price": _l("Price"),
-    "quantity": _l("Quantity"),
-    "distance": _l("Distance"),
-    "quality": _l("Quality or certificate"),
-    "already_supplied": _l("Already supplied"),
-    "other": _l("Other"),
-}
 
 
 def labelled(values: Iterable[str], labels: Mapping[str, Any]) -> list[SelectChoice]:

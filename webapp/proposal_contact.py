@@ -23,9 +23,9 @@ from .answer_links import answer_url, response_deadline, view_url
 from .contact import mailto_link, wa_number, whatsapp_link
 from .formatting import moment, rupiah
 from .formatting import quantity as fmt_qty
+from .labels import KIND_LABELS
 from .models import Listing, Pesantren, Proposal, ProposalLeg
 from .proposals import ANSWERABLE_STATES
-from .report.labels import KIND_LABELS
 
 __all__ = [
     "NEXT_STEPS",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from webapp import formatting as fm
-from webapp.forms import CATEGORY_LABELS
+from webapp.labels import CATEGORY_LABELS
 
 SEED = Path(__file__).resolve().parents[2] / "seed_data" / "products.csv"
 

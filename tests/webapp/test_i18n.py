@@ -144,3 +144,36 @@ def test_every_file_with_translatable_strings_belongs_to_an_area():
         if "migrations" not in p.parts and marker.search(p.read_text()) and not _covered(p)
     )
     assert not orphans, f"add to an area's sources.txt: {orphans}"
+
+
+INLINE_LABELS = re.compile(r"\{\s*'[a-z_]+'\s*:\s*_\(")
+
+
+def test_templates_name_codes_from_the_one_vocabulary():
+    """A template names a state, kind, role or status with the ``named`` filter (or one of
+    the filters built on :mod:`webapp.labels`), never with a dict of its own: a page and an
+    email must not call the same thing two names."""
+    own = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "webapp" / "templates").rglob("*.html"))
+        if INLINE_LABELS.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not own, f"label dicts in {own}: use webapp/labels.py"
+
+
+def test_every_vocabulary_names_every_code_of_its_model():
+    from webapp import labels, models
+    from webapp.models import rounds as rounds_models
+
+    for codes, vocabulary in [
+        (models.PROPOSAL_STATES, labels.STATE_LABELS),
+        (models.PROPOSAL_KINDS, labels.KIND_LABELS),
+        (rounds_models.ROUND_STATUSES, labels.ROUND_STATUS_LABELS),
+        (models.LISTING_STATUSES, labels.LISTING_STATUS_LABELS),
+        (models.LISTING_KINDS, labels.LISTING_KIND_LABELS),
+        (models.DECLINE_REASONS, labels.DECLINE_LABELS),
+        (models.CURATION_STATUSES, labels.CURATION_LABELS),
+        (models.ROLES, labels.ROLE_LABELS),
+        (rounds_models.RESPONSES, labels.RESPONSE_LABELS),
+    ]:
+        assert set(codes) <= set(vocabulary), sorted(set(codes) - set(vocabulary))

@@ -111,7 +111,7 @@ def test_officer_report_lists_matches_proposals_decisions_and_stale_listings(app
     assert "Decided since your last report" in text
     assert "[Confirmed] Trade #502" in text
     assert "[Declined] Trade #503" in text
-    assert "Reason: price" in text
+    assert "Reason: Price" in text
     assert "awaiting your answer" not in text  # it already accepted the barter
 
     # Darul Ulum: its terasi need was last confirmed in September: a one-click link.

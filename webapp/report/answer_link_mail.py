@@ -17,10 +17,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..answer_links import answer_url
+from ..labels import KIND_LABELS
 from ..mail import send_one
 from ..models import Pesantren, Proposal
 from ..proposal_contact import deadline_text, leg_text
-from .labels import KIND_LABELS
 from .render import automated_message, mail_domain
 
 __all__ = ["answer_link_message", "send_answer_link"]

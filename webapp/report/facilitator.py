@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..deals import completion_weeks, overdue_deals
+from ..labels import LISTING_KIND_LABELS, REGION_LABELS, STATE_LABELS, UNKNOWN_REGION, label
 from ..models import (
     PROPOSAL_STATES,
     RESERVING_STATES,
@@ -30,7 +31,6 @@ from ..models import (
     ProposalParty,
     User,
 )
-from .labels import LISTING_KIND_LABELS, REGION_LABELS, STATE_LABELS
 from .links import external_url
 from .recipients import Recipient
 from .snapshot import NetworkSnapshot
@@ -219,7 +219,7 @@ def facilitator_report(
         report.gaps.append(
             GapRow(
                 product=product,
-                region=str(REGION_LABELS.get(region, region)),
+                region=label(REGION_LABELS, region, str(UNKNOWN_REGION)),
                 pesantren=int(g["pesantren"]),
                 quantity=float(g["quantity"]),
                 unit=unit,

@@ -35,9 +35,9 @@ from sqlalchemy import func, select
 
 from ..answer_links import answer_url
 from ..formatting import day
+from ..labels import DECLINE_LABELS, KIND_LABELS
 from ..mail import MailError, MailSender
 from ..models import LANGUAGES, DbSession, NoticeLog, Pesantren, ProposalEvent, ProposalParty, User
-from .labels import DECLINE_LABELS, KIND_LABELS
 from .links import external_url
 from .officer import leg_lines
 from .render import automated_message, mail_domain

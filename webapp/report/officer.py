@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 from ..answer_links import answer_url
 from ..engine_settings import resting_before
 from ..formatting import quantity as fmt_qty
+from ..labels import DECLINE_LABELS, KIND_LABELS, LISTING_KIND_LABELS
 from ..models import Listing, Pesantren, Proposal, ProposalEvent, ProposalParty
-from .labels import DECLINE_LABELS, KIND_LABELS, LISTING_KIND_LABELS
 from .links import external_url, listing_token
 from .recipients import Recipient
 from .snapshot import NetworkSnapshot

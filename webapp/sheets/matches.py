@@ -16,6 +16,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..formatting import day, rupiah
+from ..labels import KIND_LABELS, STATE_LABELS
 from ..models import (
     ANSWERABLE_STATES,
     MatchRound,
@@ -27,7 +28,6 @@ from ..models import (
     db,
 )
 from ..proposal_contact import leg_text
-from ..report.labels import KIND_LABELS, STATE_LABELS
 from .pdf import Sheet, made_on
 
 __all__ = ["MEETING_STATES", "Meeting", "match_sheet", "meetings_for"]

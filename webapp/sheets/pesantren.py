@@ -9,9 +9,8 @@ import datetime as dt
 from flask_babel import gettext as _
 
 from ..formatting import day, quantity, rupiah
-from ..forms import CERT_LABELS, PERIOD_LABELS, REGION_LABELS
+from ..labels import CERT_LABELS, CURATION_LABELS, PERIOD_LABELS, REGION_LABELS
 from ..models import Pesantren
-from ..views.facilitator.labels import CURATION_LABELS
 from .pdf import Sheet, made_on, qr_code
 
 __all__ = ["pesantren_sheet"]

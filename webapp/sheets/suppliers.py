@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ..formatting import day, quantity, rupiah
-from ..forms import CERT_LABELS
+from ..labels import CERT_LABELS
 from ..models import Product
 from .pdf import Sheet, made_on, qr_code
 

@@ -34,7 +34,8 @@ from .. import proposals as service
 from ..answer_links import LinkRefused, OpenLink, answer_token, open_link, open_view
 from ..contact import masked_email
 from ..extensions import limiter
-from ..forms import DECLINE_LABELS, AcceptForm, DeclineForm, SendLinkForm
+from ..forms import AcceptForm, DeclineForm, SendLinkForm
+from ..labels import DECLINE_LABELS
 from ..models import Proposal, ProposalParty, db, utcnow
 from ..proposal_contact import deadline_text, next_step, party_contacts, quantity_text
 from ..report.answer_link_mail import send_answer_link

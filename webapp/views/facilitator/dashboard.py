@@ -9,10 +9,10 @@ from ... import network_overview as overview
 from ...charts import render_bars, render_graph, render_map
 from ...deals import completion_weeks, overdue_deals
 from ...formatting import category, quantity
+from ...labels import KIND_LABELS, REGION_LABELS, STATE_LABELS
 from ...market_io import build_market
 from ...models import db
 from . import bp
-from .labels import REGION_LABELS
 
 #: Overdue deals listed on the dashboard (oldest first).
 OVERDUE_SHOWN = 25
@@ -23,9 +23,7 @@ def _legend() -> dict[str, str]:
         **{k: str(v) for k, v in REGION_LABELS.items()},
         "proposed": _("Proposed trade"),
         "confirmed": _("Confirmed trade"),
-        "trade": _("Trade"),
-        "barter_pair": _("Barter pair"),
-        "barter_cycle": _("Barter cycle (3 or more)"),
+        **{k: str(v) for k, v in KIND_LABELS.items()},
     }
 
 
@@ -59,6 +57,7 @@ def dashboard() -> str:
         ),
         gaps=gaps,
         region_labels=REGION_LABELS,
+        state_labels=STATE_LABELS,
         overdue=overdue_deals(db.session),
         overdue_shown=OVERDUE_SHOWN,
         completion_weeks=completion_weeks(),
@@ -84,8 +83,3 @@ def map_svg() -> Response:
 def graph_svg() -> Response:
     svg = render_graph(overview.trade_graph(), legend=_legend(), title=_("Trade graph"))
     return Response(str(svg), mimetype="image/svg+xml")
-
-
-@bp.app_template_filter("region_label")
-def region_label(value: str) -> str:
-    return str(REGION_LABELS.get(value, value))

@@ -31,11 +31,11 @@ from matcher.identifiers import check_nspp, normalise_identifier
 from matcher.vocabulary import EAST_JAVA_BOUNDS, REGION_TYPES
 
 from ...forms import Form, MultiCheckboxField, labelled, language_choices
+from ...labels import CURATION_LABELS, REGION_LABELS, ROLE_LABELS
 from ...models import CURATION_STATUSES, LANGUAGES, Pesantren, Regency, User, db
 from ...password_links import ACTIVATE, send_link
 from ...plausible import check_pesantren
 from . import bp
-from .labels import CURATION_LABELS, REGION_LABELS, ROLE_LABELS
 
 __all__ = ["PesantrenForm", "UserForm", "normalise_whatsapp"]
 

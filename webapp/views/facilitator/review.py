@@ -24,6 +24,7 @@ from matcher.vocabulary import REGION_TYPES
 
 from ... import proposals as proposal_service
 from ... import rounds as round_service
+from ...labels import DECISION_LABELS
 from ...market_cache import resolve_product
 from ...models import (
     PROPOSAL_KINDS,
@@ -94,6 +95,7 @@ def round_detail(round_id: int) -> str:
     return render_template(
         "facilitator/round_detail.html",
         round=match_round,
+        decision_labels=DECISION_LABELS,
         proposals=rows,
         decided=page_decisions([p.id for p in rows]),
         total=facets.total,

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...engine_settings import resting_before, stale_days
-from ...forms import PERIOD_LABELS, PostForm
+from ...forms import PostForm
+from ...labels import PERIOD_LABELS
 from ...market_cache import buyers_for_offers, matched_needs, suppliers_for
 from ...models import Listing, Pesantren, Product, Proposal, ProposalParty, db
 from ...security import roles_required

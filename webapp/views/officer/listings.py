@@ -21,7 +21,8 @@ from wtforms import SelectChoice
 
 from ...engine_settings import resting_before
 from ...formatting import editable
-from ...forms import CERT_LABELS, PERIOD_LABELS, ListingForm, PostForm
+from ...forms import ListingForm, PostForm
+from ...labels import CERT_LABELS, PERIOD_LABELS
 from ...listings import (
     MAX_BASE_PER_MONTH,
     ListingInput,

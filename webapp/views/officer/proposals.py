@@ -19,7 +19,8 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from ...formatting import moment
-from ...forms import DECLINE_LABELS, AcceptForm, DeclineForm
+from ...forms import AcceptForm, DeclineForm
+from ...labels import DECLINE_LABELS
 from ...models import Proposal, ProposalEvent, ProposalParty, db
 from ...security import is_network_user, roles_required
 from . import bp

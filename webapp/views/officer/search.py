@@ -14,7 +14,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ...contact import mailto_link, whatsapp_link
-from ...forms import CERT_LABELS, REGION_LABELS, SearchForm
+from ...forms import SearchForm
+from ...labels import CERT_LABELS, REGION_LABELS
 from ...listings import NotANumber, allowed_units, check_unit, read_number
 from ...market_cache import resolve_product, suppliers_for
 from ...models import Pesantren, Product, db
