@@ -86,11 +86,19 @@ def required_reason(reason: str) -> str:
     return check_note(reason)
 
 
+def _listing_name(listing: Listing) -> str:
+    """A listing as its owner knows it: ``Ikan asin, Pondok A`` (its id means nothing)."""
+    return f"{listing.product.name(_language())}, {listing.pesantren.name}"
+
+
+def _language() -> str:
+    return str(get_locale() or "id") if has_request_context() else "en"
+
+
 def leg_name(leg: ProposalLeg) -> str:
     """A leg as its parties know it: ``Ikan asin, Pondok A → Pondok B`` (its id means
     nothing to them)."""
-    language = str(get_locale() or "id") if has_request_context() else "en"
-    return f"{leg.product.name(language)}, {leg.giver.name} → {leg.receiver.name}"
+    return f"{leg.product.name(_language())}, {leg.giver.name} → {leg.receiver.name}"
 
 
 def shown_quantity(value: float | Decimal) -> str:
@@ -168,21 +176,20 @@ def check_capacity(session: DbSession, p: Proposal) -> None:
         if listing is None or listing.status != "active":
             raise ConflictError(
                 _(
-                    "Listing %(id)s is no longer active; the proposal cannot be confirmed.",
-                    id=listing_id,
+                    "The listing of %(listing)s is no longer active; the proposal cannot be "
+                    "confirmed.",
+                    listing=_listing_name(listing) if listing is not None else f"#{listing_id}",
                 )
             )
         free = capacity[listing_id] - held.get(listing_id, 0.0)
         if need[listing_id] > free + 1e-6:
             raise ConflictError(
                 _(
-                    "Listing %(id)s (%(product)s of %(pesantren)s) has only %(free)s %(unit)s/month "
-                    "left; this proposal needs %(need)s.",
-                    id=listing_id,
-                    product=listing.product.slug,
-                    pesantren=listing.pesantren.name,
-                    free=f"{max(free, 0.0):g}",
+                    "The listing of %(listing)s has only %(free)s %(unit)s a month left; this "
+                    "proposal needs %(need)s.",
+                    listing=_listing_name(listing),
+                    free=shown_quantity(max(free, 0.0)),
                     unit=listing.product.base_unit,
-                    need=f"{need[listing_id]:g}",
+                    need=shown_quantity(need[listing_id]),
                 )
             )

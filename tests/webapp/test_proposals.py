@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -294,7 +295,9 @@ def test_confirming_more_than_a_listing_has_left_is_a_conflict_naming_the_listin
     for p in (first.proposal, second):
         proposals.accept(p, first.coast.id)
     proposals.accept(first.proposal, first.hills.id)
-    with pytest.raises(ConflictError, match=f"Listing {first.fish.id} .*only 10"):
+    # named as its owner knows it (product and pesantren), not by its id
+    named = f"The listing of {first.fish.product.name('en')}, {first.fish.pesantren.name} has only 10 kg"
+    with pytest.raises(ConflictError, match=re.escape(named)):
         proposals.accept(second, other.id)
     p = fresh(second)
     assert p.state == "accepted_by_some"
