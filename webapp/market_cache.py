@@ -12,9 +12,11 @@ Products typed as free text resolve through the same snapshot (:func:`resolve_pr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
 from sqlalchemy import select
@@ -24,6 +26,7 @@ from .models import Product, db, has_market_change, market_version
 
 __all__ = [
     "MarketSnapshot",
+    "per_market_version",
     "Resolved",
     "buyers_for_offers",
     "matched_needs",
@@ -43,6 +46,18 @@ class MarketSnapshot:
     _index: Any = None
     _candidates: pd.DataFrame | None = None
     _resolver: Any = None
+    _derived: dict[Hashable, Any] = field(default_factory=dict)
+
+    def derived(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """``build()``, once per snapshot: what a page derives from this market and the
+        tables behind it (the facilitator's figures, map, graph and gaps). Built outside
+        the lock (a slow build does not hold up the search); the first result is kept."""
+        with self._lock:
+            if key in self._derived:
+                return self._derived[key]
+        value = build()
+        with self._lock:
+            return self._derived.setdefault(key, value)
 
     def index(self) -> Any:
         with self._lock:
@@ -95,6 +110,46 @@ def snapshot() -> MarketSnapshot:
         if current is None or current.version < built.version:  # a slower build lost
             _cache[key] = built
     return built
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def per_market_version(
+    also: Callable[[], Hashable] | None = None,
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Cache ``fn(*args)`` per market version (and day) in this process.
+
+    For figures computed from the tables a market is built from (any write to them bumps the
+    version): the facilitator's dashboard and gap page then cost a lookup, not seconds of
+    queries and pandas, until something changes. ``also`` names what else the result
+    depends on (a cheap query: the latest round's id), part of the key. Calls with
+    unhashable arguments (an explicit market) are not cached. Callers must not mutate what
+    they get.
+    """
+
+    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(fn)
+        def cached(*args: P.args, **kwargs: P.kwargs) -> R:
+            key: tuple[Any, ...] = (
+                fn.__module__,
+                fn.__qualname__,
+                args,
+                tuple(sorted(kwargs.items())),
+            )
+            try:
+                hash(key)
+            except TypeError:
+                return fn(*args, **kwargs)
+            if also is not None:
+                key = (*key, also())
+            result: R = snapshot().derived(key, lambda: fn(*args, **kwargs))
+            return result
+
+        return cached
+
+    return decorate
 
 
 # -- products and units ------------------------------------------------------------------

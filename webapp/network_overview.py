@@ -20,7 +20,7 @@ from matcher.market import REGION_TYPES, Market
 from matcher.results import Leg, Plan, PlanKind
 
 from .charts import MapLabel, MapLine, MapPoint
-from .market_io import build_market
+from .market_cache import per_market_version, snapshot
 from .models import (
     RESERVING_STATES,
     Listing,
@@ -65,8 +65,17 @@ GAP_COLUMNS = [
 
 def latest_round() -> MatchRound | None:
     """The round facilitators look at: the newest draft or published one."""
-    return db.session.scalar(
-        select(MatchRound)
+    return db.session.scalar(_newest(MatchRound))
+
+
+def latest_round_id() -> int | None:
+    """:func:`latest_round`'s id (part of the cache key of what derives from the round)."""
+    return db.session.scalar(_newest(MatchRound.id))
+
+
+def _newest(what: Any) -> Any:
+    return (
+        select(what)
         .where(MatchRound.status.in_(("draft", "published")))
         .order_by(MatchRound.id.desc())
         .limit(1)
@@ -101,6 +110,7 @@ def _live_legs(round_id: int | None) -> Any:
     return select(ProposalLeg, Proposal.state, Proposal.kind).join(Proposal).where(_live(round_id))
 
 
+@per_market_version(also=latest_round_id)
 def figures(today: dt.date | None = None) -> Figures:
     today = today or utcnow().date()
     month_start = dt.datetime(today.year, today.month, 1, tzinfo=dt.UTC)
@@ -151,6 +161,7 @@ class MapData:
     proposed_shown: int
 
 
+@per_market_version(also=latest_round_id)
 def map_data(limit: int = 250) -> MapData:
     """Every pesantren, regency capitals, every confirmed trade and the ``limit`` most
     valuable proposed ones (thousands of lines would hide each other)."""
@@ -191,6 +202,7 @@ def map_data(limit: int = 250) -> MapData:
 _KIND_RANK = {"trade": 0, "barter_pair": 1, "barter_cycle": 2}
 
 
+@per_market_version(also=latest_round_id)
 def trade_graph(limit: int = 60) -> nx.DiGraph:
     """Who supplies whom in the latest round (and confirmed trades): a DiGraph of pesantren,
     edges carrying the strongest proposal kind between them, barter cycles marked."""
@@ -218,12 +230,13 @@ def trade_graph(limit: int = 60) -> nx.DiGraph:
     return G
 
 
+@per_market_version()
 def category_totals(market: Market | None = None) -> list[tuple[str, float, float]]:
     """(category, supply value, demand value) in rupiah per month, largest first.
 
     Demand is valued at the buyer's ceiling, or the catalogue's top price when it has none.
     """
-    market = market if market is not None else build_market(db.session)
+    market = market if market is not None else snapshot().market
     cat = market.catalogue.set_index("product")
     offers = market.offers.assign(value=market.offers["quantity"] * market.offers["price"])
     needs = market.needs.assign(
@@ -273,6 +286,7 @@ def _round_plans(round_id: int) -> list[Plan]:
     return [Plan(kind=kinds[pid], legs=tuple(items), score=0.0) for pid, items in legs.items()]
 
 
+@per_market_version(also=latest_round_id)
 def market_gaps(market: Market | None = None, limit_producers: int = 3) -> pd.DataFrame:
     """Unmet demand by product × region type × kabupaten, with the nearest possible producers.
 
@@ -283,7 +297,7 @@ def market_gaps(market: Market | None = None, limit_producers: int = 3) -> pd.Da
     none does, the nearest in a region type that typically produces it (``produced_in``),
     marked ``*`` as potential.
     """
-    market = market if market is not None else build_market(db.session)
+    market = market if market is not None else snapshot().market
     if market.needs.empty:
         return pd.DataFrame(columns=GAP_COLUMNS)
     latest = latest_round()

@@ -101,3 +101,32 @@ def test_the_main_menu_leads_facilitators_to_the_network_and_not_officers(client
     assert 'href="/akun/token"' in client.get("/akun").get_data(as_text=True)
     login(net.officers["batu"])
     assert 'href="/fasilitator/"' not in client.get("/pesantren").get_data(as_text=True)
+
+
+def test_the_dashboard_is_computed_once_per_market_version_and_follows_every_write(
+    client, login, net, monkeypatch
+):
+    """The dashboard's figures, map, graph and gaps are derived once per market version (they
+    took seconds at seed scale), and any write to the market shows on the next request."""
+    from tests.factories import make_listing
+    from webapp import network_overview
+
+    builds: list[str] = []
+    real = network_overview.engine_market_gaps
+
+    def counting(*args, **kwargs):
+        builds.append("gaps")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(network_overview, "engine_market_gaps", counting)
+    login(net.facilitator)
+    client.get("/fasilitator/")
+    client.get("/fasilitator/kesenjangan")
+    client.get("/fasilitator/")
+    assert builds == ["gaps"]  # the gap page and the second dashboard reuse the first's
+    make_listing(net.pesantren["batu"], "need", "garam", quantity=900)
+    db.session.commit()
+    page = client.get("/fasilitator/").get_data(as_text=True)
+    assert builds == ["gaps", "gaps"]
+    figures = page.split('class="figures"')[1].split("</div>\n</div>")[0]
+    assert "<b>8</b>" in figures  # the new need is counted at once

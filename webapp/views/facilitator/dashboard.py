@@ -10,7 +10,6 @@ from ...charts import render_bars, render_graph, render_map
 from ...deals import completion_weeks, overdue_deals
 from ...formatting import category, quantity
 from ...labels import KIND_LABELS, REGION_LABELS, STATE_LABELS
-from ...market_io import build_market
 from ...models import db
 from . import bp
 
@@ -32,9 +31,8 @@ def dashboard() -> str:
     data = overview.map_data()
     legend = _legend()
     graph = overview.trade_graph()
-    market = build_market(db.session)
-    totals = overview.category_totals(market)
-    gaps = overview.market_gaps(market).head(15)
+    totals = overview.category_totals()
+    gaps = overview.market_gaps().head(15)
     return render_template(
         "facilitator/dashboard.html",
         figures=overview.figures(),
