@@ -20,8 +20,8 @@ from werkzeug.wrappers import Response
 
 from ...formatting import moment
 from ...forms import AcceptForm, DeclineForm
-from ...labels import DECLINE_LABELS
-from ...models import Proposal, ProposalEvent, ProposalParty, db
+from ...labels import DECLINE_LABELS, STATE_LABELS
+from ...models import Proposal, ProposalEvent, ProposalLeg, ProposalParty, db
 from ...security import is_network_user, roles_required
 from . import bp
 from .common import locale, localised
@@ -111,15 +111,27 @@ def proposals() -> str:
         query = query.where(Proposal.state == state)
     rows = (
         db.session.scalars(
-            query.options(selectinload(Proposal.legs), selectinload(Proposal.parties)).limit(
-                PAGE_SIZE
-            )
+            query.options(
+                # the list names every leg's giver, receiver and product: load them with
+                # the legs, not one query each (some fifty on a page)
+                selectinload(Proposal.legs).options(
+                    selectinload(ProposalLeg.giver),
+                    selectinload(ProposalLeg.receiver),
+                    selectinload(ProposalLeg.product),
+                ),
+                selectinload(Proposal.parties),
+            ).limit(PAGE_SIZE)
         )
         .unique()
         .all()
     )
     return render_template(
-        "officer/proposals.html", rows=rows, state=state, awaiting_me=awaiting_me, my_party=my_party
+        "officer/proposals.html",
+        rows=rows,
+        state=state,
+        states=[s for s in STATE_LABELS if s != "draft"],  # officers never see drafts
+        awaiting_me=awaiting_me,
+        my_party=my_party,
     )
 
 
