@@ -32,7 +32,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from matcher.vocabulary import CERT_KINDS, REGION_TYPES
 
 from .listings.rules import MAX_NOTE_LENGTH
-from .models import DECLINE_REASONS, LANGUAGES, PERIODS
+from .models import CURATION_STATUSES, DECLINE_REASONS, LANGUAGES, PERIODS
 from .passwords import PasswordPolicy
 from .plausible import has_control_characters
 
@@ -40,9 +40,11 @@ __all__ = [
     "AcceptForm",
     "CATEGORY_LABELS",
     "CERT_LABELS",
+    "CURATION_LABELS",
     "CancelDealForm",
     "CompleteDealForm",
     "DECLINE_LABELS",
+    "ORDER_LABELS",
     "DeclineForm",
     "ForgotPasswordForm",
     "Form",
@@ -64,6 +66,21 @@ CERT_LABELS = {
     "pirt": _l("P-IRT"),
     "bpom_md": _l("BPOM MD"),
     "sni": _l("SNI"),
+}
+CURATION_LABELS = {
+    "registered": _l("Registered"),
+    "curated_domestic": _l("Curated: domestic market"),
+    "curated_modern_retail": _l("Curated: modern retail"),
+    "export_ready": _l("Export ready"),
+}
+#: The orders of :data:`matcher.search.SEARCH_ORDERS`, as the search page offers them.
+ORDER_LABELS = {
+    "score": _l("Best match"),
+    "price": _l("Cheapest first"),
+    "price_desc": _l("Dearest first"),
+    "distance": _l("Nearest first"),
+    "quantity": _l("Largest quantity first"),
+    "quantity_asc": _l("Smallest quantity first"),
 }
 REGION_LABELS = {
     "highland_agriculture": _l("Highland agriculture"),
@@ -290,6 +307,12 @@ class SearchForm(Form):
         _l("Region type"),
         choices=[SelectChoice("", _l("any"))] + labelled(REGION_TYPES, REGION_LABELS),
         default="",
+    )
+    curation = MultiCheckboxField(
+        _l("Curation status"), choices=labelled(CURATION_STATUSES, CURATION_LABELS)
+    )
+    order = SelectField(
+        _l("Sort by"), choices=labelled(ORDER_LABELS, ORDER_LABELS), default="score"
     )
 
 
