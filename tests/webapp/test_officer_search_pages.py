@@ -278,3 +278,21 @@ def test_every_order_the_engine_knows_is_offered():
     from webapp.forms import ORDER_LABELS
 
     assert list(ORDER_LABELS) == list(SEARCH_ORDERS)
+
+
+def test_choosing_among_ambiguous_products_keeps_the_other_parameters(client, login, net):
+    login(net.officer_a)
+    response, page = _page(
+        client, q="beras", quantity="50", order="price", curation="curated_domestic"
+    )
+    assert response.status_code == 400
+    links = [
+        link.replace("&amp;", "&")
+        for link in re.findall(r'href="(/cari\?[^"]+)"', page)
+        if "beras-" in link
+    ]
+    assert len(links) == 2
+    for link in links:
+        assert "order=price" in link
+        assert "curation=curated_domestic" in link
+        assert "quantity=50" in link

@@ -24,6 +24,7 @@ from .reading import FORMULA_PREFIXES, number_text
 
 __all__ = [
     "EXPORT_FORMATS",
+    "MIMETYPES",
     "export_bytes",
     "export_file",
     "export_frame",
@@ -32,6 +33,11 @@ __all__ = [
 ]
 
 EXPORT_FORMATS = ("csv", "xlsx")
+#: What a download of each format is sent as.
+MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _session(session: Session | None) -> Session:

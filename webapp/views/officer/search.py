@@ -25,7 +25,6 @@ from .common import locale, localised
 
 #: Results per page.
 RESULTS = 20
-EXPORT_FORMATS = ("csv", "xlsx")
 
 
 @bp.get("/cari")
@@ -48,7 +47,7 @@ def search() -> tuple[str, int]:
 def search_export(fmt: str) -> Any:
     """The whole result (every page, same filters and order) as CSV or XLSX; without a valid
     search, back to the search page."""
-    from ...spreadsheets.export import table_bytes
+    from ...spreadsheets.export import EXPORT_FORMATS, MIMETYPES, table_bytes
 
     if fmt not in EXPORT_FORMATS:
         abort(404)
@@ -57,14 +56,9 @@ def search_export(fmt: str) -> Any:
     if product is None or found["form"].errors:
         return redirect(url_for(".search", **_args()))
     data = table_bytes(_table(found["rows"], product), fmt, "pemasok")
-    mimetype = (
-        "text/csv"
-        if fmt == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
     return Response(
         data,
-        mimetype=mimetype,
+        mimetype=MIMETYPES[fmt],
         headers={
             "Content-Disposition": f'attachment; filename="opop-pemasok-{product.slug}.{fmt}"'
         },
