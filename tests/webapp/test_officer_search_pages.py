@@ -264,6 +264,7 @@ def test_a_result_above_a_nearer_or_cheaper_one_says_why_in_both_languages(app, 
     assert "jumlahnya mencukupi" in page
     _, english = _page(client, quantity="500", lang="en")
     assert "Ranked above Pondok Dekat (nearer: " in english
+    assert "2 suppliers, 1–2" in english
     assert "enough quantity" in english
     # sorted by price the order itself says it: no such reason
     _, cheap = _page(client, quantity="500", order="price", lang="id")
