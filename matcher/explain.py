@@ -14,7 +14,7 @@ in English. A candidate reads like the listing a procurement officer would want 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -28,6 +28,7 @@ __all__ = [
     "CERT_LABELS",
     "REGION_LABELS",
     "Lang",
+    "explain_above",
     "explain_candidate",
     "explain_candidates",
     "explain_plan",
@@ -216,6 +217,85 @@ def explain_candidate(row: Mapping[str, Any], market: Market, lang: Lang = "id")
         if pair:
             sentence += f"; {pair}"
     return sentence
+
+
+#: What put a result above a nearer or cheaper one, per score component and language.
+_ABOVE: dict[Lang, dict[str, str]] = {
+    "id": {
+        "head": "Peringkat di atas {other} ({what}) karena {why}",
+        "nearer": "lebih dekat: {km}",
+        "cheaper": "lebih murah: {price}",
+        "and": " dan ",
+        "product": "produknya persis yang dicari",
+        "quantity": "jumlahnya lebih banyak",
+        "enough": "jumlahnya mencukupi",
+        "price": "harganya lebih baik",
+        "distance": "jaraknya lebih dekat",
+        "region": "wilayahnya saling melengkapi",
+        "certification": "sertifikatnya lebih lengkap",
+        "certs": "sertifikat {certs}",
+        "freshness": "datanya baru dikonfirmasi",
+        "track_record": "rekam jejaknya lebih baik",
+    },
+    "en": {
+        "head": "Ranked above {other} ({what}) for {why}",
+        "nearer": "nearer: {km}",
+        "cheaper": "cheaper: {price}",
+        "and": " and ",
+        "product": "being the exact product",
+        "quantity": "a larger quantity",
+        "enough": "enough quantity",
+        "price": "a better price",
+        "distance": "being nearer",
+        "region": "complementary regions",
+        "certification": "more certificates",
+        "certs": "a {certs} certificate",
+        "freshness": "a recently confirmed listing",
+        "track_record": "a better track record",
+    },
+}
+
+
+def explain_above(
+    *,
+    other: str,
+    nearer_km: float | None,
+    cheaper_price: float | None,
+    unit: str,
+    reasons: Sequence[str],
+    enough: bool = False,
+    extra_certs: Sequence[str] = (),
+    lang: Lang = "id",
+) -> str:
+    """Why a result ranks above ``other``, which is nearer (``nearer_km`` away) or cheaper
+    (``cheaper_price`` per ``unit``): ``reasons`` are the score components it gains most on.
+    ``enough``: its quantity covers the need; ``extra_certs``: certificates ``other`` lacks.
+
+    >>> explain_above(other="PP Al-Ikhlas", nearer_km=15.0, cheaper_price=None, unit="kg",
+    ...               reasons=["quantity", "certification"], enough=True,
+    ...               extra_certs=["halal"], lang="id")
+    'Peringkat di atas PP Al-Ikhlas (lebih dekat: 15 km) karena jumlahnya mencukupi dan sertifikat halal'
+    >>> explain_above(other="PP Al-Ikhlas", nearer_km=None, cheaper_price=30000.0, unit="kg",
+    ...               reasons=["track_record"], lang="en")
+    'Ranked above PP Al-Ikhlas (cheaper: Rp 30,000/kg) for a better track record'
+    """
+    _check_lang(lang)
+    words = _ABOVE[lang]
+    what = []
+    if nearer_km is not None:
+        what.append(words["nearer"].format(km=format_km(nearer_km, lang)))
+    if cheaper_price is not None:
+        what.append(words["cheaper"].format(price=f"{format_rupiah(cheaper_price, lang)}/{unit}"))
+    why = []
+    for reason in reasons:
+        if reason == "quantity" and enough:
+            why.append(words["enough"])
+        elif reason == "certification" and extra_certs:
+            certs = " + ".join(CERT_LABELS.get(c, c) for c in extra_certs)
+            why.append(words["certs"].format(certs=certs))
+        else:
+            why.append(words[reason])
+    return words["head"].format(other=other, what=", ".join(what), why=words["and"].join(why))
 
 
 def explain_candidates(candidates: pd.DataFrame, market: Market, lang: Lang = "id") -> pd.Series:

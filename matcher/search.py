@@ -6,7 +6,12 @@ region types, as contiguous numpy arrays. A query then touches only its product'
 a handful of vector operations, a partition for the top k, and a small frame with the
 reasons in both languages. The same hard rules as :func:`matcher.find_candidates` apply
 (certificates, distance by shelf life, price ceiling with tolerance, availability), plus
-the query's own filters (radius, supplier region type).
+the query's own filters (radius, supplier region type, supplier curation status).
+
+:meth:`SupplierIndex.page` answers a page of *every* match with the true total, in one of
+:data:`SEARCH_ORDERS` (exact products first, then substitutes, each in that order); in score
+order each result also says what put it above the next nearer or cheaper one
+(:func:`matcher.explain.explain_above`).
 
 >>> from matcher.synthetic import synthetic_market
 >>> m = synthetic_market(200, seed=4)
@@ -34,13 +39,22 @@ import pandas as pd
 from matcher.arrays import MarketArrays, market_arrays
 from matcher.arraytypes import FloatArray, IntArray
 from matcher.config import EngineConfig
-from matcher.explain import explain_candidate
+from matcher.explain import LANGS, explain_above, explain_candidate
 from matcher.geo import EARTH_RADIUS_KM, unit_xyz
 from matcher.market import CERT_KINDS, REGION_TYPES, Market
 from matcher.rules import OPEN_END, OPEN_START, listing_rules_hold, within_reach
 from matcher.scoring import CERT_BITS, combine, component_scores, mask_to_kinds
+from matcher.search_page import SEARCH_ORDERS, SearchPage, above, arrange, page_bounds
 
-__all__ = ["SEARCH_COLUMNS", "SupplierIndex", "SupplierQuery", "find_suppliers"]
+__all__ = [
+    "SEARCH_COLUMNS",
+    "SEARCH_ORDERS",
+    "SearchPage",
+    "SupplierIndex",
+    "SupplierQuery",
+    "find_suppliers",
+    "page_bounds",
+]
 
 
 #: Columns of a search result, before the ``s_<component>`` columns and the reasons.
@@ -83,6 +97,8 @@ class SupplierQuery:
         A pesantren whose offers are left out.
     available_from, available_until
         The buyer's window; offers whose windows do not overlap it are left out.
+    curation
+        Only suppliers whose curation status is one of these (empty: any).
     """
 
     product: str
@@ -98,6 +114,7 @@ class SupplierQuery:
     exclude_pesantren_id: int | None = None
     available_from: dt.date | None = None
     available_until: dt.date | None = None
+    curation: tuple[str, ...] | str = ()
 
 
 @dataclass(frozen=True)
@@ -157,6 +174,7 @@ class SupplierIndex:
         pes = market.pesantren.sort_values("pesantren_id")
         self._names = pes["name"].to_numpy(dtype=object)
         self._kabupaten = pes["kabupaten"].to_numpy(dtype=object)
+        self._curation = pes["curation"].astype(str).to_numpy(dtype=object)
         self._slices = [self._slice(p) for p in range(len(a.products))]
         units = dict(zip(market.catalogue["product"], market.catalogue["base_unit"], strict=True))
         self._base_units = [str(units[p]) for p in a.products]
@@ -230,14 +248,15 @@ class SupplierIndex:
         return slug
 
     def rank(
-        self, query: SupplierQuery | int, k: int = 10, **filters: Any
+        self, query: SupplierQuery | int, k: int | None = 10, **filters: Any
     ) -> tuple[IntArray, FloatArray, dict[str, FloatArray], FloatArray, int]:
         """The core of :meth:`search` without building a frame.
 
         Returns offer rows (in :class:`MarketArrays`), scores, components, distances (NaN
-        without a location) and the needed product's index, best first.
+        without a location) and the needed product's index, best first; ``k=None``: every
+        match.
         """
-        if k < 1:
+        if k is not None and k < 1:
             raise ValueError(f"k must be at least 1, not {k}")
         q = self.query_for_need(query) if isinstance(query, (int, np.integer)) else query
         if not isinstance(q, SupplierQuery):
@@ -282,6 +301,9 @@ class SupplierIndex:
                     f"unknown region type {q.region_type!r}; use one of {list(REGION_TYPES)}"
                 )
             ok &= (s.region_bits & (1 << REGION_TYPES.index(q.region_type))) != 0
+        curation = _kinds(q.curation)
+        if curation:
+            ok &= np.isin(self._curation[s.prow], curation)
 
         if point is not None:
             sq = np.clip(2.0 - 2.0 * (s.xyz @ point), 0.0, 4.0)
@@ -317,7 +339,7 @@ class SupplierIndex:
         if point is None:
             comps["distance"] = np.full(len(idx), 0.5)
         score = combine(comps, cfg.weights)
-        if len(idx) > k:
+        if k is not None and len(idx) > k:
             top = np.argpartition(-score, k - 1)[:k]
             kth = score[top].min()
             top = np.flatnonzero(score >= kth)  # keep ties, then cut by offer id
@@ -342,6 +364,94 @@ class SupplierIndex:
         best first (ties: lower offer id).
         """
         rows, score, comps, dist, prod = self.rank(query, k, **filters)
+        return self._frame(query, rows, score, comps, dist, prod)
+
+    def page(
+        self,
+        query: SupplierQuery | int,
+        *,
+        order: str = "score",
+        page: int | None = 1,
+        per_page: int | None = 20,
+        **filters: Any,
+    ) -> SearchPage:
+        """A page of every supplier that matches, with the true total.
+
+        Exact products come first, then substitutes, each in ``order`` (a key of
+        :data:`SEARCH_ORDERS`; ties in score order). ``page`` is clamped to the pages there are
+        (:func:`page_bounds`); ``per_page=None`` answers every match on one page (an export).
+        In score order, ``above_id`` / ``above_en`` say what put a result above the first
+        nearer or cheaper one below it (empty when none is).
+
+        >>> from matcher.synthetic import synthetic_market
+        >>> index = SupplierIndex(synthetic_market(200, seed=4))
+        >>> q = SupplierQuery(product="ikan-asin", pesantren_id=1)
+        >>> cheap = index.page(q, order="price", per_page=3)
+        >>> cheap.total == len(index.search(q, k=10_000)) and len(cheap.rows) <= 3
+        True
+        >>> bool(cheap.rows["price"].is_monotonic_increasing)
+        True
+        """
+        if order not in SEARCH_ORDERS:
+            raise ValueError(f"unknown order {order!r}; use one of {list(SEARCH_ORDERS)}")
+        rows, score, comps, dist, prod = self.rank(query, None, **filters)
+        a = self.arrays
+        exact = a.o_prod[rows] == prod
+        column, descending = SEARCH_ORDERS[order]
+        if column == "distance_km" and len(rows) and np.isnan(dist).all():
+            raise ValueError("ordering by distance needs a location: lat/lon or pesantren_id")
+        keys = {"price": a.o_price[rows], "quantity": a.o_qty[rows], "distance_km": dist}
+        arranged = arrange(exact, keys.get(column), descending)
+        rows, score, dist, exact = rows[arranged], score[arranged], dist[arranged], exact[arranged]
+        comps = {c: v[arranged] for c, v in comps.items()}
+        size = max(len(rows) if per_page is None else per_page, 1)
+        number, pages = page_bounds(len(rows), page, size)
+        chosen = np.arange((number - 1) * size, min(number * size, len(rows)))
+        frame = self._frame(
+            query, rows[chosen], score[chosen], {c: v[chosen] for c, v in comps.items()},
+            dist[chosen], prod,
+        )  # fmt: skip
+        texts: dict[str, list[str]] = {lang: [""] * len(chosen) for lang in LANGS}
+        if column == "score":
+            price = a.o_price[rows]
+            for i, at in enumerate(chosen):
+                found = above(
+                    int(at), price=price, distance=dist, exact=exact, components=comps,
+                    weights=self.config.weights,
+                )  # fmt: skip
+                if found is None:
+                    continue
+                theirs, mine = rows[found.other], rows[at]
+                for lang in LANGS:
+                    texts[lang][i] = explain_above(
+                        other=str(self._names[a.o_prow[theirs]]),
+                        nearer_km=float(dist[found.other]) if found.nearer else None,
+                        cheaper_price=float(price[found.other]) if found.cheaper else None,
+                        unit=self._base_units[int(a.o_prod[theirs])],
+                        reasons=found.reasons,
+                        enough=bool(comps["quantity"][at] >= 1.0) if "quantity" in comps else False,
+                        extra_certs=mask_to_kinds(int(a.o_certs[mine]) & ~int(a.o_certs[theirs])),
+                        lang=lang,
+                    )
+        frame["above_id"], frame["above_en"] = texts["id"], texts["en"]
+        return SearchPage(
+            rows=frame,
+            page=number,
+            pages=pages,
+            per_page=size,
+            total=len(rows),
+            exact=int(exact.sum()),
+        )
+
+    def _frame(
+        self,
+        query: SupplierQuery | int,
+        rows: IntArray,
+        score: FloatArray,
+        comps: dict[str, FloatArray],
+        dist: FloatArray,
+        prod: int,
+    ) -> pd.DataFrame:
         a = self.arrays
         prow = a.o_prow[rows]
         products = np.asarray(a.products, dtype=object)
@@ -435,12 +545,16 @@ def _with_filters(q: SupplierQuery, filters: dict[str, Any]) -> SupplierQuery:
 
 
 def _cert_mask(certs: Sequence[str] | str) -> int:
-    kinds = [c.strip() for c in certs.split(";")] if isinstance(certs, str) else list(certs)
-    kinds = [c for c in kinds if c]
+    kinds = _kinds(certs)
     unknown = sorted(set(kinds) - set(CERT_KINDS))
     if unknown:
         raise ValueError(f"unknown certificate kinds {unknown}; use any of {list(CERT_KINDS)}")
     return sum(CERT_BITS[c] for c in set(kinds))
+
+
+def _kinds(values: Sequence[str] | str) -> list[str]:
+    items = values.split(";") if isinstance(values, str) else list(values)
+    return [v.strip() for v in items if v.strip()]
 
 
 def _ns(day: dt.date) -> int:

@@ -31,9 +31,16 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher.vocabulary import CERT_KINDS, REGION_TYPES
 
-from .labels import CERT_LABELS, DECLINE_LABELS, PERIOD_LABELS, REGION_LABELS
+from .labels import (
+    CERT_LABELS,
+    CURATION_LABELS,
+    DECLINE_LABELS,
+    ORDER_LABELS,
+    PERIOD_LABELS,
+    REGION_LABELS,
+)
 from .listings.rules import MAX_NOTE_LENGTH
-from .models import DECLINE_REASONS, LANGUAGES, PERIODS
+from .models import CURATION_STATUSES, DECLINE_REASONS, LANGUAGES, PERIODS
 from .passwords import PasswordPolicy
 from .plausible import has_control_characters
 
@@ -232,6 +239,12 @@ class SearchForm(Form):
         _l("Region type"),
         choices=[SelectChoice("", _l("any"))] + labelled(REGION_TYPES, REGION_LABELS),
         default="",
+    )
+    curation = MultiCheckboxField(
+        _l("Curation status"), choices=labelled(CURATION_STATUSES, CURATION_LABELS)
+    )
+    order = SelectField(
+        _l("Sort by"), choices=labelled(ORDER_LABELS, ORDER_LABELS), default="score"
     )
 
 

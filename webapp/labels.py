@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 __all__ = [
     "ACTION_LABELS",
     "LISTING_STATUS_LABELS",
+    "ORDER_LABELS",
     "RESPONSE_LABELS",
     "CATEGORY_LABELS",
     "CERT_LABELS",
@@ -149,6 +150,15 @@ ACTION_LABELS = {
 }
 #: Listings (:data:`webapp.models.LISTING_STATUSES`).
 LISTING_STATUS_LABELS = {"active": _l("active"), "paused": _l("paused"), "archived": _l("archived")}
+#: The supplier search's orders (:data:`matcher.search.SEARCH_ORDERS`).
+ORDER_LABELS = {
+    "score": _l("Best match"),
+    "price": _l("Cheapest first"),
+    "price_desc": _l("Dearest first"),
+    "distance": _l("Nearest first"),
+    "quantity": _l("Largest quantity first"),
+    "quantity_asc": _l("Smallest quantity first"),
+}
 #: How the facilitator's round review can be sorted.
 REVIEW_SORT_LABELS = {
     "value": _l("value"),
@@ -161,6 +171,7 @@ REVIEW_SORT_LABELS = {
 VOCABULARIES: dict[str, Mapping[str, Any]] = {
     "action": ACTION_LABELS,
     "listing_status": LISTING_STATUS_LABELS,
+    "order": ORDER_LABELS,
     "response": RESPONSE_LABELS,
     "category": CATEGORY_LABELS,
     "cert": CERT_LABELS,

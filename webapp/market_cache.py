@@ -33,6 +33,7 @@ __all__ = [
     "resolve_product",
     "snapshot",
     "suggest_products",
+    "supplier_page",
     "suppliers_for",
 ]
 
@@ -210,6 +211,12 @@ def matched_needs(need_ids: list[int]) -> set[int]:
 def suppliers_for(query: Any, k: int = 10) -> pd.DataFrame:
     """Ranked suppliers for a need id or a :class:`matcher.SupplierQuery`."""
     return snapshot().index().search(query, k)
+
+
+def supplier_page(query: Any, order: str, page: int | None, per_page: int | None) -> Any:
+    """A :class:`matcher.search.SearchPage` of every supplier for ``query`` (see
+    :meth:`matcher.search.SupplierIndex.page`)."""
+    return snapshot().index().page(query, order=order, page=page, per_page=per_page)
 
 
 def buyers_for_offers(offer_ids: list[int], per_offer: int = 3) -> pd.DataFrame:

@@ -99,3 +99,31 @@ def test_product_field_suggests_names_as_the_officer_types(page, live_server):
     page.wait_for_selector("#product-suggestions option", state="attached")
     options = page.locator("#product-suggestions option")
     assert "Ikan asin" in [options.nth(i).get_attribute("value") for i in range(options.count())]
+
+
+def test_search_sorts_without_javascript_and_fits_a_phone(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.base_url,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        java_script_enabled=False,  # the sort select is part of the form: no script needed
+    )
+    page = context.new_page()
+    sign_in(page, live_server.officer_a)
+    page.goto(f"/cari?q={live_server.alias}&quantity=300")
+    page.select_option("select[name=order]", "price")
+    page.check("input[name=curation][value=registered]")
+    page.click("form.search-form button[type=submit]")
+    page.wait_for_load_state()
+    assert "order=price" in page.url
+    assert "curation=registered" in page.url
+    assert page.locator("select[name=order]").input_value() == "price"
+    assert re.search(r"\d+ pemasok, 1–\d+", page.locator("#total").inner_text())
+    for link in ("pemasok.csv", "pemasok.xlsx", "lembar.pdf"):
+        href = page.locator(f"a[href*='{link}']").first.get_attribute("href")
+        assert "order=price" in href
+        assert "curation=registered" in href
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the sorted search scrolls sideways on a phone ({width}px)"
+    shoot(page, "search-sorted-phone")
+    context.close()

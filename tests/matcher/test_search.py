@@ -93,3 +93,49 @@ def test_quantities_in_other_units_are_converted_to_the_base_unit(m) -> None:  #
     )
     pd.testing.assert_frame_equal(in_kg, in_kwintal)
     assert in_kg["s_quantity"].max() == pytest.approx(0.5)
+
+
+# -- pages, orders, filters and the reason a result ranks above a nearer or cheaper one -------
+
+
+def test_a_page_has_the_true_total_and_every_order_is_kept():
+    from matcher.search import SEARCH_ORDERS
+
+    index = SupplierIndex(synthetic_market(400, seed=11))
+    q = SupplierQuery(product="ikan-asin", pesantren_id=1)
+    everything = index.search(q, k=100_000)
+    for order, (column, descending) in SEARCH_ORDERS.items():
+        first = index.page(q, order=order, per_page=7)
+        assert first.total == len(everything)
+        assert first.pages == -(-first.total // 7)
+        whole = index.page(q, order=order, per_page=None).rows
+        assert sorted(whole["offer_id"]) == sorted(everything["offer_id"])
+        exact = whole[whole["product"] == "ikan-asin"][column]
+        ordered = exact.is_monotonic_decreasing if descending else exact.is_monotonic_increasing
+        assert ordered, order
+        assert list(first.rows["offer_id"]) == list(whole["offer_id"][:7])
+    last = index.page(q, page=10**20, per_page=7)
+    assert last.page == last.pages
+    assert last.last == last.total
+
+
+def test_curation_filter_keeps_only_those_statuses():
+    m = synthetic_market(300, seed=12)
+    m.pesantren.loc[m.pesantren["pesantren_id"] % 3 == 0, "curation"] = "export_ready"
+    index = SupplierIndex(m)
+    q = SupplierQuery(product="ikan-asin", pesantren_id=1, curation=("export_ready",))
+    hits = index.page(q, per_page=None).rows
+    assert len(hits)
+    assert (hits["pesantren_id"] % 3 == 0).all()
+
+
+def test_a_result_above_a_nearer_one_says_what_put_it_there():
+    index = SupplierIndex(synthetic_market(400, seed=11))
+    rows = index.page(SupplierQuery(product="ikan-asin", pesantren_id=1), per_page=None).rows
+    said = rows[rows["above_en"] != ""]
+    assert len(said)
+    assert said["above_en"].str.startswith("Ranked above ").all()
+    assert said["above_id"].str.startswith("Peringkat di atas ").all()
+    assert (
+        index.page(SupplierQuery(product="ikan-asin"), order="price").rows["above_id"] == ""
+    ).all()

@@ -300,6 +300,7 @@ MATRIX: list[Route] = [
     ),
     Route("officer.product_suggest", "GET", lambda w: "/produk/saran?q=ikan", expect()),
     Route("officer.search", "GET", lambda w: "/cari", expect()),
+    Route("officer.search_export", "GET", lambda w: "/cari/pemasok.csv?q=ikan-asin", expect()),
     # proposals: parties see published ones; facilitators see all; only parties answer
     Route("officer.proposals", "GET", lambda w: "/usulan", expect()),
     Route("officer.proposal_detail", "GET", lambda w: f"/usulan/{w.barter_ab.id}", expect()),

@@ -22,9 +22,22 @@ from ..models import Certificate, Listing, Pesantren, Product, Regency, db
 from .columns import KINDS, columns
 from .reading import FORMULA_PREFIXES, number_text
 
-__all__ = ["EXPORT_FORMATS", "export_bytes", "export_file", "export_frame", "neutralise"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "MIMETYPES",
+    "export_bytes",
+    "export_file",
+    "export_frame",
+    "neutralise",
+    "table_bytes",
+]
 
 EXPORT_FORMATS = ("csv", "xlsx")
+#: What a download of each format is sent as.
+MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _session(session: Session | None) -> Session:
@@ -175,6 +188,12 @@ def export_bytes(kind: str, fmt: str, session: Session | None = None) -> bytes:
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use csv or xlsx")
     return _render(kind, export_frame(kind, session), fmt)
+
+
+def table_bytes(frame: pd.DataFrame, fmt: str, title: str) -> bytes:
+    """Any table as ``.csv`` / ``.xlsx`` content, written as the exports are (formulas made
+    inert, numbers as numbers, a BOM for Excel); ``title`` names the XLSX sheet."""
+    return _render(title, frame, fmt)
 
 
 def _render(kind: str, frame: pd.DataFrame, fmt: str) -> bytes:

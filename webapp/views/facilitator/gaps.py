@@ -3,10 +3,6 @@ group drilling down to its rows, a page at a time; the rows shown download as CS
 
 from __future__ import annotations
 
-import csv
-import io
-from typing import Any
-
 import pandas as pd
 from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
@@ -134,46 +130,17 @@ def gaps() -> tuple[str, int]:
     ), status
 
 
-def _neutralise(value: Any) -> Any:
-    """Cells a spreadsheet would run as a formula are written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @bp.get("/kesenjangan.<fmt>")
 def gaps_export(fmt: str) -> Response:
     """The gaps the page shows: all of them, or those of the drill-down's filters."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    frame = filter_gaps(overview.market_gaps(), _filters())
-    header = list(frame.columns)
-    rows = [[_neutralise(v) for v in row] for row in frame.itertuples(index=False)]
-    name = "kesenjangan-pasar"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        return Response(
-            buffer.getvalue().encode("utf-8-sig"),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    from openpyxl import Workbook
+    from ...spreadsheets.export import MIMETYPES, table_bytes
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "gaps"
-    sheet.append(header)
-    for row in rows:
-        sheet.append(
-            [float(v) if hasattr(v, "__float__") and not isinstance(v, str) else v for v in row]
-        )
-    out = io.BytesIO()
-    book.save(out)
+    frame = filter_gaps(overview.market_gaps(), _filters())
+    name = "kesenjangan-pasar"
     return Response(
-        out.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        table_bytes(frame, fmt, "gaps"),
+        mimetype=MIMETYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
     )

@@ -1,11 +1,14 @@
-"""Pages of a pandas frame, clamped like ``db.paginate``: a page before the first is the first,
-a page past the end is the last, and a page that is not a number is the first."""
+"""Pages of a pandas frame, clamped like ``db.paginate`` and the supplier search
+(:func:`matcher.search_page.page_bounds`): a page before the first is the first, a page past
+the end is the last, and a page that is not a number is the first."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pandas as pd
+
+from matcher.search_page import page_bounds
 
 __all__ = ["FramePage", "page_of"]
 
@@ -25,7 +28,6 @@ def page_of(frame: pd.DataFrame, page: int | None, per_page: int) -> FramePage:
     [4]
     """
     total = len(frame)
-    pages = max(-(-total // per_page), 1)
-    page = min(max(page or 1, 1), pages)
+    page, pages = page_bounds(total, page, per_page)
     start = (page - 1) * per_page
     return FramePage(frame.iloc[start : start + per_page], page, pages, total)

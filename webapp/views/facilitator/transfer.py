@@ -154,13 +154,8 @@ def download(kind: str, fmt: str) -> Response:
     if kind not in USER_KINDS or fmt not in exporting.EXPORT_FORMATS:
         abort(404)
     data = exporting.export_bytes(kind, fmt)
-    mimetype = (
-        "text/csv"
-        if fmt == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
     return Response(
         data,
-        mimetype=mimetype,
+        mimetype=exporting.MIMETYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{kind}.{fmt}"'},
     )

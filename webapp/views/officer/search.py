@@ -1,34 +1,37 @@
 """Supplier search: ranked suppliers with their reasons and a ready-to-send WhatsApp message.
 
 Signed-in users only: results carry contact details. Distances are measured from the
-officer's own pesantren (facilitators have none, so their results have no distance filter).
+officer's own pesantren (facilitators have none, so their results have no distance filter
+and no distance order). Every match is shown, a page at a time with the true total, in the
+order asked for; the same result (all pages) downloads as CSV or XLSX and prints as a PDF.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ...contact import mailto_link, whatsapp_link
 from ...forms import SearchForm
-from ...labels import CERT_LABELS, REGION_LABELS
+from ...labels import CERT_LABELS, CURATION_LABELS, ORDER_LABELS, REGION_LABELS
 from ...listings import NotANumber, allowed_units, check_unit, read_number
-from ...market_cache import resolve_product, suppliers_for
+from ...market_cache import resolve_product, supplier_page
 from ...models import Pesantren, Product, db
 from . import bp
 from .common import locale, localised
 
+#: Results per page.
 RESULTS = 20
 
 
 @bp.get("/cari")
 @login_required
 def search() -> tuple[str, int]:
-    found = _search(SearchForm(request.args))
+    found = _search(SearchForm(request.args), request.args.get("page", 1, type=int), RESULTS)
     status = 400 if found["form"].errors else 200
     return render_template(
         "officer/search.html",
@@ -36,7 +39,31 @@ def search() -> tuple[str, int]:
         units=allowed_units(found["product"]) if found["product"] else [],
         cert_labels=CERT_LABELS,
         region_labels=REGION_LABELS,
+        args={k: v for k, v in request.args.to_dict(flat=False).items() if k != "page"},
     ), status
+
+
+@bp.get("/cari/pemasok.<fmt>")
+@login_required
+def search_export(fmt: str) -> Any:
+    """The whole result (every page, same filters and order) as CSV or XLSX; without a valid
+    search, back to the search page."""
+    from ...spreadsheets.export import EXPORT_FORMATS, MIMETYPES, table_bytes
+
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    found = _search(SearchForm(request.args), 1, None)
+    product = found["product"]
+    if product is None or found["form"].errors:
+        return redirect(url_for(".search", **_args()))
+    data = table_bytes(_table(found["rows"], product), fmt, "pemasok")
+    return Response(
+        data,
+        mimetype=MIMETYPES[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="opop-pemasok-{product.slug}.{fmt}"'
+        },
+    )
 
 
 @bp.get("/cari/lembar.pdf")
@@ -46,11 +73,10 @@ def search_sheet() -> Any:
     from ...sheets import supplier_sheet
     from ..public import pdf_response, public_url
 
-    found = _search(SearchForm(request.args))
+    found = _search(SearchForm(request.args), 1, None)
     form, product = found["form"], found["product"]
     if product is None or form.errors:
-        args: dict[str, Any] = request.args.to_dict(flat=False)
-        return redirect(url_for(".search", **args))
+        return redirect(url_for(".search", **_args()))
     conditions = [(_("Product"), product.name(locale()))]
     if form.quantity.data:
         conditions.append(
@@ -66,6 +92,14 @@ def search_sheet() -> Any:
         conditions.append(
             (_("Certificates"), ", ".join(str(CERT_LABELS.get(c, c)) for c in form.certs.data))
         )
+    if form.curation.data:
+        conditions.append(
+            (
+                _("Curation status"),
+                ", ".join(str(CURATION_LABELS.get(c, c)) for c in form.curation.data),
+            )
+        )
+    conditions.append((_("Sort by"), str(ORDER_LABELS[form.order.data or "score"])))
     pdf = supplier_sheet(
         product,
         found["rows"],
@@ -76,12 +110,20 @@ def search_sheet() -> Any:
     return pdf_response(pdf, f"opop-pemasok-{product.slug}.pdf")
 
 
-def _search(form: SearchForm) -> dict[str, Any]:
-    """What the search page shows for ``form``: the product, choices, ranked rows."""
+def _args() -> dict[str, Any]:
+    return request.args.to_dict(flat=False)
+
+
+def _search(form: SearchForm, page: int | None, per_page: int | None) -> dict[str, Any]:
+    """What the search page shows for ``form``: the product, choices, the ``page``-th page of
+    ranked rows (clamped; ``per_page=None``: every row) and the page (``shown``)."""
     me = db.session.get(Pesantren, current_user.pesantren_id) if current_user.pesantren_id else None
+    if me is None:  # no pesantren, no distance: not an order to offer
+        form.order.choices = [c for c in form.order.choices or [] if c.value != "distance"]
     product: Product | None = None
     choices: list[Product] = []
     rows: list[dict[str, Any]] = []
+    shown = None
     searched = bool(form.q.data and form.q.data.strip())
     base_quantity: float | None = None
     if searched and form.validate():
@@ -103,12 +145,19 @@ def _search(form: SearchForm) -> dict[str, Any]:
         else:
             base_quantity = _base_quantity(form, product)
         if product is not None and not form.errors:
-            rows = _results(form, product, me, base_quantity)
+            shown = supplier_page(
+                _query(form, product, me, base_quantity),
+                form.order.data or "score",
+                page,
+                per_page,
+            )
+            rows = _results(shown.rows, product, me, base_quantity)
     return {
         "form": form,
         "product": product,
         "choices": choices,
         "rows": rows,
+        "shown": shown,
         "searched": searched,
         "me": me,
     }
@@ -154,13 +203,14 @@ def _query(form: SearchForm, product: Product, me: Pesantren | None, quantity: f
         radius_km=float(radius) if radius and radius.isdigit() and me else None,
         required_certs=tuple(form.certs.data or ()),
         region_type=form.region_type.data or None,
+        curation=tuple(form.curation.data or ()),
     )
 
 
 def _results(
-    form: SearchForm, product: Product, me: Pesantren | None, quantity: float | None
+    frame: Any, product: Product, me: Pesantren | None, quantity: float | None
 ) -> list[dict[str, Any]]:
-    frame = suppliers_for(_query(form, product, me, quantity), k=RESULTS)
+    """The page's rows, with their pesantren, product, reasons and contact links."""
     if frame.empty:
         return []
     ids = [int(i) for i in frame["pesantren_id"].tolist()]
@@ -191,6 +241,9 @@ def _results(
                 "why": localised(
                     {"id": record.get("why_id"), "en": record.get("why_en")}, language
                 ),
+                "above": localised(
+                    {"id": record.get("above_id"), "en": record.get("above_en")}, language
+                ),
                 "whatsapp": whatsapp_link(supplier.whatsapp, text),
                 "mailto": mailto_link(
                     supplier.email, _("Request: %(product)s", product=offered.name(language)), text
@@ -198,6 +251,47 @@ def _results(
             }
         )
     return rows
+
+
+def _table(rows: list[dict[str, Any]], product: Product) -> Any:
+    """The rows as the export writes them: one line per supplier, numbers as numbers."""
+    import pandas as pd
+
+    language = locale()
+    header = [
+        _("Rank"), _("Pesantren"), _("Kabupaten / kota"), _("Curation status"), _("Product"),
+        _("Substitute"), _("Price"), _("Unit"), _("Available per month"), _("Distance (km)"),
+        _("Certificates"), _("Score"), _("Contact"), _("WhatsApp"), _("Email"), _("Why"),
+        _("Ranked above"),
+    ]  # fmt: skip
+    records = []
+    for rank, r in enumerate(rows, start=1):
+        supplier: Pesantren = r["pesantren"]
+        offered: Product = r["product"]
+        distance = r.get("distance_km")
+        status = supplier.curation_status
+        records.append(
+            [
+                rank,
+                supplier.name,
+                supplier.regency.short_name if supplier.regency else "",
+                str(CURATION_LABELS.get(status, status)),
+                offered.name(language),
+                _("yes") if offered.id != product.id else "",
+                r.get("price"),
+                offered.base_unit,
+                r.get("quantity"),
+                None if distance is None or distance != distance else round(float(distance), 1),
+                ", ".join(str(CERT_LABELS.get(c, c)) for c in r["certs"]),
+                round(float(r.get("score") or 0.0), 3),
+                supplier.contact_name or "",
+                supplier.whatsapp or "",
+                supplier.email or "",
+                r.get("why") or "",
+                r.get("above") or "",
+            ]
+        )
+    return pd.DataFrame(records, columns=header)
 
 
 def _certs(value: Any) -> list[str]:
