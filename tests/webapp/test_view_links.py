@@ -64,7 +64,7 @@ def test_the_button_emails_the_answer_link_to_the_partys_own_address(client, smt
     assert "/jawab/" not in page
     (msg,) = smtp.handler.by_recipient()["office@nurulhuda.sch.id"]
     assert [rcpts for rcpts, _ in smtp.handler.received] == [["office@nurulhuda.sch.id"]]
-    assert msg["Subject"] == f"OPOP Match: your link to answer Barter #{deal.barter.id}"
+    assert msg["Subject"] == f"OPOP Match: your link to answer Barter pair #{deal.barter.id}"
     assert msg["Content-Language"] == "en"
     assert msg["Auto-Submitted"] == "auto-generated"
     body = msg.get_body(preferencelist=("plain",)).get_content()
@@ -81,7 +81,7 @@ def test_the_email_is_in_the_partys_language(client, smtp):
     deal = build_deal(respond_by=soon())
     client.post(view_path(deal, deal.batu) + "/kirim")
     (msg,) = smtp.handler.by_recipient()["kontak@alhikmah-batu.sch.id"]
-    assert msg["Subject"] == f"OPOP Match: tautan Anda untuk menjawab Barter #{deal.barter.id}"
+    assert msg["Subject"] == f"OPOP Match: tautan Anda untuk menjawab Barter berdua #{deal.barter.id}"
     assert msg["Content-Language"] == "id"
     body = msg.get_body(preferencelist=("plain",)).get_content()
     assert answer_url(deal.barter.id, deal.batu.id) in body
