@@ -30,6 +30,7 @@ __all__ = [
     "MAX_NAME_LENGTH",
     "MAX_NOTE_LENGTH",
     "MAX_SANTRI",
+    "MAX_TOKEN_NAME",
     "check_past_date",
     "check_pesantren",
     "check_text",
@@ -44,6 +45,8 @@ MAX_CONTACT_NAME_LENGTH = 120
 MAX_ADDRESS_LENGTH = 255
 #: Longest note: on a listing, a veto, a decline or a cancelled deal.
 MAX_NOTE_LENGTH = 500
+#: Longest API token name (what the token list shows).
+MAX_TOKEN_NAME = 80
 #: How far after today a date of the past may lie (the reader may be a time zone ahead).
 FUTURE_TOLERANCE = dt.timedelta(days=1)
 

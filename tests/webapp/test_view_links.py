@@ -81,7 +81,9 @@ def test_the_email_is_in_the_partys_language(client, smtp):
     deal = build_deal(respond_by=soon())
     client.post(view_path(deal, deal.batu) + "/kirim")
     (msg,) = smtp.handler.by_recipient()["kontak@alhikmah-batu.sch.id"]
-    assert msg["Subject"] == f"OPOP Match: tautan Anda untuk menjawab Barter berdua #{deal.barter.id}"
+    assert (
+        msg["Subject"] == f"OPOP Match: tautan Anda untuk menjawab Barter berdua #{deal.barter.id}"
+    )
     assert msg["Content-Language"] == "id"
     body = msg.get_body(preferencelist=("plain",)).get_content()
     assert answer_url(deal.barter.id, deal.batu.id) in body

@@ -11,6 +11,7 @@ from typing import Any
 from matcher.vocabulary import CERT_KINDS, REGION_TYPES
 
 from ...models import DECLINE_REASONS, PERIODS, PROPOSAL_KINDS, PROPOSAL_STATES
+from ...plausible import MAX_TOKEN_NAME
 
 __all__ = ["document"]
 
@@ -699,7 +700,15 @@ def document() -> dict[str, Any]:
                 body={
                     "type": "object",
                     "required": ["name"],
-                    "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 80}},
+                    "properties": {
+                        # not only spaces: the name is what the token list shows
+                        "name": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": MAX_TOKEN_NAME,
+                            "pattern": r"\S",
+                        }
+                    },
                 },
                 security=TOKEN_ONLY,
                 tags=("tokens",),

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ...models import ApiToken, db, utcnow
+from ...plausible import MAX_TOKEN_NAME
 from . import bp
 from .auth import issue_token, require_user
 from .common import json_body
@@ -28,12 +29,10 @@ from .serialize import token_json
 
 page_bp = Blueprint("api_tokens", __name__)
 
-MAX_NAME = 80
-
 
 def _check_name(name: object) -> str:
-    if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_NAME:
-        raise ValueError(_("Give the token a name of 1 to %(n)s characters.", n=MAX_NAME))
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_TOKEN_NAME:
+        raise ValueError(_("Give the token a name of 1 to %(n)s characters.", n=MAX_TOKEN_NAME))
     return name.strip()
 
 
