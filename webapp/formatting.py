@@ -148,6 +148,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(round_progress, "round_progress")
     app.add_template_filter(event_reason, "event_reason")
     app.add_template_filter(editable, "editable")
+    from .curation import curation_label
+
+    app.add_template_filter(curation_label, "curation")
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "id")
     app.jinja_env.globals["language_url"] = language_url
 
