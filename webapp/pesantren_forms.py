@@ -14,7 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, FloatField, IntegerField, SelectField, StringField
+from wtforms import EmailField, FloatField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from matcher.identifiers import check_nspp
@@ -31,7 +31,7 @@ from .forms import (
 from .models import PERIODS
 from .plausible import check_pesantren
 
-__all__ = ["JoinForm", "PesantrenForm", "normalise_whatsapp"]
+__all__ = ["JoinForm", "PesantrenForm", "normalise_whatsapp", "regency_choices"]
 
 
 def normalise_whatsapp(text: str) -> str:
@@ -150,3 +150,15 @@ class JoinForm(PesantrenForm):
 
     def validate_email(self, field: EmailField) -> None:
         field.data = (field.data or "").strip().lower()
+
+
+def regency_choices() -> list[SelectChoice]:
+    """Every regency of East Java, by name (the forms' kabupaten / kota list)."""
+    from sqlalchemy import select
+
+    from .models import Regency, db
+
+    return [
+        SelectChoice(r.code, r.name)
+        for r in db.session.scalars(select(Regency).order_by(Regency.name))
+    ]

@@ -157,14 +157,33 @@ def pesantren_detail(pesantren_id: int) -> str:
 
     Contact details (WhatsApp, email) only for signed-in users.
     """
-    pesantren = _profile(pesantren_id)
+    return pesantren_page(_profile(pesantren_id))
+
+
+def pesantren_page(pesantren: Pesantren, **curation: Any) -> str:
+    """The profile page; facilitators also get the curation form and its history
+    (``curation``: the form and error to show again after a refused step)."""
+    from ..curation import history
+    from ..security import NETWORK_ROLES
+
     certificates = sorted(pesantren.certificates, key=lambda c: (c.product.name_id, c.kind))
+    facilitating = current_user.is_authenticated and current_user.role in NETWORK_ROLES
+    extra: dict[str, Any] = {}
+    if facilitating:
+        from .facilitator.joins import curation_form_for
+
+        extra = {
+            "curation_form": curation_form_for(pesantren, curation.get("curation_form")),
+            "curation_error": curation.get("curation_error", ""),
+            "curation_history": history(db.session, pesantren.id),
+        }
     return render_template(
         "public/pesantren_detail.html",
         p=pesantren,
         certificates=certificates,
         today=dt.date.today(),
         show_contact=current_user.is_authenticated,
+        **extra,
     )
 
 

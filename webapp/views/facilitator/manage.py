@@ -28,22 +28,15 @@ from matcher.identifiers import normalise_identifier
 from matcher.vocabulary import REGION_TYPES
 
 from ...forms import Form, labelled
-from ...models import LANGUAGES, Pesantren, Regency, User, db
+from ...models import LANGUAGES, Pesantren, User, db
 from ...password_links import ACTIVATE, send_link
-from ...pesantren_forms import PesantrenForm, normalise_whatsapp
+from ...pesantren_forms import PesantrenForm, normalise_whatsapp, regency_choices
 from . import bp
 from .labels import CURATION_LABELS, ROLE_LABELS
 
 __all__ = ["PesantrenForm", "UserForm", "normalise_whatsapp"]
 
 PAGE_SIZE = 50
-
-
-def _regency_choices() -> list[SelectChoice]:
-    return [
-        SelectChoice(r.code, r.name)
-        for r in db.session.scalars(select(Regency).order_by(Regency.name))
-    ]
 
 
 @bp.get("/pesantren")
@@ -79,7 +72,7 @@ def pesantren_edit(pesantren_id: int) -> Any:
 
 def _pesantren_form(pesantren: Pesantren | None) -> Any:
     form = PesantrenForm(obj=pesantren)
-    form.regency_code.choices = _regency_choices()
+    form.regency_code.choices = regency_choices()
     if request.method == "GET" and pesantren is not None:
         form.region_types.data = pesantren.region_types
     if form.validate_on_submit():
