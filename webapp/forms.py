@@ -31,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher.vocabulary import CERT_KINDS, REGION_TYPES
 
+from .curation import FILTER_CHOICES as CURATION_FILTERS
 from .listings.rules import MAX_NOTE_LENGTH
 from .models import DECLINE_REASONS, LANGUAGES, PERIODS
 from .passwords import PasswordPolicy
@@ -289,6 +290,11 @@ class SearchForm(Form):
     region_type = SelectField(
         _l("Region type"),
         choices=[SelectChoice("", _l("any"))] + labelled(REGION_TYPES, REGION_LABELS),
+        default="",
+    )
+    curation_status = SelectField(
+        _l("Curation"),
+        choices=[SelectChoice(value, label) for value, label in CURATION_FILTERS],
         default="",
     )
 

@@ -67,8 +67,11 @@ def test_a_request_is_stored_checked_and_normalised(client, catalogue):
     [req] = _requests()
     assert (req.nspp, req.whatsapp, req.email) == ("512035790042", "6281234567890",
                                                    "hasan@example.org")  # fmt: skip
-    assert req.state == "pending" and req.product.slug == "ikan-asin"
-    assert float(req.quantity) == 300 and req.unit == "kg" and float(req.price) == 45000
+    assert req.state == "pending"
+    assert req.product.slug == "ikan-asin"
+    assert float(req.quantity) == 300
+    assert req.unit == "kg"
+    assert float(req.price) == 45000
     regency = f.make_regency("3579")
     assert (req.latitude, req.longitude) == (regency.latitude, regency.longitude)  # the capital
 
@@ -158,7 +161,8 @@ def test_daftar_then_approval_then_the_officer_activates_and_signs_in(app, clien
     facilitator = f.make_user("facilitator", email="fasil@example.org")
     login(facilitator)
     page = client.get("/fasilitator/pendaftaran").get_data(as_text=True)
-    assert GOOD["name"] in page and "512035790042" in page
+    assert GOOD["name"] in page
+    assert "512035790042" in page
     assert 'href="/fasilitator/pendaftaran"' in client.get("/fasilitator/").get_data(as_text=True)
     response = client.post(f"/fasilitator/pendaftaran/{req.id}/terima", follow_redirects=True)
     assert response.status_code == 200
@@ -166,7 +170,8 @@ def test_daftar_then_approval_then_the_officer_activates_and_signs_in(app, clien
 
     db.session.expire_all()
     pesantren = db.session.scalar(select(Pesantren).where(Pesantren.nspp == "512035790042"))
-    assert pesantren.name == GOOD["name"] and pesantren.curation_status == "registered"
+    assert pesantren.name == GOOD["name"]
+    assert pesantren.curation_status == "registered"
     assert pesantren.region_types  # the regency's
     [offer] = db.session.scalars(select(Listing).where(Listing.pesantren_id == pesantren.id))
     assert (offer.kind, offer.product.slug, float(offer.quantity)) == ("offer", "ikan-asin", 300)
@@ -187,7 +192,8 @@ def test_daftar_then_approval_then_the_officer_activates_and_signs_in(app, clien
     signed_in = visitor.post(
         "/masuk", data={"email": "hasan@example.org", "password": "gudang-ikan-2026"}
     )
-    assert signed_in.status_code == 302 and signed_in.headers["Location"].endswith("/saya")
+    assert signed_in.status_code == 302
+    assert signed_in.headers["Location"].endswith("/saya")
     listings = visitor.get("/saya/listing").get_data(as_text=True)
     assert "Salted fish" in listings or "Ikan Asin" in listings
     # Decided once: approving again is refused, nothing doubles.
@@ -229,7 +235,8 @@ def test_a_rejection_needs_a_reason_and_emails_it(client, login, catalogue, smtp
     [msg] = smtp.handler.by_recipient()["hasan@example.org"]
     assert msg["Subject"] == "OPOP Match: permintaan bergabung Anda"
     body = msg.get_body(preferencelist=("plain",)).get_content()
-    assert reason in body and GOOD["name"] in body
+    assert reason in body
+    assert GOOD["name"] in body
     assert db.session.scalar(select(func.count()).select_from(Pesantren)) == 0
     # The same pesantren may ask again once the reason is resolved.
     assert _join(client).status_code == 302

@@ -156,9 +156,24 @@ def matched_needs(need_ids: list[int]) -> set[int]:
     return {i for i in need_ids if index.has_need(i)}
 
 
-def suppliers_for(query: Any, k: int = 10) -> pd.DataFrame:
-    """Ranked suppliers for a need id or a :class:`matcher.SupplierQuery`."""
-    return snapshot().index().search(query, k)
+def suppliers_for(query: Any, k: int = 10, curation: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Ranked suppliers for a need id or a :class:`matcher.SupplierQuery`; with ``curation``
+    (statuses, :func:`webapp.curation.parse_filter`) only suppliers at one of them.
+
+    The engine's query has no curation filter, so the ranking is read further down until
+    ``k`` suppliers pass (or every candidate was seen)."""
+    current = snapshot()
+    if not curation:
+        return current.index().search(query, k)
+    pesantren = current.market.pesantren
+    allowed = set(pesantren.loc[pesantren["curation"].isin(curation), "pesantren_id"].tolist())
+    wanted = k
+    while True:
+        frame = current.index().search(query, wanted)
+        kept = frame[frame["pesantren_id"].isin(allowed)]
+        if len(kept) >= k or len(frame) < wanted:
+            return kept.head(k).reset_index(drop=True)
+        wanted *= 4
 
 
 def buyers_for_offers(offer_ids: list[int], per_offer: int = 3) -> pd.DataFrame:

@@ -14,7 +14,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ...contact import mailto_link, whatsapp_link
-from ...forms import CERT_LABELS, REGION_LABELS, SearchForm
+from ...curation import parse_filter
+from ...forms import CERT_LABELS, CURATION_FILTERS, REGION_LABELS, SearchForm
 from ...listings import NotANumber, allowed_units, check_unit, read_number
 from ...models import Pesantren, Product, db
 from . import bp
@@ -61,6 +62,8 @@ def search_sheet() -> Any:
             conditions.append((_("Within"), f"{form.radius.data} km"))
     if form.region_type.data:
         conditions.append((_("Region type"), str(REGION_LABELS.get(form.region_type.data, ""))))
+    if form.curation_status.data:
+        conditions.append((_("Curation"), str(dict(CURATION_FILTERS)[form.curation_status.data])))
     if form.certs.data:
         conditions.append(
             (_("Certificates"), ", ".join(str(CERT_LABELS.get(c, c)) for c in form.certs.data))
@@ -159,7 +162,11 @@ def _query(form: SearchForm, product: Product, me: Pesantren | None, quantity: f
 def _results(
     form: SearchForm, product: Product, me: Pesantren | None, quantity: float | None
 ) -> list[dict[str, Any]]:
-    frame = suppliers_for(_query(form, product, me, quantity), k=RESULTS)
+    frame = suppliers_for(
+        _query(form, product, me, quantity),
+        k=RESULTS,
+        curation=parse_filter(form.curation_status.data),  # the form's choices all parse
+    )
     if frame.empty:
         return []
     ids = [int(i) for i in frame["pesantren_id"].tolist()]
