@@ -50,6 +50,11 @@ def _pending(w: World) -> JoinRequest:
     return request
 
 
+def _listed(w: World) -> str:
+    _pending(w)  # the page shows a request's card
+    return "/fasilitator/pendaftaran"
+
+
 def _approve(w: World) -> str:
     return f"/fasilitator/pendaftaran/{_pending(w).id}/terima"
 
@@ -73,7 +78,7 @@ MATRIX: list[Route] = [
         visitor_may_write=True,
     ),
     Route("join.sent", "GET", lambda w: "/daftar/terkirim", expect(visitor=200)),
-    Route("facilitator.join_requests", "GET", lambda w: "/fasilitator/pendaftaran", net()),
+    Route("facilitator.join_requests", "GET", _listed, net()),
     Route("facilitator.join_approve", "POST", _approve, net(302)),
     Route(
         "facilitator.join_reject",

@@ -163,7 +163,9 @@ def test_daftar_then_approval_then_the_officer_activates_and_signs_in(app, clien
     page = client.get("/fasilitator/pendaftaran").get_data(as_text=True)
     assert GOOD["name"] in page
     assert "512035790042" in page
-    assert 'href="/fasilitator/pendaftaran"' in client.get("/fasilitator/").get_data(as_text=True)
+    menu = client.get("/fasilitator/pesantren").get_data(as_text=True)
+    assert 'href="/fasilitator/pendaftaran"' in menu
+    assert '<span class="badge">1</span>' in menu  # one request waits
     response = client.post(f"/fasilitator/pendaftaran/{req.id}/terima", follow_redirects=True)
     assert response.status_code == 200
     assert "hasan@example.org" in response.get_data(as_text=True)

@@ -71,6 +71,17 @@ def _page(
     ), status
 
 
+@bp.context_processor
+def _pending_count() -> dict[str, Any]:
+    """How many requests wait, for the facilitator menu (the facilitator pages only)."""
+    from sqlalchemy import func
+
+    count = db.session.scalar(
+        select(func.count(JoinRequest.id)).where(JoinRequest.state == "pending")
+    )
+    return {"pending_join_requests": int(count or 0)}
+
+
 @bp.get("/pendaftaran")
 def join_requests() -> Any:
     return _page()
