@@ -68,6 +68,12 @@ def test_daftar_approval_activation_and_sign_in(browser, site, mailbox):
         page.fill("input[name=name]", "Pondok Pesantren Al-Hikmah Batu")
         page.fill("input[name=nspp]", "512035790042")
         page.select_option("select[name=regency_code]", "3579")
+        page.locator("svg[data-coordinate-picker] rect[data-name=Batu]").click()  # its capital
+        lat = float(page.input_value("input[name=latitude]"))
+        lon = float(page.input_value("input[name=longitude]"))
+        assert abs(lat - -7.8707) < 0.03
+        assert abs(lon - 112.5264) < 0.03
+        shoot(page, "join-form-phone")
         page.fill("input[name=contact_name]", "Ust. Hasan")
         page.fill("input[name=whatsapp]", "0812 3456 7890")
         page.fill("input[name=email]", APPLICANT)

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import select
 
+from ..charts.map import MapLabel, render_picker
 from ..extensions import limiter
 from ..joining import conflicts
 from ..listings import ListingInput, check_listing
@@ -86,7 +90,23 @@ def join() -> ResponseReturnValue:
             db.session.commit()
             return redirect(url_for(".sent"))
     status = 400 if request.method == "POST" else 200
-    return render_template("public/join.html", form=form, product=product, choices=choices), status
+    return render_template(
+        "public/join.html", form=form, product=product, choices=choices, picker=_picker(form)
+    ), status
+
+
+def _picker(form: JoinForm) -> Markup:
+    """The map to click for the coordinates, marking those typed (if both are)."""
+    capitals = [
+        MapLabel(r.capital or r.short_name, r.latitude, r.longitude)
+        for r in db.session.scalars(select(Regency).order_by(Regency.code))
+    ]
+    lat, lon = form.latitude.data, form.longitude.data
+    typed = lat is not None and lon is not None
+    picked = (lat, lon) if typed and not (form.latitude.errors or form.longitude.errors) else None
+    return render_picker(
+        capitals, title=_("Map of East Java: click to place the pesantren"), picked=picked
+    )
 
 
 @bp.get("/daftar/terkirim")

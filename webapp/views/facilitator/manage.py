@@ -32,7 +32,7 @@ from ...models import LANGUAGES, Pesantren, User, db
 from ...password_links import ACTIVATE, send_link
 from ...pesantren_forms import PesantrenForm, normalise_whatsapp, regency_choices
 from . import bp
-from .labels import CURATION_LABELS, ROLE_LABELS
+from .labels import ROLE_LABELS
 
 __all__ = ["PesantrenForm", "UserForm", "normalise_whatsapp"]
 
@@ -56,7 +56,6 @@ def pesantren_list() -> str:
         page=page,
         pages=pages,
         total=total,
-        curation_labels=CURATION_LABELS,
     )
 
 
