@@ -28,7 +28,7 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from .mail import send_one
@@ -51,10 +51,10 @@ class JoinRefused(ValueError):
         self.status = status
 
 
-def conflicts(
-    session: DbSession, nspp: str, email: str, *, ignore: JoinRequest | None = None
-) -> dict[str, str]:
-    """What already uses this NSPP or email: ``{field: message}``, empty when nothing does."""
+def conflicts(session: DbSession, nspp: str, email: str, *, pending: bool = True) -> dict[str, str]:
+    """What already uses this NSPP or email: ``{field: message}``, empty when nothing does.
+    A pesantren or an account always counts; another pending request only with ``pending``
+    (a new request; at approval the facilitator decides between two)."""
     problems: dict[str, str] = {}
     email = email.strip().lower()
     if nspp and session.scalar(select(Pesantren.id).where(Pesantren.nspp == nspp)):
@@ -62,14 +62,16 @@ def conflicts(
             "A pesantren with this NSPP is already in OPOP Match. Ask your facilitator for "
             "an account, or use “Forgot your password?” on the sign-in page."
         )
-    elif nspp and session.scalar(_pending().where(JoinRequest.nspp == nspp, _other(ignore))):
+    elif pending and nspp and session.scalar(_pending().where(JoinRequest.nspp == nspp)):
         problems["nspp"] = _("A request for this NSPP is already waiting for a facilitator.")
     if email and session.scalar(select(User.id).where(func.lower(User.email) == email)):
         problems["email"] = _(
             "An account already uses this email. Sign in, or use “Forgot your password?”."
         )
-    elif email and session.scalar(
-        _pending().where(func.lower(JoinRequest.email) == email, _other(ignore))
+    elif (
+        pending
+        and email
+        and session.scalar(_pending().where(func.lower(JoinRequest.email) == email))
     ):
         problems["email"] = _("A request with this email is already waiting for a facilitator.")
     return problems
@@ -77,10 +79,6 @@ def conflicts(
 
 def _pending() -> Select[Any]:
     return select(JoinRequest.id).where(JoinRequest.state == "pending")
-
-
-def _other(ignore: JoinRequest | None) -> ColumnElement[bool]:
-    return JoinRequest.id != (ignore.id if ignore is not None else -1)
 
 
 def _still_pending(request: JoinRequest) -> None:
@@ -92,7 +90,7 @@ def approve(session: DbSession, request: JoinRequest, by: User) -> tuple[User, s
     """Create the pesantren, its offer and the officer account; commit; email the activation
     link. Returns the account and why the email could not be sent (None when it was)."""
     _still_pending(request)
-    problems = conflicts(session, request.nspp, request.email, ignore=request)
+    problems = conflicts(session, request.nspp, request.email, pending=False)
     if problems:
         raise JoinRefused(" ".join(problems.values()))
     pesantren = Pesantren(

@@ -242,3 +242,19 @@ def test_a_rejection_needs_a_reason_and_emails_it(client, login, catalogue, smtp
     assert db.session.scalar(select(func.count()).select_from(Pesantren)) == 0
     # The same pesantren may ask again once the reason is resolved.
     assert _join(client).status_code == 302
+
+
+def test_of_two_requests_for_one_nspp_the_first_approved_wins(client, login, catalogue, smtp):
+    assert _join(client).status_code == 302
+    [first] = _requests()
+    twin = JoinRequest(**{c.key: getattr(first, c.key) for c in JoinRequest.__table__.columns
+                          if c.key not in ("id", "created_at", "updated_at")})  # fmt: skip
+    twin.email = "kembar@example.org"  # e.g. posted twice at once, past the form's check
+    db.session.add(twin)
+    db.session.commit()
+    login(f.make_user("facilitator", email="fasil@example.org", language="en"))
+    assert client.post(f"/fasilitator/pendaftaran/{twin.id}/terima").status_code == 302
+    refused = client.post(f"/fasilitator/pendaftaran/{first.id}/terima")
+    assert refused.status_code == 409
+    assert "already in OPOP Match" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Pesantren)) == 1
