@@ -28,6 +28,7 @@ __all__ = [
     "CURATION_LABELS",
     "CurationRefused",
     "FILTER_CHOICES",
+    "MAX_FILTER_LENGTH",
     "change_curation",
     "curation_label",
     "history",
@@ -53,6 +54,10 @@ FILTER_CHOICES = (
     ("curated", _l("curated")),
     ("registered", _l("registered only")),
 )
+
+
+#: The longest filter value read (every status and ``curated``, comma-separated, fit twice).
+MAX_FILTER_LENGTH = 200
 
 
 class CurationRefused(ValueError):

@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..curation import FILTER_CHOICES, parse_filter
+from ..curation import FILTER_CHOICES, MAX_FILTER_LENGTH, parse_filter
 from ..models import Listing, Pesantren, Product, ProposalEvent, Regency, db
 
 bp = Blueprint("public", __name__)
@@ -74,7 +74,7 @@ def pesantren_directory() -> tuple[str, int]:
     kind = request.args.get("kind", "")
     kind = kind if kind in LISTING_KINDS else ""
     slug = request.args.get("product", "").strip()[:60]
-    curation_value = request.args.get("curation_status", "").strip()[:200]
+    curation_value = request.args.get("curation_status", "").strip()[:MAX_FILTER_LENGTH]
     product: Product | None = None
     choices: list[Product] = []
     error = ""

@@ -57,9 +57,9 @@ def curation_arg() -> tuple[str, ...]:
     """The ``curation_status`` filter: comma-separated statuses, ``curated`` for every curated
     level (:func:`webapp.curation.parse_filter`); ``()`` when not given. Unknown values are
     refused, never ignored."""
-    from ...curation import filter_values, parse_filter
+    from ...curation import MAX_FILTER_LENGTH, filter_values, parse_filter
 
-    raw = str_arg("curation_status", max_length=200)
+    raw = str_arg("curation_status", max_length=MAX_FILTER_LENGTH)
     try:
         return parse_filter(raw)
     except ValueError as exc:

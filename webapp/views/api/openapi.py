@@ -10,7 +10,7 @@ from typing import Any
 
 from matcher.vocabulary import CERT_KINDS, REGION_TYPES
 
-from ...curation import filter_values
+from ...curation import MAX_FILTER_LENGTH, filter_values
 from ...models import (
     CURATION_STATUSES,
     DECLINE_REASONS,
@@ -80,7 +80,11 @@ ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 _CURATION = "|".join(filter_values())
 CURATION = _param(
     "curation_status",
-    {"type": "string", "pattern": f"^(({_CURATION})(,({_CURATION}))*)?$"},
+    {
+        "type": "string",
+        "maxLength": MAX_FILTER_LENGTH,
+        "pattern": f"^(({_CURATION})(,({_CURATION}))*)?$",
+    },
     description="comma-separated: "
     + ", ".join(filter_values())
     + " (every curated level); an unknown value is refused",
