@@ -145,3 +145,24 @@ def test_a_new_pesantren_starts_registered(app):
     p = f.make_pesantren("3579")
     db.session.commit()
     assert p.curation_status == "registered"
+
+
+def test_an_import_that_changes_the_curation_records_the_step(client, login, net):
+    from webapp.spreadsheets import import_file
+
+    b = net.b
+    data = (
+        "nspp,name,regency_code,latitude,longitude,curation_status\n"
+        f"{b.nspp},{b.name},{b.regency_code},{b.latitude},{b.longitude},terverifikasi\n"
+    )
+    report = import_file("pesantren", data.encode(), "pesantren.csv")
+    assert report.ok, [str(e) for e in report.errors]
+    db.session.expire_all()
+    assert db.session.get(Pesantren, net.b.id).curation_status == "verified"
+    [step] = db.session.scalars(
+        select(CurationChange).where(CurationChange.pesantren_id == net.b.id)
+    ).all()
+    assert (step.from_status, step.to_status, step.by_id) == ("registered", "verified", None)
+    login(net.facilitator)
+    page = client.get(f"/pesantren/{net.b.id}?lang=en").get_data(as_text=True)
+    assert "an import" in page
