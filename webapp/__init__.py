@@ -94,6 +94,9 @@ def configure_blueprints(app: Flask) -> None:
     from .views import answer
 
     app.register_blueprint(answer.bp)
+    from .views import join
+
+    app.register_blueprint(join.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(officer.bp)
     from .views import api, facilitator

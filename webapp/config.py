@@ -38,6 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_API": "300 per minute",
     "RATELIMIT_ANSWER_LINK": "30 per minute;200 per hour",  # /jawab/<token>, per address
     "RATELIMIT_ANSWER_LINK_EMAIL": "3 per hour",  # "email me my answer link", per view link
+    "RATELIMIT_JOIN": "10 per hour;30 per day",  # "Daftar" requests posted, per address
     "SMTP_HOST": "localhost",
     "SMTP_PORT": 25,
     "SMTP_SECURITY": "none",  # none / starttls / ssl

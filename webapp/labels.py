@@ -105,6 +105,7 @@ ROLE_LABELS = {"officer": _l("Officer"), "facilitator": _l("Facilitator"), "admi
 #: Pesantren curation statuses (:data:`webapp.models.CURATION_STATUSES`).
 CURATION_LABELS = {
     "registered": _l("Registered"),
+    "verified": _l("Verified (documents checked)"),
     "curated_domestic": _l("Curated: domestic market"),
     "curated_modern_retail": _l("Curated: modern retail"),
     "export_ready": _l("Export ready"),

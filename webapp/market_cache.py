@@ -208,9 +208,12 @@ def matched_needs(need_ids: list[int]) -> set[int]:
     return {i for i in need_ids if index.has_need(i)}
 
 
-def suppliers_for(query: Any, k: int = 10) -> pd.DataFrame:
-    """Ranked suppliers for a need id or a :class:`matcher.SupplierQuery`."""
-    return snapshot().index().search(query, k)
+def suppliers_for(query: Any, k: int = 10, curation: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Ranked suppliers for a need id or a :class:`matcher.SupplierQuery`; with ``curation``
+    (statuses, :func:`webapp.curation.parse_filter`) only suppliers at one of them (the
+    engine's own filter, :class:`matcher.search.SupplierQuery`'s ``curation``)."""
+    index = snapshot().index()
+    return index.search(query, k, curation=curation) if curation else index.search(query, k)
 
 
 def supplier_page(query: Any, order: str, page: int | None, per_page: int | None) -> Any:

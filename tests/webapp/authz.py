@@ -25,6 +25,8 @@ from sqlalchemy import select
 
 from tests import factories as f
 from webapp.models import (
+    CurationChange,
+    JoinRequest,
     Listing,
     MatchRound,
     Pesantren,
@@ -172,7 +174,7 @@ def build_world() -> World:
 def fingerprint() -> list[Any]:
     """Everything a forbidden request must leave as it was."""
     rows: list[Any] = []
-    for model in (Listing, Proposal, ProposalParty, User, Pesantren):
+    for model in (Listing, Proposal, ProposalParty, User, Pesantren, JoinRequest, CurationChange):
         for obj in db.session.scalars(select(model)).all():
             rows.append(
                 tuple(

@@ -29,7 +29,6 @@ GOOD = {
     "santri_count": "850",
     "whatsapp": "0812-3456-7890",
     "email": "alfalah@example.org",
-    "curation_status": "curated_domestic",
     "language": "id",
 }
 
@@ -44,7 +43,7 @@ def test_a_facilitator_adds_a_pesantren_with_a_normalised_nspp_and_whatsapp(
     assert p.nspp == "512035790042"
     assert p.whatsapp == "6281234567890"
     assert p.region_types == ["highland_agriculture", "urban"]
-    assert p.curation_status == "curated_domestic"
+    assert p.curation_status == "registered"  # curation has its own workflow
 
 
 @pytest.mark.parametrize(
@@ -71,7 +70,9 @@ def test_bad_pesantren_fields_are_named_next_to_the_field_and_nothing_is_saved(
     assert db.session.scalar(select(Pesantren).where(Pesantren.name == GOOD["name"])) is None
 
 
-def test_editing_keeps_the_record_and_changes_its_curation_status(client, login, facilitator):
+def test_editing_keeps_the_record_and_leaves_its_curation_to_the_workflow(
+    client, login, facilitator
+):
     p = f.make_pesantren("3579", nspp="512035790043")
     db.session.commit()
     login(facilitator)
@@ -80,7 +81,7 @@ def test_editing_keeps_the_record_and_changes_its_curation_status(client, login,
     data = {**GOOD, "nspp": "512035790043", "name": p.name, "curation_status": "export_ready"}
     assert client.post(f"/fasilitator/pesantren/{p.id}/ubah", data=data).status_code == 302
     db.session.expire_all()
-    assert db.session.get(Pesantren, p.id).curation_status == "export_ready"
+    assert db.session.get(Pesantren, p.id).curation_status == "registered"
     assert db.session.scalar(select(db.func.count()).select_from(Pesantren)) == 1
 
 

@@ -28,7 +28,15 @@ from matcher.vocabulary import EAST_JAVA_BOUNDS, REGION_TYPES
 
 from .svg import LINE_STYLES, esc, fmt, region_colour, svg_document, tag
 
-__all__ = ["MapLabel", "MapLine", "MapPoint", "Projection", "outline", "render_map"]
+__all__ = [
+    "MapLabel",
+    "MapLine",
+    "MapPoint",
+    "Projection",
+    "outline",
+    "render_map",
+    "render_picker",
+]
 
 OUTLINE_PATH = Path(__file__).resolve().parents[1] / "static" / "geo" / "east_java_outline.json"
 
@@ -133,20 +141,7 @@ def render_map(
             },
         ),
     ]
-    for poly in outline():
-        coords = " ".join(f"{fmt(x)},{fmt(y)}" for x, y in (proj(lat, lon) for lon, lat in poly))
-        parts.append(
-            tag(
-                "polygon",
-                {
-                    "points": coords,
-                    "fill": "#fbfaf3",
-                    "stroke": "#9e9e8e",
-                    "stroke_width": "1",
-                    "class": "land",
-                },
-            )
-        )
+    parts.extend(_land(proj))
     by_id = {p.id: p for p in points}
     # Proposed below confirmed, so bold lines stay visible.
     for line in sorted(lines, key=lambda ln: ln.confirmed):
@@ -217,6 +212,56 @@ def render_map(
         )
     parts.append(legend_svg)
     return svg_document(proj.width, height, parts, title=title, css_class="chart map")
+
+
+def _land(proj: Projection) -> list[str]:
+    """The province outline's polygons (mainland, Madura, islands) in ``proj``."""
+    parts = []
+    for poly in outline():
+        coords = " ".join(f"{fmt(x)},{fmt(y)}" for x, y in (proj(lat, lon) for lon, lat in poly))
+        parts.append(
+            tag(
+                "polygon",
+                {
+                    "points": coords,
+                    "fill": "#fbfaf3",
+                    "stroke": "#9e9e8e",
+                    "stroke_width": "1",
+                    "class": "land",
+                },
+            )
+        )
+    return parts
+
+
+def render_picker(
+    capitals: list[MapLabel], *, title: str, picked: tuple[float, float] | None = None
+) -> Markup:
+    """East Java to click on (the join form's coordinate picker, ``static/js/app.js``): the
+    outline and the regency capitals in the whole province's :class:`Projection`, whose
+    constants the ``<svg>`` carries (``data-*``) so a click turns back into a latitude and a
+    longitude; ``picked`` (lat, lon) is marked. Without JavaScript it is only a map."""
+    proj = Projection()
+    parts = [
+        tag("rect", {"x": 0, "y": 0, "width": fmt(proj.width), "height": fmt(proj.height),
+                     "fill": "#eaf3fb", "class": "sea"}),
+        *_land(proj),
+    ]  # fmt: skip
+    for cap in capitals:
+        x, y = proj(cap.lat, cap.lon)
+        parts.append(tag("rect", {"x": fmt(x - 2), "y": fmt(y - 2), "width": 4, "height": 4,
+                                  "fill": "#37474f", "data_name": cap.name},
+                          f"<title>{esc(cap.name)}</title>"))  # fmt: skip
+    x, y = proj(*picked) if picked else (-20.0, -20.0)
+    parts.append(tag("circle", {"cx": fmt(x), "cy": fmt(y), "r": 7, "fill": "#c62828",
+                                "stroke": "#fff", "stroke_width": 2, "class": "picked"}))  # fmt: skip
+    svg = str(svg_document(proj.width, proj.height, parts, title=title, css_class="chart map"))
+    data = (
+        f' data-lat-max="{proj.lat_max}" data-lon-min="{proj.lon_min}"'
+        f' data-scale-x="{proj._k * proj.scale!r}" data-scale-y="{proj.scale!r}"'
+        f' data-margin="{proj.margin}"'
+    )
+    return Markup(svg.replace("<svg ", "<svg data-coordinate-picker" + data + " ", 1))
 
 
 def _fit(points: list[MapPoint], capitals: list[MapLabel]) -> Projection:

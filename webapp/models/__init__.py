@@ -3,6 +3,7 @@
 from .base import Base, DbSession, db, enforce_foreign_keys, utcnow
 from .catalogue import Product, ProductAlias, product_substitute
 from .decisions import DECISION_KINDS, PairingDecision
+from .joining import JOIN_STATES, CurationChange, JoinRequest
 from .listings import LISTING_KINDS, LISTING_STATUSES, PERIODS, Listing
 from .market_state import (
     MARKET_TABLES,
@@ -60,6 +61,9 @@ __all__ = [
     "NETWORK_ROLES",
     "ROLES",
     "ApiToken",
+    "CurationChange",
+    "JOIN_STATES",
+    "JoinRequest",
     "Base",
     "Certificate",
     "Listing",

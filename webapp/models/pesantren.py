@@ -16,7 +16,15 @@ if TYPE_CHECKING:
     from .catalogue import Product
     from .listings import Listing
 
-CURATION_STATUSES = ("registered", "curated_domestic", "curated_modern_retail", "export_ready")
+#: The curation workflow: registered → verified (documents checked) → curated, at one of
+#: OPOP's levels (domestic market, modern retail, export). See :mod:`webapp.curation`.
+CURATION_STATUSES = (
+    "registered",
+    "verified",
+    "curated_domestic",
+    "curated_modern_retail",
+    "export_ready",
+)
 LANGUAGES = ("id", "en")
 REPORT_FREQUENCIES = ("weekly", "none")
 

@@ -197,7 +197,8 @@ def _pesantren(row: _Row, ctx: ImportContext) -> Record | None:
         "email": row.get("email", v.parse_email, default=""),
         "language": row.get("language", v.parse_language, default="id"),
         "curation_status": row.get(
-            "curation_status", _choice(CURATION_STATUSES, {"terdaftar": "registered"}),
+            "curation_status", _choice(CURATION_STATUSES, {"terdaftar": "registered",
+                                                 "terverifikasi": "verified"}),
             default="registered",
         ),
     }  # fmt: skip

@@ -100,12 +100,28 @@ def upsert(
         report.updated += 1
         report.changes.append(Change("updated", record.row, record.label, tuple(fields)))
         if not dry:
+            if kind == "pesantren" and "curation_status" in wanted:
+                _record_curation(session, obj, wanted["curation_status"])
             for k, value in wanted.items():
                 setattr(obj, k, value)
             _set_extra(kind, obj, record, created=False)
     if kind == "products" and not dry:
         session.flush()
         _set_substitutes(session, records)
+
+
+def _record_curation(session: Session, pesantren: Any, status: str) -> None:
+    """A curation status an import changes is a step of the curation's history too (the
+    file is OPOP's own record, so any step is taken; who imported it is not known here)."""
+    from ..models import CurationChange
+
+    session.add(
+        CurationChange(
+            pesantren_id=pesantren.id,
+            from_status=pesantren.curation_status,
+            to_status=status,
+        )
+    )
 
 
 def _extra_changes(kind: str, obj: Any, record: Record) -> list[FieldChange]:

@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ..curation import FILTER_CHOICES, MAX_FILTER_LENGTH, parse_filter
 from ..models import Listing, Pesantren, Product, ProposalEvent, Regency, db
 
 bp = Blueprint("public", __name__)
@@ -73,9 +74,14 @@ def pesantren_directory() -> tuple[str, int]:
     kind = request.args.get("kind", "")
     kind = kind if kind in LISTING_KINDS else ""
     slug = request.args.get("product", "").strip()[:60]
+    curation_value = request.args.get("curation_status", "").strip()[:MAX_FILTER_LENGTH]
     product: Product | None = None
     choices: list[Product] = []
     error = ""
+    try:
+        curation = parse_filter(curation_value)
+    except ValueError as unknown:
+        curation, error = (), _("There is no curation status “%(text)s”.", text=str(unknown))
     if slug:
         product = db.session.scalar(select(Product).where(Product.slug == slug))
         if product is None:
@@ -87,6 +93,8 @@ def pesantren_directory() -> tuple[str, int]:
     query = select(Pesantren).order_by(Pesantren.name, Pesantren.id)
     if regency:
         query = query.where(Pesantren.regency_code == regency)
+    if curation:
+        query = query.where(Pesantren.curation_status.in_(curation))
     listing_match = None
     if product is not None:
         listed = select(Listing.pesantren_id).where(
@@ -112,7 +120,15 @@ def pesantren_directory() -> tuple[str, int]:
     ).all()
     regencies = db.session.scalars(select(Regency).order_by(Regency.name)).all()
     args = {
-        k: v for k, v in {"q": q, "regency": regency, "product": slug, "kind": kind}.items() if v
+        k: v
+        for k, v in {
+            "q": q,
+            "regency": regency,
+            "product": slug,
+            "kind": kind,
+            "curation_status": curation_value,
+        }.items()
+        if v
     }
     return render_template(
         "public/pesantren_list.html",
@@ -122,6 +138,8 @@ def pesantren_directory() -> tuple[str, int]:
         total=total,
         regencies=regencies,
         regency=regency,
+        curation_value=curation_value,
+        curation_choices=FILTER_CHOICES,
         q=q,
         kind=kind,
         product=product,
@@ -157,14 +175,33 @@ def pesantren_detail(pesantren_id: int) -> str:
 
     Contact details (WhatsApp, email) only for signed-in users.
     """
-    pesantren = _profile(pesantren_id)
+    return pesantren_page(_profile(pesantren_id))
+
+
+def pesantren_page(pesantren: Pesantren, **curation: Any) -> str:
+    """The profile page; facilitators also get the curation form and its history
+    (``curation``: the form and error to show again after a refused step)."""
+    from ..curation import history
+    from ..security import NETWORK_ROLES
+
     certificates = sorted(pesantren.certificates, key=lambda c: (c.product.name_id, c.kind))
+    facilitating = current_user.is_authenticated and current_user.role in NETWORK_ROLES
+    extra: dict[str, Any] = {}
+    if facilitating:
+        from .facilitator.joins import curation_form_for
+
+        extra = {
+            "curation_form": curation_form_for(pesantren, curation.get("curation_form")),
+            "curation_error": curation.get("curation_error", ""),
+            "curation_history": history(db.session, pesantren.id),
+        }
     return render_template(
         "public/pesantren_detail.html",
         p=pesantren,
         certificates=certificates,
         today=dt.date.today(),
         show_contact=current_user.is_authenticated,
+        **extra,
     )
 
 

@@ -43,7 +43,30 @@
     select.addEventListener("change", function () { if (select.form) { select.form.submit(); } });
   }
 
+  // <svg data-coordinate-picker> (the join form's map): a click fills the latitude and
+  // longitude fields of its form with the point clicked (the server's projection, inverted).
+  function wirePicker(svg) {
+    var form = svg.closest("form");
+    var lat = form && form.querySelector("input[name=latitude]");
+    var lon = form && form.querySelector("input[name=longitude]");
+    var marker = svg.querySelector("circle.picked");
+    if (!lat || !lon) { return; }
+    var d = svg.dataset;
+    svg.style.cursor = "crosshair";
+    svg.addEventListener("click", function (event) {
+      var point = svg.createSVGPoint();
+      point.x = event.clientX;
+      point.y = event.clientY;
+      var at = point.matrixTransform(svg.getScreenCTM().inverse());
+      var m = parseFloat(d.margin);
+      lon.value = (parseFloat(d.lonMin) + (at.x - m) / parseFloat(d.scaleX)).toFixed(5);
+      lat.value = (parseFloat(d.latMax) - (at.y - m) / parseFloat(d.scaleY)).toFixed(5);
+      if (marker) { marker.setAttribute("cx", at.x); marker.setAttribute("cy", at.y); }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("svg[data-coordinate-picker]"), wirePicker);
     Array.prototype.forEach.call(document.querySelectorAll("input[data-suggest]"), wireSuggest);
     Array.prototype.forEach.call(document.querySelectorAll("select[data-autosubmit]"), wireAutosubmit);
   });

@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select
 from ...models import db
 from .errors import ApiError
 
-__all__ = ["MAX_PER_PAGE", "int_arg", "json_body", "paginate", "str_arg"]
+__all__ = ["MAX_PER_PAGE", "curation_arg", "int_arg", "json_body", "paginate", "str_arg"]
 
 MAX_PER_PAGE = 100
 
@@ -51,6 +51,25 @@ def str_arg(name: str, choices: tuple[str, ...] | None = None, max_length: int =
             details={"parameter": name, "value": value, "allowed": list(choices)},
         )
     return value
+
+
+def curation_arg() -> tuple[str, ...]:
+    """The ``curation_status`` filter: comma-separated statuses, ``curated`` for every curated
+    level (:func:`webapp.curation.parse_filter`); ``()`` when not given. Unknown values are
+    refused, never ignored."""
+    from ...curation import MAX_FILTER_LENGTH, filter_values, parse_filter
+
+    raw = str_arg("curation_status", max_length=MAX_FILTER_LENGTH)
+    try:
+        return parse_filter(raw)
+    except ValueError as exc:
+        allowed = filter_values()
+        raise ApiError(
+            400,
+            f"Query parameter 'curation_status' takes a comma-separated list of "
+            f"{', '.join(allowed)}; '{exc}' is none of them.",
+            details={"parameter": "curation_status", "value": raw, "allowed": allowed},
+        ) from None
 
 
 def json_body() -> dict[str, Any]:

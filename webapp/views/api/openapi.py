@@ -10,7 +10,14 @@ from typing import Any
 
 from matcher.vocabulary import CERT_KINDS, REGION_TYPES
 
-from ...models import DECLINE_REASONS, PERIODS, PROPOSAL_KINDS, PROPOSAL_STATES
+from ...curation import MAX_FILTER_LENGTH, filter_values
+from ...models import (
+    CURATION_STATUSES,
+    DECLINE_REASONS,
+    PERIODS,
+    PROPOSAL_KINDS,
+    PROPOSAL_STATES,
+)
 from ...plausible import MAX_TOKEN_NAME
 
 __all__ = ["document"]
@@ -71,6 +78,18 @@ PAGE = [
 _KINDS = "|".join(CERT_KINDS)
 CERTS_PATTERN = f"^(({_KINDS})(,({_KINDS}))*)?$"
 ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+_CURATION = "|".join(filter_values())
+CURATION = _param(
+    "curation_status",
+    {
+        "type": "string",
+        "maxLength": MAX_FILTER_LENGTH,
+        "pattern": f"^(({_CURATION})(,({_CURATION}))*)?$",
+    },
+    description="comma-separated: "
+    + ", ".join(filter_values())
+    + " (every curated level); an unknown value is refused",
+)
 AUTH: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"cookieAuth": []}]
 OPTIONAL_AUTH: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}, {"cookieAuth": []}]
 TOKEN_ONLY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
@@ -171,7 +190,7 @@ def _schemas() -> dict[str, Any]:
                 "latitude": {"type": "number"},
                 "longitude": {"type": "number"},
                 "santri_count": {"type": "integer"},
-                "curation_status": {"type": "string"},
+                "curation_status": {"type": "string", "enum": list(CURATION_STATUSES)},
                 "contact": {
                     "type": "object",
                     "properties": {
@@ -439,7 +458,7 @@ def document() -> dict[str, Any]:
                 "listPesantren",
                 "The pesantren directory (contact only when signed in)",
                 {"200": _json(_page_of("Pesantren"), ok)},
-                params=[*PAGE, _param("regency", {"type": "string", "maxLength": 4})],
+                params=[*PAGE, _param("regency", {"type": "string", "maxLength": 4}), CURATION],
                 security=OPTIONAL_AUTH,
                 tags=("pesantren",),
             )
@@ -536,6 +555,7 @@ def document() -> dict[str, Any]:
                         description="comma-separated: " + ", ".join(CERT_KINDS),
                     ),
                     _param("region_type", {"type": "string", "enum": list(REGION_TYPES)}),
+                    CURATION,
                     _param("limit", {"type": "integer", "minimum": 1, "maximum": 50}),
                 ],
                 tags=("suppliers",),

@@ -19,7 +19,7 @@ from ...models import Listing, Pesantren, Product, ProductAlias, db, utcnow
 from ...security import can_act_for
 from . import bp
 from .auth import require_user
-from .common import int_arg, json_body, paginate, str_arg
+from .common import curation_arg, int_arg, json_body, paginate, str_arg
 from .errors import ApiError
 from .serialize import listing_json, pesantren_json, product_json
 
@@ -62,6 +62,8 @@ def pesantren_list() -> Any:
     query = select(Pesantren).order_by(Pesantren.name, Pesantren.id)
     if regency := str_arg("regency", max_length=4):
         query = query.where(Pesantren.regency_code == regency)
+    if curation := curation_arg():
+        query = query.where(Pesantren.curation_status.in_(curation))
     return jsonify(paginate(query, pesantren_json))
 
 
@@ -281,6 +283,7 @@ def suppliers() -> Any:
             details={"parameter": "certs"},
         )
     limit = int_arg("limit", 10, maximum=50) or 10
+    curation = curation_arg()
     resolved = market_cache.resolve_product(text)
     if resolved.product is None:
         raise ApiError(
@@ -298,7 +301,7 @@ def suppliers() -> Any:
         required_certs=tuple(certs),
         region_type=region or None,
     )
-    frame = market_cache.suppliers_for(query, k=limit)
+    frame = market_cache.suppliers_for(query, k=limit, curation=curation)
     offers = {
         li.id: li
         for li in db.session.scalars(

@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
         dashboard,
         decisions,
         gaps,
+        joins,
         manage,
         review,
         rounds,

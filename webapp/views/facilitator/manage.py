@@ -6,7 +6,6 @@ facilitator and admin accounts or deactivate them.
 
 from __future__ import annotations
 
-import re
 import secrets
 from typing import Any
 
@@ -19,121 +18,25 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import (
     BooleanField,
     EmailField,
-    FloatField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
-from matcher.identifiers import check_nspp, normalise_identifier
-from matcher.vocabulary import EAST_JAVA_BOUNDS, REGION_TYPES
+from matcher.identifiers import normalise_identifier
+from matcher.vocabulary import REGION_TYPES
 
-from ...forms import Form, MultiCheckboxField, labelled, language_choices
-from ...labels import CURATION_LABELS, REGION_LABELS, ROLE_LABELS
-from ...models import CURATION_STATUSES, LANGUAGES, Pesantren, Regency, User, db
+from ...forms import Form, labelled
+from ...labels import ROLE_LABELS
+from ...models import LANGUAGES, Pesantren, User, db
 from ...password_links import ACTIVATE, send_link
-from ...plausible import check_pesantren
+from ...pesantren_forms import PesantrenForm, normalise_whatsapp, regency_choices
 from . import bp
 
 __all__ = ["PesantrenForm", "UserForm", "normalise_whatsapp"]
 
 PAGE_SIZE = 50
-
-
-def normalise_whatsapp(text: str) -> str:
-    """``0812-3456-789`` / ``+62 812 …`` → ``628123456789`` (E.164 digits, as wa.me wants)."""
-    digits = re.sub(r"[\s\-().]", "", text.strip())
-    if digits.startswith("+"):
-        digits = digits[1:]
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    return digits
-
-
-class PesantrenForm(Form):
-    """A pesantren record; the limits on its values are :mod:`webapp.plausible`'s, shared
-    with the spreadsheet import (see :meth:`validate`)."""
-
-    name = StringField(_l("Name"), validators=[DataRequired()])
-    nspp = StringField(_l("NSPP (12 digits)"), validators=[DataRequired(), Length(max=20)])
-    regency_code = SelectField(_l("Kabupaten / kota"), validators=[DataRequired()])
-    region_types = MultiCheckboxField(
-        _l("Region types"), choices=labelled(REGION_TYPES, REGION_LABELS)
-    )
-    address = StringField(_l("Address"), validators=[Optional()])
-    latitude = FloatField(
-        _l("Latitude"),
-        validators=[
-            DataRequired(),
-            NumberRange(
-                EAST_JAVA_BOUNDS[0],
-                EAST_JAVA_BOUNDS[1],
-                message=_l("Must lie in East Java (%(min)s to %(max)s)."),
-            ),
-        ],
-    )
-    longitude = FloatField(
-        _l("Longitude"),
-        validators=[
-            DataRequired(),
-            NumberRange(
-                EAST_JAVA_BOUNDS[2],
-                EAST_JAVA_BOUNDS[3],
-                message=_l("Must lie in East Java (%(min)s to %(max)s)."),
-            ),
-        ],
-    )
-    santri_count = IntegerField(_l("Santri"), default=0, validators=[Optional()])
-    contact_name = StringField(_l("Contact person"), validators=[Optional()])
-    whatsapp = StringField(_l("WhatsApp"), validators=[Optional(), Length(max=24)])
-    email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
-    curation_status = SelectField(
-        _l("Curation status"),
-        choices=labelled(CURATION_STATUSES, CURATION_LABELS),
-    )
-    language = SelectField(
-        _l("Report language"),
-        choices=language_choices(),
-    )
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        valid = bool(super().validate(extra_validators))
-        values = {
-            name: getattr(self, name).data
-            for name in ("name", "address", "contact_name", "santri_count")
-            if not getattr(self, name).errors
-        }
-        for name, message in check_pesantren(values).items():
-            getattr(self, name).errors.append(message)
-            valid = False
-        return valid
-
-    def validate_nspp(self, field: StringField) -> None:
-        check = check_nspp(field.data or "", self.regency_code.data or None)
-        if not check.ok:
-            raise ValidationError(_("NSPP must be 12 digits starting with 51, e.g. 512035710012."))
-        field.data = check.value
-        self.nspp_warning = check.warning
-
-    def validate_region_types(self, field: MultiCheckboxField) -> None:
-        if not field.data:
-            raise ValidationError(_("Tick at least one region type."))
-
-    def validate_whatsapp(self, field: StringField) -> None:
-        if field.data:
-            digits = normalise_whatsapp(field.data)
-            if not re.fullmatch(r"62\d{8,13}", digits):
-                raise ValidationError(_("Write an Indonesian mobile number, e.g. 0812 3456 7890."))
-            field.data = digits
-
-
-def _regency_choices() -> list[SelectChoice]:
-    return [
-        SelectChoice(r.code, r.name)
-        for r in db.session.scalars(select(Regency).order_by(Regency.name))
-    ]
 
 
 @bp.get("/pesantren")
@@ -153,7 +56,6 @@ def pesantren_list() -> str:
         page=page,
         pages=pages,
         total=total,
-        curation_labels=CURATION_LABELS,
     )
 
 
@@ -169,7 +71,7 @@ def pesantren_edit(pesantren_id: int) -> Any:
 
 def _pesantren_form(pesantren: Pesantren | None) -> Any:
     form = PesantrenForm(obj=pesantren)
-    form.regency_code.choices = _regency_choices()
+    form.regency_code.choices = regency_choices()
     if request.method == "GET" and pesantren is not None:
         form.region_types.data = pesantren.region_types
     if form.validate_on_submit():

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms import SelectChoice
+from wtforms import Field, SelectChoice
 
 from ...engine_settings import resting_before
 from ...formatting import editable
@@ -102,29 +102,29 @@ def listing_edit(listing_id: int) -> ResponseReturnValue:
     return _edit(form, listing.kind, listing.pesantren, listing)
 
 
-def _resolve(form: ListingForm) -> tuple[Product | None, list[Product]]:
-    """The product chosen from the suggestions, or the one the typed text names."""
+def resolve_typed_product(field: Field) -> tuple[Product | None, list[Product]]:
+    """The product chosen from the suggestions (``product_slug``), or the one the typed text
+    of ``field`` names; when neither, the field gets the reason (and the choices come back).
+    The listing form and the public join form both read their product this way."""
     chosen = request.form.get("product_slug", "")
     if chosen:
         product = db.session.scalar(select(Product).where(Product.slug == chosen))
         if product is not None:
             return product, []
-    text = (form.product.data or "").strip()
-    if not text or form.product.errors:
+    text = (field.data or "").strip()
+    if not text or field.errors:
         return None, []
     resolved = resolve_product(text)
     if resolved.product is not None:
         return resolved.product, []
     if resolved.ambiguous:
-        form.product.errors = [_("Several products match “%(text)s”: choose one.", text=text)]
+        field.errors = [_("Several products match “%(text)s”: choose one.", text=text)]
     elif resolved.choices:
-        form.product.errors = [
+        field.errors = [
             _("We do not know the product “%(text)s”. Did you mean one of these?", text=text)
         ]
     else:
-        form.product.errors = [
-            _("We do not know the product “%(text)s”. Try another name.", text=text)
-        ]
+        field.errors = [_("We do not know the product “%(text)s”. Try another name.", text=text)]
     return None, resolved.choices
 
 
@@ -185,7 +185,7 @@ def _edit(
     choices: list[Product] = []
     if request.method == "POST":
         valid = form.validate()
-        product, choices = _resolve(form)
+        product, choices = resolve_typed_product(form.product)
         values = _check(form, kind, pesantren, product, listing) if product else None
         if valid and values is not None:
             saved = _save(values, kind, pesantren, listing)
