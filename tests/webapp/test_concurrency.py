@@ -27,8 +27,8 @@ from tests.webapp.concurrency_helpers import (  # noqa: F401
 )
 from tests.webapp.plan_helpers import add_plan
 from tests.webapp.proposal_helpers import make_pair
-from webapp import proposals
-from webapp.models import Proposal, db
+from webapp import proposal_checks, proposals
+from webapp.models import Listing, Proposal, db
 from webapp.proposals import ConflictError
 
 
@@ -109,8 +109,8 @@ def test_two_proposals_racing_for_an_offers_last_quantity_confirm_only_one(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first_id, second_id, offer_id, (buyer_1, buyer_2) = competing_trades()
-    paused = PauseFirstCall(proposals.listing_capacities)
-    monkeypatch.setattr(proposals, "listing_capacities", paused)
+    paused = PauseFirstCall(proposal_checks.listing_capacities)
+    monkeypatch.setattr(proposal_checks, "listing_capacities", paused)
 
     first, first_out = run_in_thread(app, first_id, lambda p: proposals.accept(p, buyer_1))
     assert paused.entered.wait(30)  # first holds the offer's row lock now
@@ -123,7 +123,8 @@ def test_two_proposals_racing_for_an_offers_last_quantity_confirm_only_one(
     assert first_out.get("state") == "confirmed", first_out
     error = second_out.get("error")
     assert isinstance(error, ConflictError), second_out
-    assert f"Listing {offer_id}" in str(error)
+    offer = db.session.get(Listing, offer_id)
+    assert f"The listing of {offer.product.name('en')}, {offer.pesantren.name}" in str(error)
     assert "only 10" in str(error)
     loser = reload(second_id)
     assert loser.state == "accepted_by_some"
