@@ -258,6 +258,35 @@ def test_serving_elsewhere_points_the_emails_links_there(app, cli, monkeypatch):
     assert "OPOP Match at http://127.0.0.1:8123/" in result.output
 
 
+def test_a_terminated_server_stops_its_round_worker(app, cli, monkeypatch):
+    """``kill`` (SIGTERM) stops the server as Ctrl+C does, and the worker with it: no round
+    worker is left running on its own."""
+    import os
+    import signal
+
+    from webapp import worker as worker_module
+
+    class FakeWorker:
+        stopped = False
+
+        def terminate(self):
+            FakeWorker.stopped = True
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr(worker_module, "spawn", lambda url: FakeWorker())
+
+    def terminated(*_args, **_kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(serve_module, "run_simple", terminated)
+    result = cli("serve", "--port", "8124")
+    assert result.exit_code == 128 + signal.SIGTERM
+    assert FakeWorker.stopped
+    assert signal.getsignal(signal.SIGTERM) is not serve_module._exit_on_term  # restored
+
+
 def test_demo_again_after_an_import_keeps_the_imported_values(app, cli, small_seed, tmp_path):
     app.config["SEED_PATH"] = str(small_seed)
     assert cli("demo", "--no-serve").exit_code == 0

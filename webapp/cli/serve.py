@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -39,12 +41,19 @@ def _serve(app: Flask, host: str, port: int, debug: bool = False, worker: bool =
 
         process = spawn(app.config["DATABASE_URL"])
     click.echo(f"OPOP Match at {app.config['BASE_URL']}/ (Ctrl+C to stop)")
+    # stopped by a service manager (SIGTERM) as by Ctrl+C: the worker stops with the server
+    previous = signal.signal(signal.SIGTERM, _exit_on_term)
     try:
         run_simple(host, port, app, threaded=True, use_debugger=debug, use_reloader=False)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if process is not None:
             process.terminate()
             process.wait(timeout=30)
+
+
+def _exit_on_term(signum: int, frame: object) -> None:
+    sys.exit(128 + signum)
 
 
 @click.command()
