@@ -129,3 +129,15 @@ def test_the_directory_pager_keeps_the_search(client, app):
 def test_a_name_search_treats_like_wildcards_as_text(client, network):
     page = client.get("/pesantren?q=%25").get_data(as_text=True)
     assert "Pondok Apel Batu" not in page
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "-5", "abc", "0"])
+def test_the_directory_clamps_any_page_number_to_a_page_it_has(client, page):
+    from tests.factories import make_pesantren
+
+    for _ in range(3):
+        make_pesantren("3578")
+    db.session.commit()
+    response = client.get(f"/pesantren?page={page}")
+    assert response.status_code == 200
+    assert "Pondok" in response.get_data(as_text=True)  # a real page, not an empty one

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from ..curation import FILTER_CHOICES, MAX_FILTER_LENGTH, parse_filter
 from ..models import Listing, Pesantren, Product, ProposalEvent, Regency, db
+from ..paging import page_of_query
 
 bp = Blueprint("public", __name__)
 
@@ -68,7 +69,7 @@ def pesantren_directory() -> tuple[str, int]:
     """
     from ..market_cache import resolve_product
 
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = request.args.get("page", 1, type=int)
     regency = request.args.get("regency", "")
     q = request.args.get("q", "").strip()[:100]
     kind = request.args.get("kind", "")
@@ -110,14 +111,7 @@ def pesantren_directory() -> tuple[str, int]:
     elif q:
         by_name = Pesantren.name.icontains(q, autoescape=True)
         query = query.where(or_(by_name, listing_match) if listing_match is not None else by_name)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(page, pages)
-    rows = db.session.scalars(
-        query.options(selectinload(Pesantren.listings))
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+    shown = page_of_query(query.options(selectinload(Pesantren.listings)), page, PAGE_SIZE)
     regencies = db.session.scalars(select(Regency).order_by(Regency.name)).all()
     args = {
         k: v
@@ -132,10 +126,10 @@ def pesantren_directory() -> tuple[str, int]:
     }
     return render_template(
         "public/pesantren_list.html",
-        rows=rows,
-        page=page,
-        pages=pages,
-        total=total,
+        rows=shown.rows,
+        page=shown.page,
+        pages=shown.pages,
+        total=shown.total,
         regencies=regencies,
         regency=regency,
         curation_value=curation_value,

@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 from ... import network_overview as overview
 from ...labels import REGION_LABELS
+from ...paging import page_of
 from . import bp
-from .paging import page_of
 
 __all__ = ["FILTERS", "GROUPINGS", "filter_gaps", "summarise_gaps"]
 

@@ -30,6 +30,7 @@ from matcher.vocabulary import REGION_TYPES
 from ...forms import Form, labelled
 from ...labels import ROLE_LABELS
 from ...models import LANGUAGES, Pesantren, User, db
+from ...paging import page_of_query
 from ...password_links import ACTIVATE, send_link
 from ...pesantren_forms import PesantrenForm, normalise_whatsapp, regency_choices
 from . import bp
@@ -45,17 +46,14 @@ def pesantren_list() -> str:
     query = select(Pesantren).order_by(Pesantren.name, Pesantren.id)
     if q:
         query = query.where(or_(Pesantren.name.ilike(f"%{q}%"), Pesantren.nspp == q))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    rows = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    shown = page_of_query(query, request.args.get("page", 1, type=int), PAGE_SIZE)
     return render_template(
         "facilitator/pesantren_list.html",
-        rows=rows,
+        rows=shown.rows,
         q=q,
-        page=page,
-        pages=pages,
-        total=total,
+        page=shown.page,
+        pages=shown.pages,
+        total=shown.total,
     )
 
 
