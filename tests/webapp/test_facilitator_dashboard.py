@@ -130,3 +130,25 @@ def test_the_dashboard_is_computed_once_per_market_version_and_follows_every_wri
     assert builds == ["gaps", "gaps"]
     figures = page.split('class="figures"')[1].split("</div>\n</div>")[0]
     assert "<b>8</b>" in figures  # the new need is counted at once
+
+
+def test_a_gunicorn_worker_builds_its_market_cache_before_its_first_request(
+    app, client, login, net, monkeypatch
+):
+    """``webapp.gunicorn_conf`` warms the cache: the first dashboard after a start derives
+    nothing more (the figures were built by the hook)."""
+    from webapp import gunicorn_conf, network_overview
+
+    builds: list[str] = []
+    real = network_overview.engine_market_gaps
+
+    def counting(*args, **kwargs):
+        builds.append("gaps")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(network_overview, "engine_market_gaps", counting)
+    gunicorn_conf.post_worker_init(type("Worker", (), {"wsgi": app})())
+    assert builds == ["gaps"]
+    login(net.facilitator)
+    assert client.get("/fasilitator/").status_code == 200
+    assert builds == ["gaps"]
