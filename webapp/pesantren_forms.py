@@ -153,12 +153,16 @@ class JoinForm(PesantrenForm):
 
 
 def regency_choices() -> list[SelectChoice]:
-    """Every regency of East Java, by name (the forms' kabupaten / kota list)."""
+    """Every regency of East Java, by name (the forms' kabupaten / kota list), after a blank
+    "choose" line: nothing is picked for the user (a hurried form would say Bangkalan)."""
     from sqlalchemy import select
 
     from .models import Regency, db
 
     return [
-        SelectChoice(r.code, r.name)
-        for r in db.session.scalars(select(Regency).order_by(Regency.name))
+        SelectChoice("", _l("Choose a kabupaten / kota")),
+        *(
+            SelectChoice(r.code, r.name)
+            for r in db.session.scalars(select(Regency).order_by(Regency.name))
+        ),
     ]

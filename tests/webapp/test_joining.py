@@ -258,3 +258,14 @@ def test_of_two_requests_for_one_nspp_the_first_approved_wins(client, login, cat
     assert refused.status_code == 409
     assert "already in OPOP Match" in refused.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Pesantren)) == 1
+
+
+def test_the_join_form_picks_no_kabupaten_for_the_user(client, catalogue):
+    """The list starts with a blank "choose" line; sending it as it is asks for one."""
+    page = client.get("/daftar?lang=id").get_data(as_text=True)
+    select = page.split('name="regency_code"')[1].split("</select>")[0]
+    assert select.index('value=""') < select.index('value="3579"')
+    assert "Pilih kabupaten / kota" in select
+    sent = client.post("/daftar", data={**GOOD, "regency_code": ""})
+    assert sent.status_code == 400
+    assert db.session.scalars(db.select(JoinRequest)).all() == []
