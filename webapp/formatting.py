@@ -158,6 +158,12 @@ def region_name(value: str | None) -> str:
     return label(REGION_LABELS, value, str(UNKNOWN_REGION))
 
 
+def request_language() -> str:
+    """The reader's language in a request; English elsewhere (CLI, threads), as
+    :func:`request_gettext` speaks."""
+    return str(get_locale() or "id") if has_request_context() else "en"
+
+
 def request_gettext(text: str, **params: Any) -> str:
     """Translated in a request (the user's language); plain English elsewhere (CLI, threads)."""
     if has_request_context():

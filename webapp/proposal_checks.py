@@ -15,10 +15,9 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import has_request_context
-from flask_babel import get_locale
 from sqlalchemy import select
 
-from .formatting import quantity
+from .formatting import quantity, request_language
 from .formatting import request_gettext as _
 from .market_io import listing_capacities, reserved_quantities
 from .models import DECLINE_REASONS, DbSession, Listing, Proposal, ProposalLeg
@@ -88,17 +87,13 @@ def required_reason(reason: str) -> str:
 
 def _listing_name(listing: Listing) -> str:
     """A listing as its owner knows it: ``Ikan asin, Pondok A`` (its id means nothing)."""
-    return f"{listing.product.name(_language())}, {listing.pesantren.name}"
-
-
-def _language() -> str:
-    return str(get_locale() or "id") if has_request_context() else "en"
+    return f"{listing.product.name(request_language())}, {listing.pesantren.name}"
 
 
 def leg_name(leg: ProposalLeg) -> str:
     """A leg as its parties know it: ``Ikan asin, Pondok A → Pondok B`` (its id means
     nothing to them)."""
-    return f"{leg.product.name(_language())}, {leg.giver.name} → {leg.receiver.name}"
+    return f"{leg.product.name(request_language())}, {leg.giver.name} → {leg.receiver.name}"
 
 
 def shown_quantity(value: float | Decimal) -> str:

@@ -103,22 +103,29 @@ def test_the_main_menu_leads_facilitators_to_the_network_and_not_officers(client
     assert 'href="/fasilitator/"' not in client.get("/pesantren").get_data(as_text=True)
 
 
+@pytest.fixture
+def builds(monkeypatch):
+    """Each gap analysis the dashboard and gap page run (the costly part they derive)."""
+    from webapp import network_overview
+
+    runs: list[str] = []
+    real = network_overview.engine_market_gaps
+
+    def counting(*args, **kwargs):
+        runs.append("gaps")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(network_overview, "engine_market_gaps", counting)
+    return runs
+
+
 def test_the_dashboard_is_computed_once_per_market_version_and_follows_every_write(
-    client, login, net, monkeypatch
+    client, login, net, builds
 ):
     """The dashboard's figures, map, graph and gaps are derived once per market version (they
     took seconds at seed scale), and any write to the market shows on the next request."""
     from tests.factories import make_listing
-    from webapp import network_overview
 
-    builds: list[str] = []
-    real = network_overview.engine_market_gaps
-
-    def counting(*args, **kwargs):
-        builds.append("gaps")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(network_overview, "engine_market_gaps", counting)
     login(net.facilitator)
     client.get("/fasilitator/")
     client.get("/fasilitator/kesenjangan")
@@ -133,20 +140,12 @@ def test_the_dashboard_is_computed_once_per_market_version_and_follows_every_wri
 
 
 def test_a_gunicorn_worker_builds_its_market_cache_before_its_first_request(
-    app, client, login, net, monkeypatch
+    app, client, login, net, builds
 ):
     """``webapp.gunicorn_conf`` warms the cache: the first dashboard after a start derives
     nothing more (the figures were built by the hook)."""
-    from webapp import gunicorn_conf, network_overview
+    from webapp import gunicorn_conf
 
-    builds: list[str] = []
-    real = network_overview.engine_market_gaps
-
-    def counting(*args, **kwargs):
-        builds.append("gaps")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(network_overview, "engine_market_gaps", counting)
     gunicorn_conf.post_worker_init(type("Worker", (), {"wsgi": app})())
     assert builds == ["gaps"]
     login(net.facilitator)
